@@ -1,0 +1,168 @@
+// The one config schema: the form, the URL, the command line and exported metadata all use it.
+import { z } from 'zod';
+
+export const PRESETS = {
+  micro: { embedDim: 64, depth: 2, heads: 2, predictorDepth: 3 },
+  small: { embedDim: 192, depth: 6, heads: 3, predictorDepth: 3 },
+  'vit-tiny': { embedDim: 192, depth: 12, heads: 3, predictorDepth: 3 },
+} as const;
+export type PresetName = keyof typeof PRESETS;
+
+export const GROUPINGS = ['blocks2x2', 'patch', 'rows', 'quadrants'] as const;
+export type Grouping = (typeof GROUPINGS)[number];
+
+const range = (lo: number, hi: number) =>
+  z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b && a >= lo && b <= hi, {
+    message: `must be [lo, hi] with ${lo} <= lo <= hi <= ${hi}`,
+  });
+
+export const SubsetSchema = z.object({
+  /** Fine class indices or names to keep; empty = all. */
+  classes: z.array(z.union([z.number().int().nonnegative(), z.string()])).default([]),
+  /** CIFAR-100 superclass (coarse) indices or names to keep; empty = all. */
+  superclasses: z.array(z.union([z.number().int().nonnegative(), z.string()])).default([]),
+  /** Images kept per class (0 = all). */
+  perClass: z.number().int().nonnegative().default(0),
+});
+export type Subset = z.infer<typeof SubsetSchema>;
+
+export const ConfigSchema = z.object({
+  mode: z.enum(['jepa', 'sparse']).default('sparse'),
+  preset: z.enum(['micro', 'small', 'vit-tiny']).default('small'),
+  seed: z.number().int().nonnegative().default(0),
+
+  // Data
+  dataset: z.string().min(1).default('synthetic'),
+  subset: SubsetSchema.default({ classes: [], superclasses: [], perClass: 0 }),
+  flip: z.boolean().default(true),
+  /** Random-crop padding in pixels (0 = no crop). */
+  cropPad: z.number().int().min(0).max(8).default(4),
+
+  // Model (preset gives width/depth/heads; these are shared by all presets)
+  imageSize: z.literal(32).default(32),
+  patchSize: z.union([z.literal(2), z.literal(4), z.literal(8)]).default(4),
+  mlpRatio: z.number().int().min(1).max(8).default(4),
+  /** Predictor width as a fraction of the encoder width. */
+  predictorWidthRatio: z.number().positive().max(1).default(0.5),
+  latentDim: z.number().int().min(1).max(1024).default(32),
+  grouping: z.enum(GROUPINGS).default('blocks2x2'),
+
+  // Loss
+  lambda: z.number().min(0).max(100).default(1e-3),
+  beta: z.number().min(0).max(100).default(1e-4),
+  proximal: z.boolean().default(false),
+
+  // Masks (I-JEPA multi-block)
+  numTargets: z.number().int().min(1).max(8).default(4),
+  targetScale: range(0, 1).default([0.15, 0.2]),
+  targetAspect: range(0.1, 10).default([0.75, 1.5]),
+  contextScale: range(0, 1).default([0.85, 1.0]),
+  minKeep: z.number().int().min(1).default(4),
+
+  // Optimiser and schedules
+  steps: z.number().int().min(1).max(10_000_000).default(1000),
+  batchSize: z.number().int().min(1).max(4096).default(32),
+  lr: z.number().positive().max(1).default(1e-3),
+  startLr: z.number().nonnegative().max(1).default(2e-4),
+  finalLr: z.number().nonnegative().max(1).default(1e-6),
+  warmupFraction: z.number().min(0).max(1).default(0.1),
+  weightDecay: range(0, 10).default([0.04, 0.4]),
+  emaMomentum: range(0, 1).default([0.996, 1.0]),
+
+  // Metrics
+  /** Send the G×K norm matrix every n steps. */
+  normsEvery: z.number().int().min(1).default(10),
+  /** A latent column with ‖W^(g)_{·,k}‖₂ under this counts as (near) zero. */
+  zeroThreshold: z.number().nonnegative().default(1e-2),
+});
+
+export type LabConfig = z.infer<typeof ConfigSchema>;
+export type LabConfigInput = z.input<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse and validate a (partial) config; throws ConfigError naming each bad field. */
+export function parseConfig(input: unknown): LabConfig {
+  const r = ConfigSchema.safeParse(input ?? {});
+  if (!r.success) {
+    const msg = r.error.issues
+      .map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)
+      .join('; ');
+    throw new ConfigError(`invalid config: ${msg}`);
+  }
+  const c = r.data;
+  const grid = c.imageSize / c.patchSize;
+  if (c.grouping === 'blocks2x2' && grid % 2 !== 0) throw new ConfigError('grouping blocks2x2 needs an even patch grid');
+  return c;
+}
+
+export const defaultConfig = (): LabConfig => parseConfig({});
+
+/** Architecture sizes derived from a config (preset + shared settings). */
+export interface ModelDims {
+  imageSize: number;
+  patchSize: number;
+  grid: number; // patches per side
+  numPatches: number; // N
+  patchDim: number; // 3·p·p
+  embedDim: number; // D
+  depth: number;
+  heads: number;
+  mlpRatio: number;
+  predictorDim: number; // D_p
+  predictorDepth: number;
+  predictorHeads: number;
+  latentDim: number; // K
+  numGroups: number; // G
+}
+
+export function modelDims(c: LabConfig): ModelDims {
+  const p = PRESETS[c.preset];
+  const grid = c.imageSize / c.patchSize;
+  const predictorDim = Math.max(p.heads, Math.round((p.embedDim * c.predictorWidthRatio) / p.heads) * p.heads);
+  return {
+    imageSize: c.imageSize,
+    patchSize: c.patchSize,
+    grid,
+    numPatches: grid * grid,
+    patchDim: 3 * c.patchSize * c.patchSize,
+    embedDim: p.embedDim,
+    depth: p.depth,
+    heads: p.heads,
+    mlpRatio: c.mlpRatio,
+    predictorDim,
+    predictorDepth: p.predictorDepth,
+    predictorHeads: p.heads,
+    latentDim: c.latentDim,
+    numGroups: groupCount(c.grouping, grid),
+  };
+}
+
+export function groupCount(g: Grouping, grid: number): number {
+  switch (g) {
+    case 'patch': return grid * grid;
+    case 'rows': return grid;
+    case 'quadrants': return 4;
+    case 'blocks2x2': return (grid / 2) * (grid / 2);
+  }
+}
+
+/** Group index of each patch (row-major over the grid): the partition g(p). */
+export function groupOfPatch(g: Grouping, grid: number): Int32Array {
+  const out = new Int32Array(grid * grid);
+  const half = Math.ceil(grid / 2);
+  for (let r = 0; r < grid; r++) {
+    for (let c = 0; c < grid; c++) {
+      const i = r * grid + c;
+      switch (g) {
+        case 'patch': out[i] = i; break;
+        case 'rows': out[i] = r; break;
+        case 'quadrants': out[i] = (r < half ? 0 : 2) + (c < half ? 0 : 1); break;
+        case 'blocks2x2': out[i] = (r >> 1) * (grid / 2) + (c >> 1); break;
+      }
+    }
+  }
+  return out;
+}
