@@ -1,0 +1,30 @@
+// What a training step reports, and what can change between steps.
+
+/** Hyper-parameters that may change between any two steps, without rebuilding anything. */
+export interface LiveHyper {
+  /** Group-lasso weight λ. */
+  lambda: number;
+  /** KL weight β. */
+  beta: number;
+  /** Peak learning rate; the warm-up/cosine schedule scales it. */
+  lr: number;
+}
+
+export interface StepMetrics {
+  step: number; // 1-based index of the step just taken
+  epoch: number; // images seen / train size
+  loss: number; // total
+  predLoss: number; // (1/M) Σ ‖ŝ − s‖², mean over tokens and features
+  klLoss: number; // mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)), before β
+  groupPenalty: number; // Σ_g Σ_k ‖W^(g)_{·,k}‖₂, before λ
+  lr: number; // learning rate used by this step
+  wd: number; // weight decay used by this step
+  ema: number; // EMA momentum used by this step
+  imgPerSec: number;
+  lambda: number;
+  beta: number;
+  /** G arrays of K numbers: ‖W^(g)_{·,k}‖₂, every `normsEvery` steps (sparse mode only). */
+  groupNorms?: number[][];
+  /** Share of the G·K columns whose norm is under `zeroThreshold`. */
+  zeroShare?: number;
+}
