@@ -1,0 +1,64 @@
+// What turns the predictor's output h_p into a prediction ŝ_p of the target embedding.
+import * as tf from './tf';
+import type { ModelDims } from './config';
+import { ParamSet } from './params';
+import type { Rng } from './rng';
+import { linear, type LinearParams } from './vit';
+
+export interface HeadOutput {
+  pred: tf.Tensor2D; // ŝ, [M, D]
+  mu?: tf.Tensor2D; // [M, K]
+  logVar?: tf.Tensor2D; // [M, K]
+}
+
+/** JEPA baseline: ŝ_p = h_p A + a (I-JEPA's predictor_proj). */
+export class LinearHead {
+  readonly params: ParamSet;
+  readonly proj: LinearParams;
+  constructor(dims: ModelDims, rng: Rng) {
+    this.params = new ParamSet('predictor.', rng, true);
+    this.proj = this.params.linear('predictor_proj', dims.predictorDim, dims.embedDim);
+  }
+  forward(h: tf.Tensor2D): HeadOutput {
+    return { pred: linear(h, this.proj) };
+  }
+}
+
+/**
+ * SparseJEPA's sparse group head (after oi-VAE): μ_p = h_p A_μ, log σ²_p = h_p A_σ,
+ * u_p = μ_p + σ_p ⊙ ε (u_p = μ_p in evaluation), ŝ_p = W^(g(p)) u_p + b^(g(p)).
+ */
+export class SparseGroupHead {
+  readonly params: ParamSet;
+  readonly mu: LinearParams;
+  readonly logVar: LinearParams;
+  /** W^(g) stored as [G, K, D] so that [M, G·K] × [G·K, D] is one product. */
+  readonly W: tf.Variable;
+  readonly b: tf.Variable; // [G, D]
+
+  constructor(readonly dims: ModelDims, rng: Rng) {
+    const { predictorDim: Dp, latentDim: K, numGroups: G, embedDim: D } = dims;
+    this.params = new ParamSet('group_head.', rng, true);
+    this.mu = this.params.linear('mu', Dp, K);
+    this.logVar = this.params.linear('logvar', Dp, K);
+    this.W = this.params.add('W', [G, K, D], { kind: 'truncNormal', std: 0.02 }, { layout: 'groupW' });
+    this.b = this.params.add('b', [G, D], { kind: 'zeros' }, { decay: false });
+  }
+
+  /**
+   * @param h [M, D_p] predictor outputs at the target positions.
+   * @param groupOneHot [M, G] one-hot of g(p) for each target token.
+   * @param noise ε ~ N(0, I), [M, K]; null for evaluation (u = μ).
+   */
+  forward(h: tf.Tensor2D, groupOneHot: tf.Tensor2D, noise: tf.Tensor2D | null): HeadOutput {
+    const { latentDim: K, numGroups: G, embedDim: D } = this.dims;
+    const M = h.shape[0];
+    const mu = linear(h, this.mu);
+    const logVar = linear(h, this.logVar);
+    const u = noise ? tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise)) : mu; // reparameterisation
+    // Place u_p in its group's K slots: [M, G, 1] ⊙ [M, 1, K] → [M, G·K]; then one product with W.
+    const routed = tf.reshape(tf.mul(tf.reshape(groupOneHot, [M, G, 1]), tf.reshape(u, [M, 1, K])), [M, G * K]);
+    const pred = tf.add(tf.matMul(routed, tf.reshape(this.W, [G * K, D])), tf.matMul(groupOneHot, this.b)) as tf.Tensor2D;
+    return { pred, mu, logVar };
+  }
+}

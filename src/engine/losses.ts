@@ -1,0 +1,35 @@
+// The SparseJEPA objective, one function per term (DESIGN.md §1, paper §4.2):
+//   L = predictionLoss + β·klLoss + λ·groupLasso,   or the λ term as a proximal step.
+import * as tf from './tf';
+
+/** (1/M) Σ_j ‖ŝ_j − s_j‖², averaged over tokens and features (MSE to the EMA targets). */
+export function predictionLoss(pred: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
+  return tf.mean(tf.square(tf.sub(pred, target)));
+}
+
+/** mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)) = mean_p Σ_k ½(μ² + σ² − 1 − log σ²). */
+export function klLoss(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Scalar {
+  const perDim = tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), 1), logVar));
+  return tf.mean(tf.sum(perDim, 1));
+}
+
+/** ‖W^(g)_{·,k}‖₂ for every group g and latent k: W stored [G, K, D] → [G, K]. */
+export function groupColumnNorms(W: tf.Tensor3D, eps = 0): tf.Tensor2D {
+  const sq = tf.sum(tf.square(W), 2) as tf.Tensor2D;
+  return tf.sqrt(eps > 0 ? tf.add(sq, eps) : sq) as tf.Tensor2D;
+}
+
+/** Group lasso Σ_g Σ_k ‖W^(g)_{·,k}‖₂ (eps keeps the gradient finite at an exact zero column). */
+export function groupLasso(W: tf.Tensor3D, eps = 1e-12): tf.Scalar {
+  return tf.sum(groupColumnNorms(W, eps));
+}
+
+/** Group soft-threshold (oi-VAE's proximal step): W_{g,k} ← W_{g,k}·max(0, 1 − t/‖W_{g,k}‖), t = ηλ. */
+export function proximalGroupShrink(W: tf.Tensor3D, threshold: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const norms = groupColumnNorms(W);
+    const safe = tf.maximum(norms, 1e-30); // a zero column stays zero: factor is 0 either way
+    const factor = tf.relu(tf.sub(1, tf.div(threshold, safe)));
+    return tf.mul(W, tf.expandDims(factor, 2));
+  });
+}

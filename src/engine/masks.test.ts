@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { sampleBatchMasks, sampleBlockSize, type MaskSettings } from './masks';
+import { Rng } from './rng';
+
+const settings: MaskSettings = {
+  grid: 8,
+  numTargets: 4,
+  targetScale: [0.15, 0.2],
+  targetAspect: [0.75, 1.5],
+  contextScale: [0.85, 1.0],
+  minKeep: 4,
+};
+
+describe('I-JEPA multi-block masks', () => {
+  it('block sizes follow scale and aspect and fit the grid', () => {
+    const rng = new Rng(1);
+    for (let i = 0; i < 500; i++) {
+      const [h, w] = sampleBlockSize(rng, 8, [0.15, 0.2], [0.75, 1.5]);
+      expect(h).toBeGreaterThanOrEqual(1);
+      expect(h).toBeLessThan(8);
+      expect(w).toBeLessThan(8);
+      expect(h * w).toBeGreaterThanOrEqual(Math.floor(64 * 0.15) - 4);
+      expect(h * w).toBeLessThanOrEqual(Math.ceil(64 * 0.2) + 4);
+    }
+    expect(sampleBlockSize(new Rng(2), 8, [0.85, 1], [1, 1])).toEqual([7, 7]);
+  });
+
+  it('gives rectangular batches: same counts for every image, positions in range and ascending', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const m = sampleBatchMasks(new Rng(seed), 16, settings);
+      expect(m.context).toHaveLength(16);
+      expect(m.targets).toHaveLength(4);
+      for (const row of m.context) {
+        expect(row).toHaveLength(m.numContext);
+        expect([...row].sort((a, b) => a - b)).toEqual(row);
+        for (const p of row) expect(p >= 0 && p < 64).toBe(true);
+      }
+      for (const rows of m.targets) {
+        expect(rows).toHaveLength(16);
+        for (const row of rows) expect(row).toHaveLength(m.numTarget);
+      }
+      expect(m.numTarget).toBeGreaterThan(settings.minKeep);
+      expect(m.numContext).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('target blocks are rectangles and the context avoids every target patch', () => {
+    let contextSeen = 0;
+    for (let seed = 0; seed < 50; seed++) {
+      const m = sampleBatchMasks(new Rng(seed), 8, settings);
+      for (let b = 0; b < 8; b++) {
+        const targetSet = new Set(m.targets.flatMap((rows) => rows[b]));
+        for (const p of m.context[b]) expect(targetSet.has(p)).toBe(false);
+        contextSeen += m.context[b].length;
+      }
+      for (const rows of m.targets) {
+        for (const row of rows) {
+          const rs = row.map((p) => Math.floor(p / 8));
+          const cs = row.map((p) => p % 8);
+          const h = Math.max(...rs) - Math.min(...rs) + 1;
+          const w = Math.max(...cs) - Math.min(...cs) + 1;
+          expect(h * w).toBe(row.length); // a full rectangle
+        }
+      }
+    }
+    expect(contextSeen).toBeGreaterThan(0);
+  });
+
+  it('is reproducible from the seed and differs across seeds', () => {
+    expect(sampleBatchMasks(new Rng(7), 4, settings)).toEqual(sampleBatchMasks(new Rng(7), 4, settings));
+    expect(sampleBatchMasks(new Rng(7), 4, settings)).not.toEqual(sampleBatchMasks(new Rng(8), 4, settings));
+  });
+});

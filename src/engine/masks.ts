@@ -1,0 +1,99 @@
+// I-JEPA multi-block masks (a port of the reference MaskCollator): per batch, `numTargets`
+// target blocks and one context block with the targets cut out, truncated to the batch minimum
+// so every image keeps the same counts and tensors stay rectangular.
+import type { Rng } from './rng';
+
+export interface MaskSettings {
+  grid: number;
+  numTargets: number;
+  targetScale: [number, number];
+  targetAspect: [number, number];
+  contextScale: [number, number];
+  minKeep: number;
+}
+
+export interface BatchMasks {
+  /** Context patch positions, [B][numContext], each row ascending. */
+  context: number[][];
+  /** Target patch positions, [numTargets][B][numTarget], each row ascending. */
+  targets: number[][][];
+  numContext: number;
+  numTarget: number;
+}
+
+/** Block height and width for a scale and aspect range; one draw sets both, as in the reference. */
+export function sampleBlockSize(rng: Rng, grid: number, scale: [number, number], aspect: [number, number]): [number, number] {
+  const r = rng.next();
+  const maxKeep = Math.floor(grid * grid * (scale[0] + r * (scale[1] - scale[0])));
+  const ar = aspect[0] + r * (aspect[1] - aspect[0]);
+  let h = Math.round(Math.sqrt(maxKeep * ar));
+  let w = Math.round(Math.sqrt(maxKeep / ar));
+  while (h >= grid) h--;
+  while (w >= grid) w--;
+  return [Math.max(h, 1), Math.max(w, 1)];
+}
+
+/**
+ * One block at a random place, minus the disallowed regions, keeping more than `minKeep`
+ * patches; after 20 failures one constraint is dropped (as the reference does).
+ * Returns the kept positions (ascending) and the block's complement (1 = outside the block).
+ */
+export function sampleBlockMask(
+  rng: Rng,
+  grid: number,
+  [h, w]: [number, number],
+  minKeep: number,
+  allowedRegions?: Uint8Array[],
+): { positions: number[]; complement: Uint8Array } {
+  let tries = 0;
+  let timeout = 20;
+  for (;;) {
+    const top = rng.int(grid - h);
+    const left = rng.int(grid - w);
+    const mask = new Uint8Array(grid * grid);
+    for (let r = top; r < top + h; r++) for (let c = left; c < left + w; c++) mask[r * grid + c] = 1;
+    if (allowedRegions) {
+      const n = Math.max(allowedRegions.length - tries, 0);
+      for (let k = 0; k < n; k++) for (let i = 0; i < mask.length; i++) mask[i] &= allowedRegions[k][i];
+    }
+    const positions: number[] = [];
+    for (let i = 0; i < mask.length; i++) if (mask[i]) positions.push(i);
+    if (positions.length > minKeep || tries > (allowedRegions?.length ?? 0)) {
+      const complement = new Uint8Array(grid * grid).fill(1);
+      for (let r = top; r < top + h; r++) for (let c = left; c < left + w; c++) complement[r * grid + c] = 0;
+      return { positions, complement };
+    }
+    if (--timeout === 0) {
+      tries++;
+      timeout = 20;
+    }
+  }
+}
+
+/** Masks for one batch of B images. */
+export function sampleBatchMasks(rng: Rng, B: number, s: MaskSettings): BatchMasks {
+  const targetSize = sampleBlockSize(rng, s.grid, s.targetScale, s.targetAspect);
+  const contextSize = sampleBlockSize(rng, s.grid, s.contextScale, [1, 1]);
+  const targets: number[][][] = Array.from({ length: s.numTargets }, () => []);
+  const context: number[][] = [];
+  let numTarget = s.grid * s.grid;
+  let numContext = s.grid * s.grid;
+  for (let b = 0; b < B; b++) {
+    const complements: Uint8Array[] = [];
+    for (let m = 0; m < s.numTargets; m++) {
+      const { positions, complement } = sampleBlockMask(rng, s.grid, targetSize, s.minKeep);
+      targets[m].push(positions);
+      complements.push(complement);
+      numTarget = Math.min(numTarget, positions.length);
+    }
+    const { positions } = sampleBlockMask(rng, s.grid, contextSize, s.minKeep, complements);
+    context.push(positions);
+    numContext = Math.min(numContext, positions.length);
+  }
+  return {
+    context: context.map((row) => row.slice(0, numContext)),
+    targets: targets.map((rows) => rows.map((row) => row.slice(0, numTarget))),
+    numContext,
+    numTarget,
+  };
+}
