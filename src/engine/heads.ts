@@ -1,6 +1,7 @@
 // What turns the predictor's output h_p into a prediction ŝ_p of the target embedding.
 import * as tf from './tf';
 import type { ModelDims } from './config';
+import { matMul } from './matmul';
 import { ParamSet } from './params';
 import type { Rng } from './rng';
 import { linear, type LinearParams } from './vit';
@@ -58,7 +59,7 @@ export class SparseGroupHead {
     const u = noise ? tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise)) : mu; // reparameterisation
     // Place u_p in its group's K slots: [M, G, 1] ⊙ [M, 1, K] → [M, G·K]; then one product with W.
     const routed = tf.reshape(tf.mul(tf.reshape(groupOneHot, [M, G, 1]), tf.reshape(u, [M, 1, K])), [M, G * K]);
-    const pred = tf.add(tf.matMul(routed, tf.reshape(this.W, [G * K, D])), tf.matMul(groupOneHot, this.b)) as tf.Tensor2D;
+    const pred = tf.add(matMul(routed as tf.Tensor2D, tf.reshape(this.W, [G * K, D])), matMul(groupOneHot, this.b as tf.Tensor2D)) as tf.Tensor2D;
     return { pred, mu, logVar };
   }
 }

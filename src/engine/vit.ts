@@ -1,6 +1,7 @@
 // A pre-norm Vision Transformer over token matrices [B·T, D]: the context encoder, the EMA
 // target encoder and (at a narrower width) the predictor are all built from these blocks.
 import * as tf from './tf';
+import { matMul, matMulTransposeB } from './matmul';
 import { ParamSet } from './params';
 
 export const LN_EPS = 1e-6;
@@ -37,7 +38,7 @@ export function makeBlocks(ps: ParamSet, name: string, depth: number, dim: numbe
 
 /** y = x W + b on a token matrix. */
 export function linear(x: tf.Tensor2D, p: LinearParams): tf.Tensor2D {
-  return tf.add(tf.matMul(x, p.w), p.b);
+  return tf.add(matMul(x, p.w as tf.Tensor2D), p.b);
 }
 
 /** LayerNorm over the last axis, with affine parameters when given. */
@@ -70,9 +71,9 @@ export function attention(x: tf.Tensor2D, p: BlockParams, B: number, T: number, 
   const qkv = linear(x, p.qkv);
   const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[];
   const scale = 1 / Math.sqrt(D / heads);
-  const scores = tf.matMul(splitHeads(q, B, T, heads), splitHeads(k, B, T, heads), false, true);
+  const scores = matMulTransposeB(splitHeads(q, B, T, heads), splitHeads(k, B, T, heads));
   const attn = tf.softmax(tf.mul(scores, scale));
-  const out = tf.matMul(attn, splitHeads(v, B, T, heads)) as tf.Tensor3D;
+  const out = matMul(attn as tf.Tensor3D, splitHeads(v, B, T, heads));
   return linear(mergeHeads(out, B, T, heads), p.proj);
 }
 
