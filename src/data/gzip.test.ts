@@ -1,0 +1,68 @@
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { crc32 } from './crc32';
+import { gunzip, isGzip } from './gzip';
+import { DatasetError } from './types';
+
+const sample = Uint8Array.from({ length: 100_000 }, (_, i) => (i * i + (i >> 7)) & 0xff);
+
+describe('crc32', () => {
+  it('matches the standard check value and a byte-at-a-time reference', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    let c = 0xffffffff;
+    for (const b of sample.subarray(0, 1003)) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    expect(crc32(sample.subarray(0, 1003))).toBe((c ^ 0xffffffff) >>> 0);
+  });
+});
+
+describe('gunzip', () => {
+  it('detects gzip by its magic bytes', () => {
+    expect(isGzip(gzipSync(sample))).toBe(true);
+    expect(isGzip(sample)).toBe(false);
+    expect(isGzip(new Uint8Array([0x1f]))).toBe(false);
+  });
+
+  it('round-trips, with and without optional header fields', () => {
+    expect(gunzip(gzipSync(sample, { level: 6 }), 'a.gz')).toEqual(sample);
+    expect(gunzip(gzipSync(sample, { level: 0, filename: 'train.bin', mtime: 0 }), 'b.gz')).toEqual(sample);
+    expect(gunzip(gzipSync(new Uint8Array(0)), 'empty.gz')).toEqual(new Uint8Array(0));
+  });
+
+  it('names a truncated stream', () => {
+    const gz = gzipSync(sample);
+    expect(() => gunzip(gz.subarray(0, gz.length >> 1), 'cifar-100-binary.tar.gz')).toThrow(
+      /^cifar-100-binary\.tar\.gz is not a valid gzip stream: unexpected EOF \(file truncated\?\)$/,
+    );
+  });
+
+  it('names random bytes and non-deflate methods', () => {
+    const random = Uint8Array.from({ length: 1000 }, (_, i) => (i * 2654435761) >>> 24);
+    expect(() => gunzip(random, 'r.bin')).toThrow(/r\.bin is not a valid gzip stream: missing 1f 8b magic bytes/);
+    const m = gzipSync(sample).slice();
+    m[2] = 7;
+    expect(() => gunzip(m, 'm.gz')).toThrow(/compression method 7 is not deflate/);
+    expect(() => gunzip(new Uint8Array([0x1f, 0x8b, 8]), 's.gz')).toThrow(/s\.gz is not a valid gzip stream: only 3 bytes/);
+  });
+
+  it('catches corruption the deflate decoder accepts: CRC and length trailer', () => {
+    const stored = gzipSync(sample, { level: 0 }); // stored blocks: any payload byte change still decodes
+    const flipped = stored.slice();
+    flipped[stored.length - 5000] ^= 1;
+    expect(() => gunzip(flipped, 'c.gz')).toThrow(new DatasetError('c.gz is not a valid gzip stream: CRC-32 mismatch (corrupt data)'));
+
+    for (const wrongSize of [sample.length - 1, sample.length + 1, 12]) {
+      const bad = stored.slice();
+      new DataView(bad.buffer).setUint32(bad.length - 4, wrongSize, true);
+      expect(() => gunzip(bad, 'l.gz')).toThrow(/l\.gz is not a valid gzip stream: (trailer says|decompresses to more)/);
+    }
+  });
+
+  it('never trusts an absurd trailer size as an allocation', () => {
+    const gz = gzipSync(sample).slice();
+    new DataView(gz.buffer).setUint32(gz.length - 4, 0xfffffff0, true); // ~4 GB claimed
+    expect(() => gunzip(gz, 'huge.gz')).toThrow(/trailer says 4294967280 bytes, decompressed 100000/);
+  });
+});
