@@ -437,7 +437,7 @@ import sys, json, numpy as np
 sys.path.insert(0, ${JSON.stringify(join(process.cwd(), 'interop/pytorch'))})
 from safetensors_np import load_file, save_file
 t, meta = load_file(sys.argv[1] + '/a.safetensors')
-out = {k: {'dtype': str(v.dtype), 'shape': list(v.shape), 'bits': v.astype(np.float32).view(np.uint32).tolist() if v.dtype != np.int32 else v.tolist()} for k, v in t.items()}
+out = {k: {'dtype': str(v.dtype), 'shape': list(v.shape), 'bits': (v.astype(np.float32).view(np.uint32) if v.dtype != np.int32 else v).reshape(-1).tolist()} for k, v in t.items()}
 print(json.dumps({'tensors': out, 'meta': meta}))
 save_file({'w': np.arange(6, dtype=np.float32).reshape(2, 3) / 7, 'i': np.array([3, -4], dtype=np.int64)}, sys.argv[1] + '/b.safetensors', {'k': 'v'})
 `;
@@ -455,6 +455,75 @@ save_file({'w': np.arange(6, dtype=np.float32).reshape(2, 3) / 7, 'i': np.array(
       expect(Array.from(back.tensors.get('w')!.data)).toEqual(Array.from(new Float32Array([0, 1, 2, 3, 4, 5].map((v) => v / 7))));
       expect(back.tensors.get('i')!.dtype).toBe('I64');
       expect(Array.from(back.tensors.get('i')!.data)).toEqual([3, -4]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// --- a TS-written weights file loads in real PyTorch (strict names) ------------------------------
+
+const hasTorch = (() => {
+  try {
+    execFileSync(PY, ['-c', 'import torch, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasTorch)('PyTorch interop (interop/pytorch/check_embeddings.py)', () => {
+  it('loads TS-written weights with load_state_dict(strict=True) and reports the difference', () => {
+    const D = 16, depth = 1, heads = 2, p = 8, N = 16, H = 4 * D, B = 2;
+    const shapes: Record<string, number[]> = {
+      'patch_embed.proj.weight': [D, 3, p, p], 'patch_embed.proj.bias': [D], pos_embed: [1, N, D],
+      'norm.weight': [D], 'norm.bias': [D],
+    };
+    for (let i = 0; i < depth; i++) {
+      Object.assign(shapes, {
+        [`blocks.${i}.norm1.weight`]: [D], [`blocks.${i}.norm1.bias`]: [D],
+        [`blocks.${i}.attn.qkv.weight`]: [3 * D, D], [`blocks.${i}.attn.qkv.bias`]: [3 * D],
+        [`blocks.${i}.attn.proj.weight`]: [D, D], [`blocks.${i}.attn.proj.bias`]: [D],
+        [`blocks.${i}.norm2.weight`]: [D], [`blocks.${i}.norm2.bias`]: [D],
+        [`blocks.${i}.mlp.fc1.weight`]: [H, D], [`blocks.${i}.mlp.fc1.bias`]: [H],
+        [`blocks.${i}.mlp.fc2.weight`]: [D, H], [`blocks.${i}.mlp.fc2.bias`]: [D],
+      });
+    }
+    const r = rng(3);
+    let params = 0;
+    const tensors: TensorToWrite[] = [{ name: 'predictor.mask_token', shape: [1, 1, 8], data: new Float32Array(8) }];
+    for (const [name, shape] of Object.entries(shapes)) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      params += n;
+      tensors.push({ name: `target_encoder.${name}`, shape, data: new Float32Array(n).map(() => r() - 0.5) });
+    }
+    const dims = { embedDim: D, depth, heads, patchSize: p, numPatches: N, mlpRatio: 4 };
+    const dir = mkdtempSync(join(tmpdir(), 'st-torch-'));
+    try {
+      const w = join(dir, 'w.safetensors');
+      const inp = join(dir, 'i.safetensors');
+      writeFileSync(w, writeSafetensors(tensors, { config: '{}', dims: JSON.stringify(dims), format: 'sparsejepa-lab/1' }));
+      writeFileSync(inp, writeSafetensors([
+        { name: 'images', shape: [B, 3, 32, 32], data: new Float32Array(B * 3 * 32 * 32).map(() => r() - 0.5) },
+        { name: 'embeddings', shape: [B, N, D], data: new Float32Array(B * N * D) }, // zeros: must differ
+      ]));
+      const script = join(process.cwd(), 'interop/pytorch/check_embeddings.py');
+      let rc = 0;
+      let out = '';
+      try {
+        out = execFileSync(PY, [script, '--weights', w, '--prefix', 'target_encoder.', '--inputs', inp, '--tol', '1e-4'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        const err = e as { status: number; stdout: string; stderr: string };
+        rc = err.status;
+        out = err.stdout;
+        if (rc !== 1) throw new Error(`check_embeddings exited ${rc}: ${err.stderr}`);
+      }
+      const res = JSON.parse(out);
+      expect(rc).toBe(1); // loaded fine (2 would be a load error), embeddings of zeros do not match
+      expect(res.ok).toBe(false);
+      expect(res.params).toBe(params);
+      expect(res.maxAbsDiff).toBeCloseTo(res.refMaxAbs, 10);
+      expect(res.shape).toEqual([B, N, D]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
