@@ -116,3 +116,10 @@ export const cifar10Records = (n: number) => cifarRecords(n, (r) => [r % 10]);
 
 export const FINE_NAMES = Array.from({ length: 100 }, (_, i) => `fine_${i}`);
 export const COARSE_NAMES = Array.from({ length: 20 }, (_, i) => `coarse_${i}`);
+
+/** Byte equality without vitest's element-by-element deep equality (seconds on 100 kB arrays). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
