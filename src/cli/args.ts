@@ -1,0 +1,85 @@
+// Command-line flags → the one config schema. Each flag names a config field; values are
+// checked here for type and by the schema for range, and errors name the flag.
+import { parseArgs } from 'node:util';
+import { parseConfig, type LabConfig } from '../engine/config';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Kind = 'string' | 'number' | 'int' | 'list' | 'bool';
+/** flag → [config field, kind]. */
+const CONFIG_FLAGS: Record<string, [string, Kind]> = {
+  dataset: ['dataset', 'string'],
+  preset: ['preset', 'string'],
+  mode: ['mode', 'string'],
+  steps: ['steps', 'int'],
+  batch: ['batchSize', 'int'],
+  lr: ['lr', 'number'],
+  lambda: ['lambda', 'number'],
+  beta: ['beta', 'number'],
+  seed: ['seed', 'int'],
+  k: ['latentDim', 'int'],
+  grouping: ['grouping', 'string'],
+  proximal: ['proximal', 'bool'],
+  'patch-size': ['patchSize', 'int'],
+  'num-targets': ['numTargets', 'int'],
+  'min-keep': ['minKeep', 'int'],
+  'warmup-fraction': ['warmupFraction', 'number'],
+  'norms-every': ['normsEvery', 'int'],
+  'zero-threshold': ['zeroThreshold', 'number'],
+  'crop-pad': ['cropPad', 'int'],
+  'no-flip': ['flip', 'bool'],
+  classes: ['subset.classes', 'list'],
+  superclasses: ['subset.superclasses', 'list'],
+  'per-class': ['subset.perClass', 'int'],
+};
+
+export interface CliOptions<Extra extends string> {
+  config: LabConfig;
+  extra: Record<Extra, string | undefined>;
+}
+
+function convert(flag: string, kind: Kind, raw: string | boolean): unknown {
+  if (kind === 'bool') return flag.startsWith('no-') ? !raw : raw;
+  const s = String(raw);
+  if (kind === 'string') return s;
+  if (kind === 'list') return s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  const n = Number(s);
+  if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a number, got '${s}'`);
+  if (kind === 'int' && !Number.isInteger(n)) throw new UsageError(`--${flag}: expected a whole number, got '${s}'`);
+  return n;
+}
+
+/** Parse argv into a validated config plus the command's own extra string flags. */
+export function parseCli<Extra extends string>(argv: string[], extraFlags: readonly Extra[]): CliOptions<Extra> {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [flag, [, kind]] of Object.entries(CONFIG_FLAGS)) options[flag] = { type: kind === 'bool' ? 'boolean' : 'string' };
+  for (const f of extraFlags) options[f] = { type: 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const input: Record<string, unknown> = {};
+  const subset: Record<string, unknown> = {};
+  for (const [flag, raw] of Object.entries(values)) {
+    if (raw === undefined || !(flag in CONFIG_FLAGS)) continue;
+    const [field, kind] = CONFIG_FLAGS[flag];
+    const v = convert(flag, kind, raw);
+    if (field.startsWith('subset.')) subset[field.slice(7)] = v;
+    else input[field] = v;
+  }
+  if (Object.keys(subset).length) input.subset = subset;
+  let config: LabConfig;
+  try {
+    config = parseConfig(input);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const extra = Object.fromEntries(extraFlags.map((f) => [f, values[f] as string | undefined])) as Record<Extra, string | undefined>;
+  return { config, extra };
+}
+
+export const FLAG_HELP = Object.keys(CONFIG_FLAGS).map((f) => `--${f}`).join(' ');

@@ -1,0 +1,282 @@
+// The training loop: one call to step() samples a batch and masks, computes the SparseJEPA
+// loss, applies AdamW (and the proximal shrink), updates the EMA target, and reports metrics.
+import * as tf from './tf';
+import { makePatchBatch } from '../data/batch';
+import { BatchSampler } from '../data/sampler';
+import type { DatasetSplits, ImageDataset } from '../data/types';
+import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { AdamW } from './adamw';
+import { batchTensors, disposeBatch } from './batch';
+import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
+import { groupColumnNorms, proximalGroupShrink } from './losses';
+import { sampleBatchMasks, type MaskSettings } from './masks';
+import { JepaModel, type BatchTensors, type LossTerms } from './model';
+import { fromExportLayout, toExportLayout } from './params';
+import { Rng } from './rng';
+import { emaMomentum, learningRate, weightDecay } from './schedules';
+import type { LiveHyper, StepMetrics } from './types';
+
+/** A non-finite loss: the message says what to try. */
+export class DivergenceError extends Error {
+  override name = 'DivergenceError';
+}
+
+/** Weights that do not fit this model (missing names, wrong shapes, another architecture). */
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+}
+
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export const WEIGHTS_FORMAT = 'sparsejepa-lab/1';
+
+export class Trainer {
+  readonly config: LabConfig;
+  readonly dims: ModelDims;
+  readonly model: JepaModel;
+  readonly optimizer: AdamW;
+  private readonly groups: Int32Array;
+  private readonly maskSettings: MaskSettings;
+  // Separate streams, so JEPA and SparseJEPA runs from one seed see the same data and masks.
+  private readonly dataRng: Rng;
+  private readonly maskRng: Rng;
+  private readonly noiseRng: Rng;
+  private readonly sampler: BatchSampler;
+  private live: LiveHyper;
+  private steps = 0;
+  private imagesSeen = 0;
+
+  static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
+    return new Trainer(parseConfig(config), data);
+  }
+
+  private constructor(config: LabConfig, readonly data: DatasetSplits) {
+    if (data.train.size < 1) throw new Error('the training split is empty');
+    this.config = config;
+    this.dims = modelDims(config);
+    this.model = new JepaModel(config, this.dims, new Rng(config.seed));
+    this.optimizer = new AdamW(this.model.trainableParams());
+    this.groups = groupOfPatch(config.grouping, this.dims.grid);
+    this.maskSettings = {
+      grid: this.dims.grid,
+      numTargets: config.numTargets,
+      targetScale: config.targetScale,
+      targetAspect: config.targetAspect,
+      contextScale: config.contextScale,
+      minKeep: config.minKeep,
+    };
+    this.dataRng = new Rng(config.seed + 1);
+    this.maskRng = new Rng(config.seed + 2);
+    this.noiseRng = new Rng(config.seed + 3);
+    this.sampler = new BatchSampler(data.train.size, config.seed + 4);
+    this.live = { lambda: config.lambda, beta: config.beta, lr: config.lr };
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  hyper(): LiveHyper {
+    return { ...this.live };
+  }
+
+  /** λ, β and the peak learning rate take effect on the next step; nothing is rebuilt. */
+  setHyper(h: Partial<LiveHyper>): void {
+    for (const [k, v] of Object.entries(h) as [keyof LiveHyper, number | undefined][]) {
+      if (v === undefined) continue;
+      if (!Number.isFinite(v) || v < 0) throw new RangeError(`${k} must be a finite number ≥ 0, got ${v}`);
+      this.live[k] = v;
+    }
+  }
+
+  /** The schedules' values at a step (0-based). */
+  schedulesAt(step: number): { lr: number; wd: number; ema: number } {
+    const c = this.config;
+    const lr = learningRate(step, c.steps, {
+      peak: this.live.lr,
+      start: Math.min(c.startLr, this.live.lr),
+      final: Math.min(c.finalLr, this.live.lr),
+      warmupSteps: Math.round(c.warmupFraction * c.steps),
+    });
+    return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum) };
+  }
+
+  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augment: boolean, maskRng: Rng, noiseRng: Rng | null): BatchTensors {
+    const c = this.config;
+    const patches = makePatchBatch(ds, Array.from(indices), { patchSize: c.patchSize, flip: augment && c.flip, cropPad: augment ? c.cropPad : 0 }, this.dataRng);
+    const masks = sampleBatchMasks(maskRng, indices.length, this.maskSettings);
+    return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
+  }
+
+  /** One optimisation step. */
+  async step(): Promise<StepMetrics> {
+    const t0 = performance.now();
+    const c = this.config;
+    const { lambda, beta } = this.live;
+    const { lr, wd, ema } = this.schedulesAt(this.steps);
+    const { indices } = this.sampler.next(c.batchSize);
+    const batch = this.makeBatch(this.data.train, indices, true, this.maskRng, c.mode === 'sparse' ? this.noiseRng : null);
+    const targets = this.model.targets(batch);
+
+    let terms: LossTerms | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const t = this.model.lossTerms(batch, targets, lambda, beta, c.proximal);
+      terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
+      return t.total;
+    }, this.optimizer.params.map((p) => p.variable));
+    disposeBatch(batch);
+    targets.dispose();
+    if (!terms) throw new Error('loss was not computed');
+    const { pred, kl, penalty } = terms;
+
+    this.optimizer.apply(grads, lr, wd);
+    tf.dispose(grads);
+    const sparse = this.model.sparseHead;
+    if (sparse && c.proximal && lambda > 0) {
+      const shrunk = proximalGroupShrink(sparse.W as tf.Tensor3D, lr * lambda);
+      sparse.W.assign(shrunk);
+      shrunk.dispose();
+    }
+    this.model.updateTarget(ema);
+
+    const stacked = tf.stack([value, pred, kl, penalty]);
+    tf.dispose([...new Set([value, pred, kl, penalty])]);
+    const [loss, predLoss, klValue, groupPenalty] = await stacked.data();
+    stacked.dispose();
+
+    this.steps++;
+    this.imagesSeen += c.batchSize;
+    if (!Number.isFinite(loss)) {
+      throw new DivergenceError(
+        `the loss became ${loss} at step ${this.steps}: try a lower learning rate (now ${this.live.lr}) or smaller λ/β`,
+      );
+    }
+    const metrics: StepMetrics = {
+      step: this.steps,
+      epoch: this.imagesSeen / this.data.train.size,
+      loss,
+      predLoss,
+      klLoss: klValue,
+      groupPenalty,
+      lr,
+      wd,
+      ema,
+      imgPerSec: 0,
+      lambda,
+      beta,
+    };
+    if (sparse && (this.steps % c.normsEvery === 0 || this.steps === 1)) {
+      Object.assign(metrics, await this.groupNorms());
+    }
+    metrics.imgPerSec = c.batchSize / ((performance.now() - t0) / 1000);
+    return metrics;
+  }
+
+  /** The G×K matrix of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold. */
+  async groupNorms(): Promise<{ groupNorms: number[][]; zeroShare: number } | null> {
+    const sparse = this.model.sparseHead;
+    if (!sparse) return null;
+    const t = tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D));
+    const flat = await t.data();
+    t.dispose();
+    const { numGroups: G, latentDim: K } = this.dims;
+    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
+    let zeros = 0;
+    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
+    const zeroShare = zeros / flat.length;
+    return { groupNorms, zeroShare };
+  }
+
+  /**
+   * Loss terms on one fixed batch, without noise and without augmentation: the same numbers on
+   * every backend for the same weights (used to check WebGPU/WASM against the CPU backend).
+   */
+  async evaluateFixedBatch(seed = 0): Promise<{ loss: number; predLoss: number; klLoss: number; groupPenalty: number }> {
+    const rng = new Rng(seed);
+    const order = rng.shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
+    const indices = order.slice(0, Math.min(this.config.batchSize, order.length));
+    const batch = this.makeBatch(this.data.train, indices, false, new Rng(seed + 1), null);
+    const stacked = tf.tidy(() => {
+      const targets = this.model.targets(batch);
+      const t = this.model.lossTerms(batch, targets, this.live.lambda, this.live.beta, false);
+      return tf.stack([t.total, t.pred, t.kl, t.penalty]);
+    });
+    disposeBatch(batch);
+    const [loss, predLoss, klLoss, groupPenalty] = await stacked.data();
+    stacked.dispose();
+    return { loss, predLoss, klLoss, groupPenalty };
+  }
+
+  /** Target-encoder outputs f_θ̄(x) for B whole images given as patches: [B, N, D]. */
+  async encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
+    const { numPatches: N, patchDim: P } = this.dims;
+    const enc = which === 'target' ? this.model.target : this.model.context;
+    const out = tf.tidy(() => {
+      const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
+      return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
+    });
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return data;
+  }
+
+  /** Every parameter under its PyTorch name and layout. */
+  async namedTensors(): Promise<NamedTensor[]> {
+    const out: NamedTensor[] = [];
+    for (const set of this.model.paramSets()) {
+      for (const p of set.params) {
+        const data = (await p.variable.data()) as Float32Array;
+        out.push({ name: set.prefix + p.name, shape: p.exportShape, data: toExportLayout(p, data) });
+      }
+    }
+    return out;
+  }
+
+  /** Metadata written with the weights: the run's config and the architecture it implies. */
+  metadata(): Record<string, string> {
+    return {
+      format: WEIGHTS_FORMAT,
+      config: JSON.stringify(this.config),
+      dims: JSON.stringify(this.dims),
+      step: String(this.steps),
+    };
+  }
+
+  async exportSafetensors(): Promise<Uint8Array> {
+    const tensors = await this.namedTensors();
+    return writeSafetensors(tensors.map((t) => ({ ...t, dtype: 'F32' as const })), this.metadata());
+  }
+
+  /** Load weights written by exportSafetensors (or PyTorch with the same names and shapes). */
+  async importSafetensors(bytes: Uint8Array): Promise<void> {
+    const file = readSafetensors(bytes);
+    const updates: [tf.Variable, Float32Array][] = [];
+    for (const set of this.model.paramSets()) {
+      for (const p of set.params) {
+        const name = set.prefix + p.name;
+        const t = file.tensors.get(name);
+        if (!t) throw new WeightsError(`weights file has no tensor ${name} (is it from a ${this.config.mode} ${this.config.preset} model?)`);
+        if (t.shape.length !== p.exportShape.length || t.shape.some((d, i) => d !== p.exportShape[i])) {
+          throw new WeightsError(`${name} has shape [${t.shape.join(',')}], this model expects [${p.exportShape.join(',')}]`);
+        }
+        const values = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
+        updates.push([p.variable, fromExportLayout(p, values)]);
+      }
+    }
+    // Only assign once everything has been checked, so a bad file changes nothing.
+    for (const [v, values] of updates) {
+      const t = tf.tensor(values, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.optimizer.dispose();
+  }
+}
