@@ -1,5 +1,5 @@
 // tfjs backends for command-line runs: WASM (fast on CPUs) or the pure-JS CPU reference.
-import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs'; // registers every op's gradient and the CPU backend
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../engine/tf';
 import { UsageError } from './args';
