@@ -1,0 +1,24 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import * as data from './index';
+
+describe('data index', () => {
+  it('exports the browser-safe API', () => {
+    for (const name of ['readTar', 'gunzip', 'loadCifarArchive', 'selectSubset', 'syntheticDataset', 'makePatchBatch', 'makeImageBatch', 'BatchSampler', 'DatasetError']) {
+      expect(typeof (data as Record<string, unknown>)[name]).toBe('function');
+    }
+    expect(data.CIFAR100_MEAN).toEqual([0.5071, 0.4865, 0.4409]);
+  });
+
+  it('keeps Node modules out of every module a browser bundle may import', () => {
+    const dir = import.meta.dirname;
+    const shared = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'node.ts' && f !== 'test-helpers.ts');
+    expect(shared).toContain('index.ts');
+    for (const f of shared) {
+      const src = readFileSync(join(dir, f), 'utf8');
+      expect(src, f).not.toMatch(/from\s+['"](node:|fs|path|zlib|os)['"/]/);
+      expect(src, f).not.toMatch(/from\s+['"]\.\/(node|test-helpers)['"]/);
+    }
+  });
+});
