@@ -105,9 +105,12 @@ export class Trainer {
     return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum) };
   }
 
-  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augment: boolean, maskRng: Rng, noiseRng: Rng | null): BatchTensors {
+  /** @param augRng draws flips and crops; null = no augmentation. */
+  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augRng: Rng | null, maskRng: Rng, noiseRng: Rng | null): BatchTensors {
     const c = this.config;
-    const patches = makePatchBatch(ds, Array.from(indices), { patchSize: c.patchSize, flip: augment && c.flip, cropPad: augment ? c.cropPad : 0 }, this.dataRng);
+    const augment = augRng !== null;
+    const opts = { patchSize: c.patchSize, flip: augment && c.flip, cropPad: augment ? c.cropPad : 0 };
+    const patches = makePatchBatch(ds, Array.from(indices), opts, augRng ?? new Rng(0));
     const masks = sampleBatchMasks(maskRng, indices.length, this.maskSettings);
     return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
   }
@@ -119,7 +122,7 @@ export class Trainer {
     const { lambda, beta } = this.live;
     const { lr, wd, ema } = this.schedulesAt(this.steps);
     const { indices } = this.sampler.next(c.batchSize);
-    const batch = this.makeBatch(this.data.train, indices, true, this.maskRng, c.mode === 'sparse' ? this.noiseRng : null);
+    const batch = this.makeBatch(this.data.train, indices, this.dataRng, this.maskRng, c.mode === 'sparse' ? this.noiseRng : null);
     const targets = this.model.targets(batch);
 
     let terms: LossTerms | undefined;
@@ -199,7 +202,7 @@ export class Trainer {
     const rng = new Rng(seed);
     const order = rng.shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
     const indices = order.slice(0, Math.min(this.config.batchSize, order.length));
-    const batch = this.makeBatch(this.data.train, indices, false, new Rng(seed + 1), null);
+    const batch = this.makeBatch(this.data.train, indices, null, new Rng(seed + 1), null);
     const stacked = tf.tidy(() => {
       const targets = this.model.targets(batch);
       const t = this.model.lossTerms(batch, targets, this.live.lambda, this.live.beta, false);
