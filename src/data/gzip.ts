@@ -40,6 +40,8 @@ function deflateStart(bytes: Uint8Array, name: string): number {
 
 // Deflate cannot expand data more than ~1032×; a trailer claiming more is not trusted as a size hint.
 const MAX_DEFLATE_RATIO = 1032;
+// Larger than any dataset archive here (CIFAR-100 is 184 MB); bigger claims are not preallocated.
+const MAX_SIZE_HINT = 1 << 30;
 
 /** Decompress a single-member gzip stream with fflate, verifying its length and CRC-32. `name` labels errors. */
 export function gunzipFflate(bytes: Uint8Array, name: string): Uint8Array {
@@ -50,7 +52,14 @@ export function gunzipFflate(bytes: Uint8Array, name: string): Uint8Array {
   const storedSize = (bytes[t + 4] | (bytes[t + 5] << 8) | (bytes[t + 6] << 16) | (bytes[t + 7] << 24)) >>> 0;
 
   // One spare byte: an output that fills it means the stream holds more than the trailer says.
-  const hint = storedSize <= body.length * MAX_DEFLATE_RATIO + 1024 ? new Uint8Array(storedSize + 1) : undefined;
+  let hint: Uint8Array | undefined;
+  if (storedSize <= Math.min(body.length * MAX_DEFLATE_RATIO + 1024, MAX_SIZE_HINT)) {
+    try {
+      hint = new Uint8Array(storedSize + 1);
+    } catch {
+      hint = undefined; // allocation refused (a truncated file's random trailer): let fflate grow its buffer
+    }
+  }
   let out: Uint8Array;
   try {
     out = inflateSync(body, hint ? { out: hint } : undefined);
