@@ -37,6 +37,8 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
 
 export interface CliOptions<Extra extends string> {
   config: LabConfig;
+  /** Only the config fields the command line set (to lay over a config read from a file). */
+  given: Record<string, unknown>;
   extra: Record<Extra, string | undefined>;
 }
 
@@ -51,8 +53,11 @@ function convert(flag: string, kind: Kind, raw: string | boolean): unknown {
   return n;
 }
 
-/** Parse argv into a validated config plus the command's own extra string flags. */
-export function parseCli<Extra extends string>(argv: string[], extraFlags: readonly Extra[]): CliOptions<Extra> {
+/**
+ * Parse argv into a validated config plus the command's own extra string flags.
+ * @param base config fields the flags are laid over (e.g. read from a weights file).
+ */
+export function parseCli<Extra extends string>(argv: string[], extraFlags: readonly Extra[], base: Record<string, unknown> = {}): CliOptions<Extra> {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [flag, [, kind]] of Object.entries(CONFIG_FLAGS)) options[flag] = { type: kind === 'bool' ? 'boolean' : 'string' };
   for (const f of extraFlags) options[f] = { type: 'string' };
@@ -74,12 +79,12 @@ export function parseCli<Extra extends string>(argv: string[], extraFlags: reado
   if (Object.keys(subset).length) input.subset = subset;
   let config: LabConfig;
   try {
-    config = parseConfig(input);
+    config = parseConfig({ ...base, ...input });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   const extra = Object.fromEntries(extraFlags.map((f) => [f, values[f] as string | undefined])) as Record<Extra, string | undefined>;
-  return { config, extra };
+  return { config, given: input, extra };
 }
 
 export const FLAG_HELP = Object.keys(CONFIG_FLAGS).map((f) => `--${f}`).join(' ');
