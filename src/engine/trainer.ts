@@ -136,6 +136,21 @@ export class Trainer {
     if (!terms) throw new Error('loss was not computed');
     const { pred, kl, penalty } = terms;
 
+    // One read-back per step: the loss terms and ‖∇‖², checked before anything is applied.
+    const gradSq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
+    tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
+    const [loss, predLoss, klValue, groupPenalty, gradNormSq] = await stacked.data();
+    stacked.dispose();
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
+      tf.dispose(grads);
+      const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
+      throw new DivergenceError(
+        `${what} became non-finite at step ${this.steps + 1} (loss ${loss}); the step was not applied. ` +
+          `Try a lower learning rate (now ${this.live.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
+      );
+    }
+
     this.optimizer.apply(grads, lr, wd);
     tf.dispose(grads);
     const sparse = this.model.sparseHead;
@@ -146,18 +161,8 @@ export class Trainer {
     }
     this.model.updateTarget(ema);
 
-    const stacked = tf.stack([value, pred, kl, penalty]);
-    tf.dispose([...new Set([value, pred, kl, penalty])]);
-    const [loss, predLoss, klValue, groupPenalty] = await stacked.data();
-    stacked.dispose();
-
     this.steps++;
     this.imagesSeen += c.batchSize;
-    if (!Number.isFinite(loss)) {
-      throw new DivergenceError(
-        `the loss became ${loss} at step ${this.steps}: try a lower learning rate (now ${this.live.lr}) or smaller λ/β`,
-      );
-    }
     const metrics: StepMetrics = {
       step: this.steps,
       epoch: this.imagesSeen / this.data.train.size,
@@ -165,6 +170,7 @@ export class Trainer {
       predLoss,
       klLoss: klValue,
       groupPenalty,
+      gradNorm: Math.sqrt(gradNormSq),
       lr,
       wd,
       ema,

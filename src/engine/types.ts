@@ -17,6 +17,7 @@ export interface StepMetrics {
   predLoss: number; // (1/M) Σ ‖ŝ − s‖², mean over tokens and features
   klLoss: number; // mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)), before β
   groupPenalty: number; // Σ_g Σ_k ‖W^(g)_{·,k}‖₂, before λ
+  gradNorm: number; // ‖∇L‖₂ over every trained parameter
   lr: number; // learning rate used by this step
   wd: number; // weight decay used by this step
   ema: number; // EMA momentum used by this step

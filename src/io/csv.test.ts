@@ -9,6 +9,7 @@ const m = (step: number, extra: Partial<StepMetrics> = {}): StepMetrics => ({
   predLoss: 0.5 / step,
   klLoss: 0.25,
   groupPenalty: 12.5,
+  gradNorm: 0.75,
   lr: 1e-4 * step,
   wd: 0.04,
   ema: 0.996,
