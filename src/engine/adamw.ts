@@ -48,6 +48,16 @@ export class AdamW {
     return { t: this.t, m: this.m, v: this.v };
   }
 
+  /** Continue from a checkpoint: the step count (bias correction) and the moments. */
+  restore(t: number, m: Float32Array[], v: Float32Array[]): void {
+    if (m.length !== this.m.length || v.length !== this.v.length) throw new Error('AdamW: checkpoint has a different parameter count');
+    tf.tidy(() => {
+      this.m.forEach((x, i) => x.assign(tf.tensor(m[i], x.shape)));
+      this.v.forEach((x, i) => x.assign(tf.tensor(v[i], x.shape)));
+    });
+    this.t = t;
+  }
+
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
