@@ -18,7 +18,7 @@ describe('tfjs weights format', () => {
     expect(modelJson.userDefinedMetadata?.config).toBe('{"preset":"micro"}');
     // JSON round trip, as it would be written to disk.
     const manifest = JSON.parse(JSON.stringify(modelJson)).weightsManifest;
-    const ab = weightsBin.buffer.slice(weightsBin.byteOffset, weightsBin.byteOffset + weightsBin.byteLength);
+    const ab = weightsBin.buffer.slice(weightsBin.byteOffset, weightsBin.byteOffset + weightsBin.byteLength) as ArrayBuffer;
     const decoded = tf.io.decodeWeights(ab, manifest[0].weights);
     for (const t of tensors) {
       const d = decoded[t.name];

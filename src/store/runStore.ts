@@ -1,0 +1,176 @@
+// The page's single store. Worker events flow in (handleWorkerEvent); components read from it.
+// Step metrics are buffered and published at most every FLUSH_MS, so a fast training loop does
+// not re-render the page on every step. Series arrays are appended in place and `version`
+// bumps on each publish (components key their derived data on it).
+import { create } from 'zustand';
+import { defaultConfig, type LabConfig } from '../engine/config';
+import type { LiveHyper } from '../engine/types';
+import type {
+  BackendInfo,
+  CrossCheckResult,
+  DatasetSummary,
+  MemoryInfo,
+  NormsMatrix,
+  RunInfo,
+  RunState,
+  StepScalars,
+  WeightsSummary,
+  WorkerEvent,
+} from '../worker/protocol';
+import type { BackendRequest } from './urlState';
+
+export const FLUSH_MS = 200;
+
+export interface HyperMark extends LiveHyper {
+  /** First step the new values apply to. */
+  step: number;
+  changed: (keyof LiveHyper)[];
+}
+
+export interface NormSnapshot extends NormsMatrix {
+  /** Per-group ‖W^(g)‖_F = sqrt(Σ_k ‖W^(g)_{·,k}‖²). */
+  groupTotals: Float32Array;
+}
+
+export interface LabState {
+  config: LabConfig;
+  backendRequest: BackendRequest;
+  /** Messages about the URL's settings (rejected values). */
+  urlErrors: string[];
+
+  backend: BackendInfo | null;
+  workerStatus: 'starting' | 'ready' | 'error';
+  workerError: string | null;
+
+  dataset: DatasetSummary | null;
+  datasetLoading: string | null;
+  datasetError: string | null;
+  servedArchive: boolean;
+
+  run: RunInfo | null;
+  runState: RunState | 'none';
+  runMessage: string | null;
+  busy: string | null;
+
+  metrics: StepScalars[];
+  norms: NormSnapshot[];
+  marks: HyperMark[];
+  version: number;
+  memory: MemoryInfo | null;
+
+  crossCheck: CrossCheckResult | null;
+  crossCheckError: string | null;
+  weights: WeightsSummary | null;
+  weightsError: string | null;
+
+  smoothing: number;
+  logScale: boolean;
+}
+
+export const initialState = (): LabState => ({
+  config: defaultConfig(),
+  backendRequest: 'auto',
+  urlErrors: [],
+  backend: null,
+  workerStatus: 'starting',
+  workerError: null,
+  dataset: null,
+  datasetLoading: null,
+  datasetError: null,
+  servedArchive: false,
+  run: null,
+  runState: 'none',
+  runMessage: null,
+  busy: null,
+  metrics: [],
+  norms: [],
+  marks: [],
+  version: 0,
+  memory: null,
+  crossCheck: null,
+  crossCheckError: null,
+  weights: null,
+  weightsError: null,
+  smoothing: 0.6,
+  logScale: false,
+});
+
+export const useLab = create<LabState>()(() => initialState());
+
+export function groupTotals(n: NormsMatrix): Float32Array {
+  const out = new Float32Array(n.G);
+  for (let g = 0; g < n.G; g++) {
+    let s = 0;
+    for (let k = 0; k < n.K; k++) s += n.data[g * n.K + k] ** 2;
+    out[g] = Math.sqrt(s);
+  }
+  return out;
+}
+
+let pendingMetrics: StepScalars[] = [];
+let pendingNorms: NormSnapshot[] = [];
+let pendingMemory: MemoryInfo | null = null;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Publish buffered metrics now (also called before state changes so they stay in order). */
+export function flushMetrics(): void {
+  if (timer) {
+    clearTimeout(timer);
+    timer = null;
+  }
+  if (!pendingMetrics.length && !pendingNorms.length && !pendingMemory) return;
+  const s = useLab.getState();
+  for (const m of pendingMetrics) s.metrics.push(m);
+  for (const n of pendingNorms) s.norms.push(n);
+  const memory = pendingMemory ?? s.memory;
+  pendingMetrics = [];
+  pendingNorms = [];
+  pendingMemory = null;
+  useLab.setState({ version: s.version + 1, memory });
+}
+
+function scheduleFlush(): void {
+  if (!timer) timer = setTimeout(flushMetrics, FLUSH_MS);
+}
+
+/** Forget buffered metrics (a new run starts). */
+export function clearSeries(): void {
+  pendingMetrics = [];
+  pendingNorms = [];
+  if (timer) clearTimeout(timer);
+  timer = null;
+  const s = useLab.getState();
+  useLab.setState({ metrics: [], norms: [], marks: [], version: s.version + 1, crossCheck: null });
+}
+
+export function handleWorkerEvent(e: WorkerEvent): void {
+  const s = useLab.getState();
+  if (e.type === 'memory') {
+    useLab.setState({ memory: e.memory });
+    return;
+  }
+  if (!s.run || e.runId !== s.run.runId) return; // from a run that was replaced
+  switch (e.type) {
+    case 'metrics':
+      pendingMetrics.push(e.metrics);
+      if (e.norms) pendingNorms.push({ ...e.norms, groupTotals: groupTotals(e.norms) });
+      pendingMemory = e.memory;
+      scheduleFlush();
+      break;
+    case 'state':
+      flushMetrics();
+      useLab.setState({ runState: e.state, runMessage: e.message ?? null });
+      break;
+    case 'hyper': {
+      flushMetrics();
+      // A later change for the same step supersedes the earlier one.
+      const now = useLab.getState();
+      const marks = now.marks.filter((m) => m.step < e.atStep);
+      const prev: LiveHyper = marks[marks.length - 1] ?? s.run.config;
+      const changed = (['lambda', 'beta', 'lr'] as const).filter((k) => prev[k] !== e.hyper[k]);
+      if (changed.length) marks.push({ step: e.atStep, ...e.hyper, changed });
+      useLab.setState({ marks, version: now.version + 1 });
+      break;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { BackendPanel } from './BackendPanel';
+import { Controls } from './Controls';
+import { CrossCheck } from './CrossCheck';
+import { Exports } from './Exports';
+import { HyperSliders } from './HyperSliders';
+import { LossCharts } from './LossCharts';
+import { LossSummary } from './LossSummary';
+import { NormsHeatmap } from './NormsHeatmap';
+import { NormsChart, ZeroShareChart } from './NormsChart';
+import { Notices } from './Notices';
+import { RunButtons } from './RunButtons';
+import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
+import { StatusBar } from './StatusBar';
+import { useLab } from '../store/runStore';
+
+export function App() {
+  const sparse = useLab((s) => (s.run?.config ?? s.config).mode === 'sparse');
+  return (
+    <div className="app">
+      <header>
+        <h1>SparseJEPA Lab</h1>
+        <BackendPanel />
+      </header>
+      <Notices />
+      <main>
+        <aside>
+          <RunButtons />
+          <HyperSliders />
+          <Controls />
+          <CrossCheck />
+          <Exports />
+        </aside>
+        <section className="board" aria-label="Training">
+          <StatusBar />
+          <LossSummary />
+          <LossCharts />
+          {sparse ? (
+            <section className="chart-grid" aria-label="Sparsity">
+              <NormsChart />
+              <ZeroShareChart />
+              <NormsHeatmap />
+            </section>
+          ) : (
+            <p className="info">JEPA baseline: no sparse head, so no group norms.</p>
+          )}
+          <section className="chart-grid" aria-label="Schedules">
+            <ScheduleChart />
+            <ThroughputChart />
+          </section>
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+// A titled chart panel with λ/β change marks; every chart draws through this.
+import { memo, useState, type ReactNode } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { HyperMark } from '../store/runStore';
+import { formatNumber } from './format';
+
+export interface LineSpec {
+  key: string;
+  name: string;
+  color: string;
+  width?: number;
+  opacity?: number;
+  axis?: 'left' | 'right';
+}
+
+export function markLabel(m: HyperMark): string {
+  const sym = { lambda: 'λ', beta: 'β', lr: 'lr' } as const;
+  return m.changed.map((k) => `${sym[k]}=${formatNumber(m[k], 3)}`).join(' ');
+}
+
+export const Chart = memo(function Chart({
+  title,
+  rows,
+  lines,
+  marks,
+  logScale,
+  height = 170,
+  rightAxis,
+  legend,
+  figureRef,
+  yDomain,
+  children,
+}: {
+  title: string;
+  rows: Record<string, number>[] | { step: number }[];
+  lines: LineSpec[];
+  marks?: HyperMark[];
+  logScale?: boolean;
+  height?: number;
+  rightAxis?: boolean;
+  legend?: boolean;
+  figureRef?: (el: Element | null) => void;
+  yDomain?: [number, number];
+  children?: ReactNode;
+}) {
+  // The tooltip costs a lot on every redraw, so it exists only while the pointer is over the chart.
+  const [hover, setHover] = useState(false);
+  return (
+    <figure
+      className="chart"
+      role="figure"
+      aria-label={title}
+      data-points={rows.length}
+      data-marks={marks?.length ?? 0}
+      ref={figureRef}
+      onMouseEnter={() => setHover(true)}
+      onMouseLeave={() => setHover(false)}
+    >
+      <figcaption>
+        {title}
+        {legend ? (
+          <span className="legend">
+            {lines.map((l) => (
+              <span key={l.key} style={{ color: l.color }}>
+                ■ {l.name}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </figcaption>
+      {rows.length ? (
+        <ResponsiveContainer width="100%" height={height}>
+          <LineChart data={rows} margin={{ top: 14, right: rightAxis ? 4 : 12, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} interval={0} tick={{ fontSize: 11 }} />
+            <YAxis
+              yAxisId="left"
+              scale={logScale ? 'log' : 'auto'}
+              domain={yDomain ?? ['auto', 'auto']}
+              allowDataOverflow={Boolean(logScale)}
+              interval={0}
+              width={58}
+              tick={{ fontSize: 11 }}
+              tickFormatter={(v: number) => formatNumber(v, 3)}
+            />
+            {rightAxis ? (
+              <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, 4)} />
+            ) : null}
+            {hover ? <Tooltip formatter={(v) => formatNumber(Number(v), 5)} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} /> : null}
+            {lines.map((l) => (
+              <Line
+                key={l.key}
+                yAxisId={l.axis ?? 'left'}
+                type="linear"
+                dataKey={l.key}
+                name={l.name}
+                stroke={l.color}
+                strokeWidth={l.width ?? 1.5}
+                strokeOpacity={l.opacity ?? 1}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
+            ))}
+            {(marks ?? []).map((m) => (
+              <ReferenceLine
+                key={m.step}
+                yAxisId="left"
+                x={m.step}
+                stroke="#d2691e"
+                strokeDasharray="4 3"
+                label={{ value: markLabel(m), position: 'insideTopLeft', fontSize: 10, fill: '#a0522d' }}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      ) : (
+        <div className="chart-empty" style={{ height }}>
+          no data yet
+        </div>
+      )}
+      {children}
+    </figure>
+  );
+});

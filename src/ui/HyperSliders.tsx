@@ -1,0 +1,95 @@
+// λ and β: log-scaled sliders with a number field. Changes reach the trainer on the next step
+// (debounced while dragging) and are marked on the charts.
+import { useEffect, useId, useRef, useState } from 'react';
+import { ConfigSchema } from '../engine/config';
+import { updateConfig } from '../store/actions';
+import { useLab } from '../store/runStore';
+import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
+
+const MIN_EXP = -6;
+const MAX_EXP = 2;
+const DEBOUNCE_MS = 120;
+
+function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol: string; name: string }) {
+  const sliderId = useId();
+  const numberId = useId();
+  const value = useLab((s) => s.config[field]);
+  const [local, setLocal] = useState(value);
+  const [text, setText] = useState(String(value));
+  const [error, setError] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    setLocal(value);
+    setText((t) => (Number(t) === value ? t : String(value)));
+  }, [value]);
+  const commit = (v: number, now = false) => {
+    if (timer.current) clearTimeout(timer.current);
+    const go = () => {
+      timer.current = null;
+      updateConfig({ [field]: v });
+    };
+    if (now) go();
+    else timer.current = setTimeout(go, DEBOUNCE_MS);
+  };
+  const label = `${symbol} (${name})`;
+  return (
+    <div className="hyper">
+      <label htmlFor={sliderId}>{label}</label>
+      <input
+        id={sliderId}
+        type="range"
+        min={0}
+        max={SLIDER_STEPS}
+        step={1}
+        value={valueToSlider(local, MIN_EXP, MAX_EXP)}
+        aria-valuetext={`${symbol} = ${local}`}
+        onChange={(e) => {
+          const v = sliderToValue(Number(e.target.value), MIN_EXP, MAX_EXP);
+          setLocal(v);
+          setText(String(v));
+          setError(null);
+          commit(v);
+        }}
+      />
+      <label htmlFor={numberId} className="visually-hidden">
+        {label} value
+      </label>
+      <input
+        id={numberId}
+        type="number"
+        step="any"
+        min={0}
+        max={100}
+        value={text}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
+          const r = ConfigSchema.shape[field].safeParse(n);
+          if (!Number.isFinite(n) || !r.success) {
+            setError(Number.isFinite(n) ? (r.error?.issues[0]?.message ?? 'invalid') : 'expected a number');
+            return;
+          }
+          setError(null);
+          setLocal(n);
+          commit(n, true);
+        }}
+      />
+      {error ? <small className="error">{error}</small> : null}
+    </div>
+  );
+}
+
+export function HyperSliders() {
+  const mode = useLab((s) => s.config.mode);
+  return (
+    <fieldset className="hypers">
+      <legend>Live loss weights</legend>
+      <HyperSlider field="lambda" symbol="λ" name="lambda" />
+      <HyperSlider field="beta" symbol="β" name="beta" />
+      <small className="hint">
+        λ weighs the group lasso, β the KL term; both apply from the next step{mode === 'jepa' ? ' (the JEPA baseline has no sparse head: they have no effect)' : ''}.
+      </small>
+    </fieldset>
+  );
+}

@@ -1,0 +1,28 @@
+// Loss at the first step against the latest steps (raw training losses from the loop).
+import { useLab } from '../store/runStore';
+import { formatNumber } from './format';
+
+const RECENT = 5;
+
+export function LossSummary() {
+  useLab((s) => s.version);
+  const metrics = useLab.getState().metrics;
+  if (!metrics.length) return null;
+  const first = metrics[0];
+  const recent = metrics.slice(-RECENT);
+  const mean = recent.reduce((a, m) => a + m.loss, 0) / recent.length;
+  return (
+    <dl className="loss-summary" aria-label="Loss summary">
+      <div>
+        <dt>Loss at step {first.step}</dt>
+        <dd data-value={first.loss}>{formatNumber(first.loss)}</dd>
+      </div>
+      <div>
+        <dt>
+          Mean loss, steps {recent[0].step}–{recent[recent.length - 1].step}
+        </dt>
+        <dd data-value={mean}>{formatNumber(mean)}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,33 @@
+// Learning rate and EMA momentum (the schedules as the loop used them), and images per second.
+import { useMemo } from 'react';
+import { useLab } from '../store/runStore';
+import { columnRows } from './chartData';
+import { Chart, type LineSpec } from './ChartFrame';
+import { useSeriesVersion } from './useSeries';
+
+const SCHEDULE_LINES: LineSpec[] = [
+  { key: 'lr', name: 'learning rate', color: '#1f77b4', width: 2, axis: 'left' },
+  { key: 'ema', name: 'EMA momentum', color: '#ff7f0e', width: 2, axis: 'right' },
+];
+const SPEED_LINES: LineSpec[] = [{ key: 'ips', name: 'images/s', color: '#17becf', width: 1.5 }];
+
+export function ScheduleChart() {
+  const { version, ref } = useSeriesVersion();
+  const marks = useLab((s) => s.marks);
+  const rows = useMemo(
+    () => columnRows(useLab.getState().metrics, { lr: (m) => m.lr, ema: (m) => m.ema }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [version],
+  );
+  return <Chart title="Learning rate (left) and EMA momentum (right)" rows={rows} lines={SCHEDULE_LINES} marks={marks.filter((m) => m.changed.includes('lr'))} rightAxis legend figureRef={ref} />;
+}
+
+export function ThroughputChart() {
+  const { version, ref } = useSeriesVersion();
+  const rows = useMemo(
+    () => columnRows(useLab.getState().metrics, { ips: (m) => m.imgPerSec }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [version],
+  );
+  return <Chart title="Images per second" rows={rows} lines={SPEED_LINES} figureRef={ref} />;
+}

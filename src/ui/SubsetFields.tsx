@@ -1,0 +1,78 @@
+// Subset of the dataset: classes, superclasses (names or indices) and images per class.
+import { useEffect, useId, useState } from 'react';
+import { SubsetSchema, type Subset } from '../engine/config';
+import { updateConfig } from '../store/actions';
+import { useLab } from '../store/runStore';
+import { Field } from './fields';
+
+const listText = (v: (number | string)[]) => v.join(', ');
+function parseList(s: string): (number | string)[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+}
+
+function setSubset(patch: Partial<Subset>): string | null {
+  const current = useLab.getState().config.subset;
+  const r = SubsetSchema.safeParse({ ...current, ...patch });
+  if (!r.success) return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  updateConfig({ subset: r.data });
+  return null;
+}
+
+function ListInput({ which, label, disabled, hint }: { which: 'classes' | 'superclasses'; label: string; disabled?: boolean; hint?: string }) {
+  const id = useId();
+  const value = useLab((s) => s.config.subset[which]);
+  const [text, setText] = useState(listText(value));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText((t) => (listText(parseList(t)) === listText(value) ? t : listText(value))), [value]);
+  return (
+    <Field label={label} htmlFor={id} error={error} hint={hint}>
+      <input
+        id={id}
+        type="text"
+        value={text}
+        disabled={disabled}
+        placeholder="all"
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(setSubset({ [which]: parseList(e.target.value) }));
+        }}
+      />
+    </Field>
+  );
+}
+
+export function SubsetFields({ disabled }: { disabled?: boolean }) {
+  const id = useId();
+  const perClass = useLab((s) => s.config.subset.perClass);
+  const dataset = useLab((s) => s.dataset);
+  const [text, setText] = useState(String(perClass));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText((t) => (Number(t) === perClass ? t : String(perClass))), [perClass]);
+  const hasCoarse = (dataset?.numSuperclasses ?? 0) > 0;
+  return (
+    <fieldset>
+      <legend>Subset</legend>
+      <ListInput which="classes" label="Classes" disabled={disabled} hint={dataset ? `indices 0–${dataset.numClasses - 1} or names, e.g. ${dataset.classNames.slice(0, 2).join(', ')}` : undefined} />
+      <ListInput which="superclasses" label="Superclasses" disabled={disabled || !hasCoarse} hint={hasCoarse ? undefined : 'this dataset has none'} />
+      <Field label="Images per class" htmlFor={id} error={error} hint="0 = all">
+        <input
+          id={id}
+          type="number"
+          min={0}
+          step={1}
+          value={text}
+          disabled={disabled}
+          onChange={(e) => {
+            setText(e.target.value);
+            const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
+            setError(Number.isFinite(n) ? setSubset({ perClass: n }) : 'expected a whole number');
+          }}
+        />
+      </Field>
+    </fieldset>
+  );
+}

@@ -1,0 +1,50 @@
+// Charts redraw one at a time, each in its own macrotask, so no single main-thread task has to
+// re-render every chart at once (recharts re-renders synchronously). Jobs are deduplicated: a
+// chart already waiting is not queued twice. After each round the queue rests at least as long
+// as the round took (and MIN_GAP_MS): charts refresh about once a second and never take more than about half the main thread.
+type Job = () => void;
+
+const MIN_GAP_MS = 1000;
+const pending = new Set<Job>();
+let scheduled = false;
+let roundStart = 0;
+let roundBusy = 0;
+
+function runNext(): void {
+  const next = pending.values().next();
+  if (next.done) {
+    // Round over: rest before the next one may start.
+    const rest = Math.max(MIN_GAP_MS - (performance.now() - roundStart), roundBusy);
+    roundBusy = 0;
+    setTimeout(() => {
+      if (pending.size) startRound();
+      else scheduled = false;
+    }, Math.max(0, rest));
+    return;
+  }
+  pending.delete(next.value);
+  const t0 = performance.now();
+  try {
+    next.value();
+  } finally {
+    roundBusy += performance.now() - t0;
+    setTimeout(runNext, 0);
+  }
+}
+
+function startRound(): void {
+  roundStart = performance.now();
+  runNext();
+}
+
+export function enqueueRender(job: Job): void {
+  pending.add(job);
+  if (!scheduled) {
+    scheduled = true;
+    setTimeout(startRound, 0);
+  }
+}
+
+export function cancelRender(job: Job): void {
+  pending.delete(job);
+}

@@ -1,0 +1,127 @@
+// Backend selection inside the worker: WebGPU on a real GPU; otherwise WASM (SIMD, threads when
+// cross-origin isolated), then WebGL, then CPU. A forced backend is tried first; every backend
+// passed over is reported with the reason.
+import * as tf from '../engine/tf';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
+import { backendOrder, isSoftwareAdapter } from './adapter';
+import type { AdapterDescription, BackendInfo, BackendName, BackendRequest } from './protocol';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimd, self.location.href).href,
+});
+
+/**
+ * tfjs-wasm starts its threads from the threaded factory's source text (Function.toString), so
+ * that function must survive bundling intact: a minifier that renames its free variable
+ * `_scriptDir` makes every thread die with "ReferenceError: e is not defined". Check for it,
+ * and run WASM single-threaded (instead of not at all) when the build broke it.
+ */
+export function threadedFactoryIntact(): boolean {
+  const m = threadedFactoryModule as unknown as { default?: unknown };
+  const factory = typeof m.default === 'function' ? m.default : m;
+  return typeof factory === 'function' && /typeof _scriptDir\b/.test(Function.prototype.toString.call(factory));
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Ask navigator.gpu for an adapter and describe it (without creating a device). */
+export async function probeWebGpu(): Promise<{ adapter?: AdapterDescription; problem?: string }> {
+  const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { problem: 'this browser exposes no WebGPU (navigator.gpu is missing)' };
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { problem: `requestAdapter failed: ${errText(e)}` };
+  }
+  if (!adapter) return { problem: 'WebGPU gave no adapter (requestAdapter returned null)' };
+  const a = adapter as GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<GPUAdapterInfo> };
+  let info: Partial<GPUAdapterInfo> = a.info ?? {};
+  if (!a.info && a.requestAdapterInfo) {
+    try {
+      info = await a.requestAdapterInfo();
+    } catch {
+      info = {};
+    }
+  }
+  const raw = {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    device: info.device ?? '',
+    description: info.description ?? '',
+    isFallbackAdapter: Boolean(a.isFallbackAdapter ?? (info as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+  };
+  return { adapter: { ...raw, software: isSoftwareAdapter(raw) } };
+}
+
+/** Set the backend and prove it computes (a tiny op read back). */
+async function tryBackend(name: BackendName): Promise<string | null> {
+  try {
+    if (!tf.findBackendFactory(name)) return 'not available in this browser';
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'failed to initialise';
+    await tf.ready();
+    const t = tf.tidy(() => tf.sum(tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([1, 0, 0, 1], [2, 2]))));
+    const v = (await t.data())[0];
+    t.dispose();
+    if (v !== 10) return `a test computation gave ${v} instead of 10`;
+    return null;
+  } catch (e) {
+    return errText(e);
+  }
+}
+
+function label(name: BackendName): string {
+  return { webgpu: 'WebGPU', wasm: 'WASM', webgl: 'WebGL', cpu: 'CPU' }[name];
+}
+
+export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
+  const isolated = Boolean((self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+  const fallbacks: string[] = [];
+  if (isolated && !threadedFactoryIntact()) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    fallbacks.push('WASM threads off: the bundler minified tfjs-wasm\'s thread factory (keep the worker bundle unminified in vite.config.ts)');
+  }
+  // Leave one core to the page.
+  if (isolated) setThreadsCount(Math.max(1, (self.navigator.hardwareConcurrency || 2) - 1));
+  const probe = await probeWebGpu();
+  const realGpu = Boolean(probe.adapter && !probe.adapter.software);
+  if (request === 'auto') {
+    if (probe.problem) fallbacks.push(`WebGPU skipped: ${probe.problem}`);
+    else if (!realGpu) {
+      fallbacks.push(
+        `WebGPU skipped: the adapter is not a real GPU (${probe.adapter!.isFallbackAdapter ? 'fallback adapter' : 'software renderer'}: ${
+          [probe.adapter!.vendor, probe.adapter!.architecture, probe.adapter!.description].filter(Boolean).join(' / ') || 'unnamed'
+        }), so it would be slower than WASM`,
+      );
+    }
+  }
+  for (const name of backendOrder(request, realGpu)) {
+    if (name === 'webgpu' && probe.problem) {
+      if (request === 'webgpu') fallbacks.push(`WebGPU (forced) unavailable: ${probe.problem}`);
+      continue;
+    }
+    const problem = await tryBackend(name);
+    if (problem) {
+      fallbacks.push(`${label(name)}${name === request ? ' (forced)' : ''} failed: ${problem}`);
+      continue;
+    }
+    const info: BackendInfo = { requested: request, backend: name, adapter: probe.adapter, crossOriginIsolated: isolated, fallbacks };
+    if (name === 'wasm') {
+      const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+      info.wasm = { simd, threads, threadCount: threads ? getThreadsCount() : 1 };
+    }
+    return info;
+  }
+  throw new Error(`no tfjs backend works here: ${fallbacks.join('; ')}`);
+}

@@ -1,0 +1,321 @@
+// The training worker: owns tfjs, the dataset and the Trainer; runs the step loop; streams
+// metrics to the page on a MessagePort; answers commands (LabWorkerApi) through Comlink.
+import * as Comlink from 'comlink';
+// The host registers tfjs's gradients once (the engine does not); the ES build works in a bundle.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as tf from '../engine/tf';
+import { loadCifarArchive, selectSubsetSplits, syntheticDataset, type DatasetSplits } from '../data';
+import { parseConfig, type LabConfig } from '../engine/config';
+import { Trainer } from '../engine/trainer';
+import type { LiveHyper } from '../engine/types';
+import { readSafetensors } from '../io/safetensors';
+import { writeTfjsWeights } from '../io/tfjs-format';
+import { selectBackend } from './backend';
+import type {
+  BackendInfo,
+  BackendRequest,
+  CrossCheckResult,
+  DatasetSource,
+  DatasetSummary,
+  LabWorkerApi,
+  MemoryInfo,
+  RunInfo,
+  WeightsSummary,
+  WorkerEvent,
+} from './protocol';
+
+/** Config fields that decide the architecture (tensor names and shapes). */
+const MODEL_FIELDS = ['mode', 'preset', 'imageSize', 'patchSize', 'mlpRatio', 'predictorWidthRatio', 'latentDim', 'grouping'] as const;
+
+let port: MessagePort | null = null;
+let backend: BackendInfo | null = null;
+let raw: { id: string; name: string; splits: DatasetSplits } | null = null;
+let trainer: Trainer | null = null;
+let runId = 0;
+let running = false;
+let loop: Promise<void> | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+function emit(e: WorkerEvent, transfer: Transferable[] = []): void {
+  port?.postMessage(e, transfer);
+}
+
+/** Run `fn` after everything queued before it (steps, exports, checks never interleave). */
+function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+  const r = queue.then(fn);
+  queue = r.catch(() => undefined);
+  return r;
+}
+
+/** Yield to the event loop (a macrotask, without setTimeout's clamping) so commands land. */
+const channel = new MessageChannel();
+const waiters: (() => void)[] = [];
+channel.port1.onmessage = () => waiters.shift()?.();
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    waiters.push(resolve);
+    channel.port2.postMessage(0);
+  });
+}
+
+function memory(): MemoryInfo {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  return { numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU };
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function requireTrainer(): Trainer {
+  if (!trainer) throw new Error('no model yet: load a dataset and press Reset');
+  return trainer;
+}
+
+function runInfo(t: Trainer): RunInfo {
+  const paramCount = t.model.paramSets().reduce((n, s) => n + s.params.reduce((m, p) => m + p.variable.size, 0), 0);
+  return { runId, config: t.config, dims: t.dims, paramCount, trainSize: t.data.train.size, testSize: t.data.test.size };
+}
+
+async function oneStep(t: Trainer, id: number): Promise<void> {
+  const m = await t.step();
+  if (id !== runId) return;
+  const { groupNorms, ...scalars } = m;
+  if (groupNorms && groupNorms.length) {
+    const G = groupNorms.length;
+    const K = groupNorms[0].length;
+    const data = new Float32Array(G * K);
+    groupNorms.forEach((row, g) => data.set(row, g * K));
+    emit({ type: 'metrics', runId: id, metrics: scalars, norms: { step: m.step, G, K, data }, memory: memory() }, [data.buffer]);
+  } else {
+    emit({ type: 'metrics', runId: id, metrics: scalars, memory: memory() });
+  }
+}
+
+async function runLoop(t: Trainer, id: number): Promise<void> {
+  emit({ type: 'state', runId: id, state: 'running', step: t.stepCount });
+  try {
+    while (running && trainer === t && t.stepCount < t.config.steps) {
+      await exclusive(() => (trainer === t ? oneStep(t, id) : undefined));
+      await yieldToEvents();
+    }
+  } catch (e) {
+    running = false;
+    emit({ type: 'state', runId: id, state: 'error', step: t.stepCount, message: errText(e) });
+    return;
+  }
+  if (trainer !== t) return;
+  const done = t.stepCount >= t.config.steps;
+  running = false;
+  emit({ type: 'state', runId: id, state: done ? 'done' : 'paused', step: t.stepCount });
+}
+
+async function stopLoop(): Promise<void> {
+  running = false;
+  if (loop) await loop;
+  loop = null;
+}
+
+async function loadSource(source: DatasetSource): Promise<{ id: string; name: string; splits: DatasetSplits }> {
+  switch (source.kind) {
+    case 'synthetic':
+      return { id: 'synthetic', name: 'built-in shapes', splits: syntheticDataset({ seed: 0 }) };
+    case 'served': {
+      let res: Response;
+      try {
+        res = await fetch(source.url);
+      } catch (e) {
+        throw new Error(`could not fetch ${source.url}: ${errText(e)}`);
+      }
+      if (!res.ok) throw new Error(`could not fetch ${source.url}: HTTP ${res.status} (run "npm run data:cifar100" first)`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { id: 'cifar-100', name: source.name, splits: loadCifarArchive(bytes, source.name) };
+    }
+    case 'archive':
+      return { id: `file:${source.name}`, name: source.name, splits: loadCifarArchive(new Uint8Array(source.bytes), source.name) };
+    case 'files': {
+      const map = new Map(source.files.map((f) => [f.name, new Uint8Array(f.bytes)]));
+      const name = source.files.map((f) => f.name).join(' + ');
+      return { id: `file:${name}`, name, splits: loadCifarArchive(map, name) };
+    }
+  }
+}
+
+function summary(d: { id: string; name: string; splits: DatasetSplits }): DatasetSummary {
+  const { train, test } = d.splits;
+  return {
+    id: d.id,
+    name: d.name,
+    trainSize: train.size,
+    testSize: test.size,
+    numClasses: train.classNames.length,
+    numSuperclasses: train.coarseNames?.length ?? 0,
+    classNames: train.classNames,
+  };
+}
+
+function buildTrainer(config: LabConfig): Trainer {
+  if (!raw) throw new Error('no dataset loaded');
+  const data = selectSubsetSplits(raw.splits, config.subset, config.seed);
+  return Trainer.create({ ...config, dataset: raw.id }, data);
+}
+
+function replaceTrainer(t: Trainer): RunInfo {
+  trainer?.dispose();
+  trainer = t;
+  runId++;
+  emit({ type: 'state', runId, state: 'ready', step: 0 });
+  emit({ type: 'memory', memory: memory() });
+  return runInfo(t);
+}
+
+const api: LabWorkerApi = {
+  async init(request: BackendRequest, events: MessagePort): Promise<BackendInfo> {
+    port = events;
+    backend = await selectBackend(request);
+    return backend;
+  },
+
+  loadDataset(source: DatasetSource): Promise<DatasetSummary> {
+    return exclusive(async () => {
+      const d = await loadSource(source);
+      raw = d;
+      return summary(d);
+    });
+  },
+
+  async reset(config: LabConfig): Promise<RunInfo> {
+    await stopLoop();
+    return exclusive(() => {
+      const c = parseConfig(config);
+      if (raw && c.dataset !== raw.id) throw new Error(`dataset "${c.dataset}" is not loaded (loaded: "${raw.id}")`);
+      // Build the new trainer before dropping the old one, so a bad config keeps the old run.
+      const t = buildTrainer(c);
+      return replaceTrainer(t);
+    });
+  },
+
+  async start(): Promise<void> {
+    const t = requireTrainer();
+    if (running) return;
+    if (t.stepCount >= t.config.steps) {
+      emit({ type: 'state', runId, state: 'done', step: t.stepCount, message: `already at ${t.config.steps} steps: raise Steps or Reset` });
+      return;
+    }
+    running = true;
+    loop = runLoop(t, runId);
+  },
+
+  async pause(): Promise<void> {
+    await stopLoop();
+  },
+
+  async step(): Promise<void> {
+    const t = requireTrainer();
+    if (running) return;
+    const id = runId;
+    try {
+      await exclusive(() => oneStep(t, id));
+      emit({ type: 'state', runId: id, state: t.stepCount >= t.config.steps ? 'done' : 'paused', step: t.stepCount });
+    } catch (e) {
+      emit({ type: 'state', runId: id, state: 'error', step: t.stepCount, message: errText(e) });
+      throw e;
+    }
+  },
+
+  setHyper(h: Partial<LiveHyper>): Promise<number> {
+    // Queued behind the step in flight, so the change applies exactly from the next step.
+    return exclusive(() => {
+      const t = requireTrainer();
+      t.setHyper(h);
+      const atStep = t.stepCount + 1;
+      emit({ type: 'hyper', runId, atStep, hyper: t.hyper() });
+      return atStep;
+    });
+  },
+
+  crossCheck(seed = 0): Promise<CrossCheckResult> {
+    return exclusive(async () => {
+      const t = requireTrainer();
+      const t0 = performance.now();
+      const value = await t.evaluateFixedBatch(seed);
+      const weights = await t.exportSafetensors();
+      const original = tf.getBackend();
+      let reference;
+      try {
+        if (original !== 'cpu') await tf.setBackend('cpu');
+        const ref = Trainer.create(t.config, t.data);
+        try {
+          ref.setHyper(t.hyper());
+          await ref.importSafetensors(weights);
+          reference = await ref.evaluateFixedBatch(seed);
+        } finally {
+          ref.dispose();
+        }
+      } finally {
+        if (tf.getBackend() !== original) await tf.setBackend(original);
+      }
+      const keys = ['loss', 'predLoss', 'klLoss', 'groupPenalty'] as const;
+      const maxRelDiff = Math.max(...keys.map((k) => Math.abs(value[k] - reference[k]) / Math.max(Math.abs(reference[k]), 1e-3)));
+      return { step: t.stepCount, seed, backend: backend!.backend, value, reference, maxRelDiff, ms: performance.now() - t0 };
+    });
+  },
+
+  exportSafetensors(): Promise<Uint8Array> {
+    return exclusive(async () => {
+      const bytes = await requireTrainer().exportSafetensors();
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    });
+  },
+
+  exportTfjs(): Promise<{ modelJson: string; weightsBin: Uint8Array }> {
+    return exclusive(async () => {
+      const t = requireTrainer();
+      const { modelJson, weightsBin } = writeTfjsWeights(await t.namedTensors(), { metadata: t.metadata() });
+      return Comlink.transfer({ modelJson: JSON.stringify(modelJson, null, 1), weightsBin }, [weightsBin.buffer as ArrayBuffer]);
+    });
+  },
+
+  async importSafetensors(buffer: ArrayBuffer, opts: { load: boolean }): Promise<WeightsSummary> {
+    const bytes = new Uint8Array(buffer);
+    const file = readSafetensors(bytes); // throws SafetensorsError with the reason
+    const out: WeightsSummary = {
+      tensors: [...file.tensors].map(([name, t]) => ({ name, shape: t.shape, dtype: t.dtype })),
+      metadata: { ...file.metadata },
+      loaded: false,
+    };
+    if (file.metadata.config) {
+      try {
+        out.config = parseConfig(JSON.parse(file.metadata.config));
+      } catch (e) {
+        out.error = `the file's config metadata is not valid: ${errText(e)}`;
+      }
+    }
+    if (!opts.load) return out;
+    await stopLoop();
+    return exclusive(async () => {
+      const current = requireTrainer();
+      // A fresh run (step 0, fresh optimiser) that starts from the loaded weights. The file's
+      // architecture wins; data, optimiser and seed settings stay as they are in the form.
+      const merged = { ...current.config } as Record<string, unknown>;
+      if (out.config) for (const k of MODEL_FIELDS) merged[k] = out.config[k];
+      const target = buildTrainer(parseConfig(merged));
+      try {
+        await target.importSafetensors(bytes);
+      } catch (e) {
+        target.dispose();
+        out.error = errText(e);
+        return out;
+      }
+      out.run = replaceTrainer(target);
+      out.loaded = true;
+      return out;
+    });
+  },
+
+  async memory(): Promise<MemoryInfo> {
+    return memory();
+  },
+};
+
+Comlink.expose(api);
