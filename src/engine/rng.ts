@@ -3,7 +3,7 @@
 export class Rng {
   private s: number;
   constructor(seed: number) {
-    this.s = (seed >>> 0) ^ 0x9e3779b9;
+    this.s = ((seed >>> 0) ^ 0x9e3779b9) >>> 0;
   }
   /** Uniform in [0, 1). */
   next(): number {

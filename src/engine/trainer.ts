@@ -2,7 +2,7 @@
 // loss, applies AdamW (and the proximal shrink), updates the EMA target, and reports metrics.
 import * as tf from './tf';
 import { makePatchBatch } from '../data/batch';
-import { BatchSampler } from '../data/sampler';
+import { BatchSampler, type SamplerState } from '../data/sampler';
 import type { DatasetSplits, ImageDataset } from '../data/types';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { AdamW } from './adamw';
@@ -34,6 +34,19 @@ export interface NamedTensor {
 
 export const WEIGHTS_FORMAT = 'sparsejepa-lab/1';
 
+/** Everything a run needs to continue exactly where it stood (a checkpoint). */
+export interface TrainerState {
+  config: LabConfig;
+  step: number;
+  imagesSeen: number;
+  hyper: LiveHyper;
+  rng: { data: number; mask: number; noise: number };
+  sampler: SamplerState;
+  adamStep: number;
+  /** Parameters (`<prefix><name>`) and AdamW moments (`adam.m.…`, `adam.v.…`), in the engine's own layout. */
+  tensors: NamedTensor[];
+}
+
 export class Trainer {
   readonly config: LabConfig;
   readonly dims: ModelDims;
@@ -45,7 +58,7 @@ export class Trainer {
   private readonly dataRng: Rng;
   private readonly maskRng: Rng;
   private readonly noiseRng: Rng;
-  private readonly sampler: BatchSampler;
+  private sampler: BatchSampler;
   private live: LiveHyper;
   private steps = 0;
   private imagesSeen = 0;
@@ -282,6 +295,68 @@ export class Trainer {
       v.assign(t);
       t.dispose();
     }
+  }
+
+  /** The full training state, for a checkpoint. */
+  async snapshot(): Promise<TrainerState> {
+    const tensors: NamedTensor[] = [];
+    const read = async (name: string, v: tf.Variable) =>
+      tensors.push({ name, shape: v.shape.slice(), data: Float32Array.from((await v.data()) as Float32Array) });
+    for (const set of this.model.paramSets()) for (const p of set.params) await read(set.prefix + p.name, p.variable);
+    const adam = this.optimizer.state();
+    const names = this.optimizer.params.map((p) => this.paramName(p.variable));
+    for (let i = 0; i < names.length; i++) {
+      await read(`adam.m.${names[i]}`, adam.m[i]);
+      await read(`adam.v.${names[i]}`, adam.v[i]);
+    }
+    return {
+      config: this.config,
+      step: this.steps,
+      imagesSeen: this.imagesSeen,
+      hyper: this.hyper(),
+      rng: { data: this.dataRng.state, mask: this.maskRng.state, noise: this.noiseRng.state },
+      sampler: this.sampler.state,
+      adamStep: adam.t,
+      tensors,
+    };
+  }
+
+  /** Continue from a snapshot of a run with the same config (λ, β and lr may differ). */
+  async restore(state: TrainerState): Promise<void> {
+    const fixed = (c: LabConfig) => JSON.stringify({ ...c, lambda: 0, beta: 0, lr: 0 });
+    if (fixed(state.config) !== fixed(this.config)) throw new WeightsError('the checkpoint is of a run with another config');
+    const byName = new Map(state.tensors.map((t) => [t.name, t]));
+    const take = (name: string, v: tf.Variable): Float32Array => {
+      const t = byName.get(name);
+      if (!t) throw new WeightsError(`the checkpoint has no tensor ${name}`);
+      if (t.data.length !== v.size) throw new WeightsError(`checkpoint tensor ${name} has ${t.data.length} values, expected ${v.size}`);
+      return t.data;
+    };
+    // Check everything before changing anything.
+    const params = this.model.paramSets().flatMap((set) => set.params.map((p) => [p.variable, take(set.prefix + p.name, p.variable)] as const));
+    const names = this.optimizer.params.map((p) => this.paramName(p.variable));
+    const adam = this.optimizer.state();
+    const m = names.map((n, i) => take(`adam.m.${n}`, adam.m[i]));
+    const v = names.map((n, i) => take(`adam.v.${n}`, adam.v[i]));
+    const sampler = BatchSampler.fromState(state.sampler);
+    tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
+    this.optimizer.restore(state.adamStep, m, v);
+    this.sampler = sampler;
+    this.steps = state.step;
+    this.imagesSeen = state.imagesSeen;
+    this.live = { ...state.hyper };
+    this.dataRng.state = state.rng.data;
+    this.maskRng.state = state.rng.mask;
+    this.noiseRng.state = state.rng.noise;
+  }
+
+  /** A trained variable's export name (`context_encoder.blocks.0.…`). */
+  private paramName(v: tf.Variable): string {
+    for (const set of this.model.paramSets()) {
+      const p = set.params.find((q) => q.variable === v);
+      if (p) return set.prefix + p.name;
+    }
+    throw new Error(`unknown variable ${v.name}`);
   }
 
   dispose(): void {
