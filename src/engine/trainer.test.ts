@@ -82,6 +82,14 @@ describe('Trainer on the CPU backend (the reference)', () => {
     expect(await b.evaluateFixedBatch(1)).toEqual(await a.evaluateFixedBatch(1));
   });
 
+  it('gives μ for every patch of an image (sparse) and nothing for JEPA', async () => {
+    const patches = makeImageBatch(data.test, [0], 4);
+    const mu = await make().patchLatents(patches);
+    expect(mu).toHaveLength(64 * 32);
+    expect(mu!.every(Number.isFinite)).toBe(true);
+    expect(await make({ mode: 'jepa' }).patchLatents(patches)).toBeNull();
+  });
+
   it('refuses weights of the wrong shape, names the tensor, and changes nothing', async () => {
     const small = make();
     const other = make({ latentDim: 16 });

@@ -15,6 +15,7 @@ import { fromExportLayout, toExportLayout } from './params';
 import { Rng } from './rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
 import type { LiveHyper, StepMetrics } from './types';
+import { linear } from './vit';
 
 /** A non-finite loss: the message says what to try. */
 export class DivergenceError extends Error {
@@ -240,6 +241,25 @@ export class Trainer {
     const out = tf.tidy(() => {
       const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
       return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
+    });
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    return data;
+  }
+
+  /**
+   * μ_p for every patch of one image, [N, K] (sparse mode): the context encoder sees the whole
+   * image and the predictor is asked for every position at once. For the latent-sharing views.
+   */
+  async patchLatents(patches: Float32Array): Promise<Float32Array | null> {
+    const sparse = this.model.sparseHead;
+    if (!sparse) return null;
+    const { numPatches: N, patchDim: P } = this.dims;
+    const out = tf.tidy(() => {
+      const pos = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => i), 'int32');
+      const ctx = this.model.context.forward(tf.tensor2d(patches, [N, P]), pos, 1, N);
+      const h = this.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
+      return linear(h, sparse.mu);
     });
     const data = (await out.data()) as Float32Array;
     out.dispose();
