@@ -5,7 +5,8 @@ import type { LiveHyper } from '../engine/types';
 import { metricsToCsv } from '../io/csv';
 import { startWorker, transfer, type WorkerHandle } from '../worker/client';
 import type { DatasetSource } from '../worker/protocol';
-import { clearSeries, flushMetrics, handleWorkerEvent, useLab } from './runStore';
+import { whenIdle } from '../ui/renderQueue';
+import { clearSeries, flushMetrics, handleWorkerEvent, onFlush, useLab } from './runStore';
 import { decodeUrlState, encodeUrlState, type BackendRequest } from './urlState';
 
 export const SERVED_ARCHIVE = 'cifar-100-binary.tar.gz';
@@ -14,6 +15,13 @@ const servedUrl = () => `${import.meta.env.BASE_URL}data/${SERVED_ARCHIVE}`;
 let handle: WorkerHandle | null = null;
 /** Files the current dataset came from, kept so a backend switch can reload them. */
 let lastSource: DatasetSource | null = null;
+
+// After each publish, once the charts are drawn, tell the worker (it paces itself on this).
+onFlush((step) =>
+  whenIdle(() => {
+    handle?.post({ type: 'drawn', step });
+  }),
+);
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultConfig, modelDims } from '../engine/config';
 import type { StepScalars } from '../worker/protocol';
-import { FLUSH_MS, flushMetrics, groupTotals, handleWorkerEvent, initialState, useLab } from './runStore';
+import { FLUSH_MS, flushMetrics, groupTotals, handleWorkerEvent, initialState, onFlush, useLab } from './runStore';
 
 const config = defaultConfig();
 const run = { runId: 3, config, dims: modelDims(config), paramCount: 1, trainSize: 10, testSize: 2 };
@@ -16,16 +16,23 @@ afterEach(() => {
 });
 
 describe('run store', () => {
-  it('buffers metrics and publishes them together, at most every FLUSH_MS', () => {
-    vi.useFakeTimers();
+  it('publishes a slow step at once, and fast steps together at most every FLUSH_MS', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'Date'] });
+    vi.advanceTimersByTime(10 * FLUSH_MS);
     useLab.setState({ ...initialState(), run, runState: 'running' });
     const v0 = useLab.getState().version;
-    for (let i = 1; i <= 5; i++) handleWorkerEvent({ type: 'metrics', runId: 3, metrics: scalars(i), memory });
-    expect(useLab.getState().metrics).toHaveLength(0);
+    const published: number[] = [];
+    const off = onFlush((last) => published.push(last));
+    handleWorkerEvent({ type: 'metrics', runId: 3, metrics: scalars(1), memory });
+    expect(useLab.getState().metrics).toHaveLength(1); // first one: at once
+    for (let i = 2; i <= 5; i++) handleWorkerEvent({ type: 'metrics', runId: 3, metrics: scalars(i), memory });
+    expect(useLab.getState().metrics).toHaveLength(1); // batched
     vi.advanceTimersByTime(FLUSH_MS);
     expect(useLab.getState().metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
-    expect(useLab.getState().version).toBe(v0 + 1);
+    expect(useLab.getState().version).toBe(v0 + 2);
     expect(useLab.getState().memory).toEqual(memory);
+    expect(published).toEqual([1, 5]);
+    off();
   });
 
   it('ignores events from a replaced run', () => {

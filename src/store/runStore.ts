@@ -111,6 +111,14 @@ let pendingMetrics: StepScalars[] = [];
 let pendingNorms: NormSnapshot[] = [];
 let pendingMemory: MemoryInfo | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+let lastFlush = 0;
+const flushListeners: ((lastStep: number) => void)[] = [];
+
+/** Called after each publish with the last step published (the page tells the worker it has it). */
+export function onFlush(cb: (lastStep: number) => void): () => void {
+  flushListeners.push(cb);
+  return () => flushListeners.splice(flushListeners.indexOf(cb) >>> 0, 1);
+}
 
 /** Publish buffered metrics now (also called before state changes so they stay in order). */
 export function flushMetrics(): void {
@@ -119,6 +127,7 @@ export function flushMetrics(): void {
     timer = null;
   }
   if (!pendingMetrics.length && !pendingNorms.length && !pendingMemory) return;
+  lastFlush = performance.now();
   const s = useLab.getState();
   for (const m of pendingMetrics) s.metrics.push(m);
   for (const n of pendingNorms) s.norms.push(n);
@@ -127,10 +136,16 @@ export function flushMetrics(): void {
   pendingNorms = [];
   pendingMemory = null;
   useLab.setState({ version: s.version + 1, memory });
+  const last = s.metrics[s.metrics.length - 1]?.step ?? 0;
+  for (const cb of flushListeners) cb(last);
 }
 
+/** Leading-edge throttle: slow steps publish at once, fast ones in batches every FLUSH_MS. */
 function scheduleFlush(): void {
-  if (!timer) timer = setTimeout(flushMetrics, FLUSH_MS);
+  if (timer) return;
+  const wait = FLUSH_MS - (performance.now() - lastFlush);
+  if (wait <= 0) flushMetrics();
+  else timer = setTimeout(flushMetrics, wait);
 }
 
 /** Forget buffered metrics (a new run starts). */

@@ -1,5 +1,6 @@
 // A titled chart panel with λ/β change marks; every chart draws through this.
 import { memo, useState, type ReactNode } from 'react';
+import type { BaseTickContentProps } from 'recharts/types/util/types';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HyperMark } from '../store/runStore';
 import { formatNumber } from './format';
@@ -12,6 +13,26 @@ export interface LineSpec {
   opacity?: number;
   axis?: 'left' | 'right';
 }
+
+type TickProps = Pick<BaseTickContentProps, 'x' | 'y' | 'payload' | 'textAnchor' | 'verticalAnchor'>;
+
+/**
+ * Plain SVG tick labels. recharts' own <Text> measures every new label string in the DOM
+ * (getBoundingClientRect, a forced layout); axis labels here never need wrapping.
+ */
+function makeTick(digits: number) {
+  return function Tick({ x, y, payload, textAnchor, verticalAnchor }: TickProps) {
+    const dy = verticalAnchor === 'start' ? '0.71em' : verticalAnchor === 'middle' ? '0.32em' : 0;
+    return (
+      <text x={x} y={y} dy={dy} textAnchor={textAnchor} fontSize={11} fill="#666">
+        {formatNumber(Number(payload.value), digits)}
+      </text>
+    );
+  };
+}
+const StepTick = makeTick(6);
+const ValueTick3 = makeTick(3);
+const ValueTick4 = makeTick(4);
 
 export function markLabel(m: HyperMark): string {
   const sym = { lambda: 'λ', beta: 'β', lr: 'lr' } as const;
@@ -72,7 +93,7 @@ export const Chart = memo(function Chart({
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={rows} margin={{ top: 14, right: rightAxis ? 4 : 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} interval={0} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} interval={0} tick={StepTick} />
             <YAxis
               yAxisId="left"
               scale={logScale ? 'log' : 'auto'}
@@ -80,11 +101,10 @@ export const Chart = memo(function Chart({
               allowDataOverflow={Boolean(logScale)}
               interval={0}
               width={58}
-              tick={{ fontSize: 11 }}
-              tickFormatter={(v: number) => formatNumber(v, 3)}
+              tick={ValueTick3}
             />
             {rightAxis ? (
-              <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatNumber(v, 4)} />
+              <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={ValueTick4} />
             ) : null}
             {hover ? <Tooltip formatter={(v) => formatNumber(Number(v), 5)} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} /> : null}
             {lines.map((l) => (

@@ -16,7 +16,7 @@ export function NormsHeatmap() {
     const { G, K, data } = latest;
     c.width = K * CELL;
     c.height = G * CELL;
-    const ctx = c.getContext('2d');
+    const ctx = c.getContext('2d', { willReadFrequently: true }); // a CPU canvas: no round trip to a busy GPU process
     if (!ctx) return;
     let max = 0;
     for (const v of data) max = Math.max(max, v);

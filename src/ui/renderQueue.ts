@@ -1,19 +1,32 @@
 // Charts redraw one at a time, each in its own macrotask, so no single main-thread task has to
-// re-render every chart at once (recharts re-renders synchronously). Jobs are deduplicated: a
-// chart already waiting is not queued twice. After each round the queue rests at least as long
-// as the round took (and MIN_GAP_MS): charts refresh about once a second and never take more than about half the main thread.
+// re-render every chart at once. Jobs are deduplicated: a chart already waiting is not queued
+// twice. After each round the queue rests at least as long as the round took (and MIN_GAP_MS):
+// charts refresh about once a second and never take more than about half the main thread.
+// whenIdle() tells when no round is in progress (the page has drawn what it has).
 type Job = () => void;
 
 const MIN_GAP_MS = 1000;
 const pending = new Set<Job>();
+const idleWaiters: (() => void)[] = [];
 let scheduled = false;
+let inRound = false;
 let roundStart = 0;
 let roundBusy = 0;
+
+function notifyIdle(): void {
+  // One more macrotask: React's transition work queued by the last job runs first.
+  setTimeout(() => {
+    if (inRound) return;
+    for (const cb of idleWaiters.splice(0)) cb();
+  }, 0);
+}
 
 function runNext(): void {
   const next = pending.values().next();
   if (next.done) {
-    // Round over: rest before the next one may start.
+    inRound = false;
+    notifyIdle();
+    // Rest before the next round may start.
     const rest = Math.max(MIN_GAP_MS - (performance.now() - roundStart), roundBusy);
     roundBusy = 0;
     setTimeout(() => {
@@ -33,6 +46,7 @@ function runNext(): void {
 }
 
 function startRound(): void {
+  inRound = true;
   roundStart = performance.now();
   runNext();
 }
@@ -41,10 +55,17 @@ export function enqueueRender(job: Job): void {
   pending.add(job);
   if (!scheduled) {
     scheduled = true;
+    inRound = true; // a round starts on the next task
     setTimeout(startRound, 0);
   }
 }
 
 export function cancelRender(job: Job): void {
   pending.delete(job);
+}
+
+/** Call `cb` once no drawing round is in progress. */
+export function whenIdle(cb: () => void): void {
+  idleWaiters.push(cb);
+  if (!inRound) notifyIdle();
 }

@@ -1,11 +1,13 @@
 // Page side of the protocol: start the worker, wrap it with Comlink, open the event port.
 import * as Comlink from 'comlink';
-import type { LabWorkerApi, WorkerEvent } from './protocol';
+import type { LabWorkerApi, PageEvent, WorkerEvent } from './protocol';
 
 export interface WorkerHandle {
   api: Comlink.Remote<LabWorkerApi>;
   /** The port the worker posts WorkerEvents on (handed to api.init). */
   workerPort: MessagePort;
+  /** Tell the worker something on the event port. */
+  post(e: PageEvent): void;
   terminate(): void;
 }
 
@@ -18,6 +20,7 @@ export function startWorker(onEvent: (e: WorkerEvent) => void, onCrash: (message
   return {
     api,
     workerPort: channel.port2,
+    post: (e) => channel.port1.postMessage(e),
     terminate() {
       channel.port1.onmessage = null;
       channel.port1.close();

@@ -116,6 +116,13 @@ export type WorkerEvent =
   | { type: 'hyper'; runId: number; atStep: number; hyper: LiveHyper }
   | { type: 'memory'; memory: MemoryInfo };
 
+/**
+ * Page → worker on the same port: the page has published up to `step` and has nothing left to
+ * draw. The worker gives the page a short slice of each step's time to get there before it
+ * starts the next step, so a CPU-starved page (software GPU, few cores) stays responsive.
+ */
+export type PageEvent = { type: 'drawn'; step: number };
+
 export interface LabWorkerApi {
   /** Pick and initialise the backend; events arrive on `events` from now on. */
   init(request: BackendRequest, events: MessagePort): Promise<BackendInfo>;

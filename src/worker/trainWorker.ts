@@ -19,6 +19,7 @@ import type {
   DatasetSummary,
   LabWorkerApi,
   MemoryInfo,
+  PageEvent,
   RunInfo,
   WeightsSummary,
   WorkerEvent,
@@ -35,6 +36,12 @@ let runId = 0;
 let running = false;
 let loop: Promise<void> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
+/** Last step the page reported drawn (PageEvent), and who waits for it. */
+let drawnStep = 0;
+let drawnWaiter: (() => void) | null = null;
+/** Share of a step's time the loop waits for the page to draw before the next step. */
+const PAGE_SHARE = 0.25;
+const PAGE_WAIT_MAX_MS = 1000;
 
 function emit(e: WorkerEvent, transfer: Transferable[] = []): void {
   port?.postMessage(e, transfer);
@@ -92,12 +99,38 @@ async function oneStep(t: Trainer, id: number): Promise<void> {
   }
 }
 
+function onPageEvent(e: PageEvent): void {
+  if (e.type === 'drawn') {
+    drawnStep = Math.max(drawnStep, e.step);
+    drawnWaiter?.();
+  }
+}
+
+/** Wait (at most a share of the step's time) until the page has drawn `step`. */
+function waitForPage(step: number, stepMs: number): Promise<void> {
+  const limit = Math.min(PAGE_WAIT_MAX_MS, PAGE_SHARE * stepMs);
+  if (drawnStep >= step || limit < 1) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      drawnWaiter = null;
+      resolve();
+    };
+    const timer = setTimeout(done, limit);
+    drawnWaiter = () => {
+      if (drawnStep >= step) done();
+    };
+  });
+}
+
 async function runLoop(t: Trainer, id: number): Promise<void> {
   emit({ type: 'state', runId: id, state: 'running', step: t.stepCount });
   try {
     while (running && trainer === t && t.stepCount < t.config.steps) {
+      const t0 = performance.now();
       await exclusive(() => (trainer === t ? oneStep(t, id) : undefined));
       await yieldToEvents();
+      await waitForPage(t.stepCount, performance.now() - t0);
     }
   } catch (e) {
     running = false;
@@ -164,6 +197,7 @@ function replaceTrainer(t: Trainer): RunInfo {
   trainer?.dispose();
   trainer = t;
   runId++;
+  drawnStep = 0;
   emit({ type: 'state', runId, state: 'ready', step: 0 });
   emit({ type: 'memory', memory: memory() });
   return runInfo(t);
@@ -172,6 +206,7 @@ function replaceTrainer(t: Trainer): RunInfo {
 const api: LabWorkerApi = {
   async init(request: BackendRequest, events: MessagePort): Promise<BackendInfo> {
     port = events;
+    port.onmessage = (m: MessageEvent<PageEvent>) => onPageEvent(m.data);
     backend = await selectBackend(request);
     return backend;
   },
