@@ -317,6 +317,34 @@ describe('readSafetensors validation', () => {
     expect(readSafetensors(raw('{}')).tensors.size).toBe(0);
     expect(readSafetensors(raw('{"__metadata__":{"k":"v"}}   ')).metadata.k).toBe('v');
   });
+
+  // Found by the fuzzer (safetensors.fuzz.test.ts): messages echoed whole strings from the file.
+  it('quotes names and strings from the file in messages, cut short when long', () => {
+    const long = 'x'.repeat(100_000);
+    const messageOf = (bytes: Uint8Array) => {
+      try {
+        readSafetensors(bytes);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected an error');
+    };
+    const cases = [
+      raw({ [long]: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, 8),
+      raw({ a: { dtype: long, shape: [1], data_offsets: [0, 8] } }, 8),
+      raw({ a: { dtype: 'F32', shape: long, data_offsets: [0, 8] } }, 8),
+      raw({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8], [long]: 1 } }, 8),
+      raw({ __metadata__: { [long]: 1 } }),
+      raw(`{"${long}":1,"${long}":2}`),
+      raw({ a: { dtype: 'F32', shape: [2], data_offsets: Array(10_000).fill(0) } }, 8),
+    ];
+    for (const bytes of cases) {
+      const msg = messageOf(bytes);
+      expect(msg.length, msg.slice(0, 200)).toBeLessThan(400);
+      expect(msg).toMatch(/"x{100}…" \(100000 characters\)|\(10000 values\)/);
+    }
+    expect(messageOf(raw({ 'a"\nb': { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, 8))).toMatch(/^tensor "a\\"\\nb": unsupported dtype "F64"/);
+  });
 });
 
 describe('writeSafetensors validation', () => {

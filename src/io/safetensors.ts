@@ -64,6 +64,10 @@ const METADATA_KEY = '__metadata__';
 const WRITABLE = new Set<string>(['F32', 'F16', 'BF16', 'I32']);
 const TENSOR_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
 
+/** Messages quote at most this much of a string (or this many dimensions) taken from a file. */
+const MAX_SHOWN_CHARS = 100;
+const MAX_SHOWN_DIMS = 16;
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +135,17 @@ export function floatToBf16Bits(x: number): number {
 
 function shapeStr(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
+}
+
+/** A shape or offsets list for a message: long ones cut short, so a hostile header cannot make a huge message. */
+function dimsStr(dims: readonly number[]): string {
+  return dims.length <= MAX_SHOWN_DIMS ? shapeStr(dims) : `[${dims.slice(0, MAX_SHOWN_DIMS).join(',')},…] (${dims.length} values)`;
+}
+
+/** A name or string from the file, JSON-quoted for a message, and cut short when long. */
+function quote(s: string): string {
+  if (s.length <= MAX_SHOWN_CHARS) return JSON.stringify(s);
+  return `${JSON.stringify(s.slice(0, MAX_SHOWN_CHARS)).slice(0, -1)}…" (${s.length} characters)`;
 }
 
 function numel(shape: readonly number[]): number {
@@ -278,7 +293,7 @@ class JsonParser {
       const key = this.string();
       if (out.has(key)) {
         this.i = at;
-        this.fail(`duplicate key ${JSON.stringify(key)}`);
+        this.fail(`duplicate key ${quote(key)}`);
       }
       this.ws();
       if (this.s[this.i] !== ':') this.fail("expected ':'");
@@ -367,7 +382,7 @@ function describe(v: Json | undefined): string {
   if (isObj(v)) return 'an object';
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === 'string' ? `string ${quote(v)}` : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 function checkKey(key: string, where: string): void {
@@ -375,10 +390,10 @@ function checkKey(key: string, where: string): void {
 }
 
 function intArray(v: Json | undefined, what: string, name: string): number[] {
-  if (!Array.isArray(v)) throw new SafetensorsError(`tensor "${name}": ${what} must be an array, got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new SafetensorsError(`tensor ${quote(name)}: ${what} must be an array, got ${describe(v)}`);
   for (const x of v) {
     if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
-      throw new SafetensorsError(`tensor "${name}": ${what} must hold non-negative integers, got ${describe(x)}`);
+      throw new SafetensorsError(`tensor ${quote(name)}: ${what} must hold non-negative integers, got ${describe(x)}`);
     }
   }
   return v as number[];
@@ -429,40 +444,40 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, opts: ReadOptio
       if (!isObj(v)) throw new SafetensorsError(`__metadata__ must be an object, got ${describe(v)}`);
       for (const [k, mv] of v) {
         checkKey(k, '__metadata__');
-        if (typeof mv !== 'string') throw new SafetensorsError(`__metadata__ value for "${k}" must be a string, got ${describe(mv)}`);
+        if (typeof mv !== 'string') throw new SafetensorsError(`__metadata__ value for ${quote(k)} must be a string, got ${describe(mv)}`);
         metadata[k] = mv;
       }
       continue;
     }
-    if (!isObj(v)) throw new SafetensorsError(`tensor "${name}": entry must be an object, got ${describe(v)}`);
+    if (!isObj(v)) throw new SafetensorsError(`tensor ${quote(name)}: entry must be an object, got ${describe(v)}`);
     for (const k of v.keys()) {
-      checkKey(k, `tensor "${name}"`);
-      if (!TENSOR_FIELDS.has(k)) throw new SafetensorsError(`tensor "${name}": unknown field "${k}"`);
+      checkKey(k, `tensor ${quote(name)}`);
+      if (!TENSOR_FIELDS.has(k)) throw new SafetensorsError(`tensor ${quote(name)}: unknown field ${quote(k)}`);
     }
     const dt = v.get('dtype');
-    if (dt === undefined) throw new SafetensorsError(`tensor "${name}": missing dtype`);
-    if (typeof dt !== 'string') throw new SafetensorsError(`tensor "${name}": dtype must be a string, got ${describe(dt)}`);
+    if (dt === undefined) throw new SafetensorsError(`tensor ${quote(name)}: missing dtype`);
+    if (typeof dt !== 'string') throw new SafetensorsError(`tensor ${quote(name)}: dtype must be a string, got ${describe(dt)}`);
     if (!Object.prototype.hasOwnProperty.call(DTYPE_SIZE, dt)) {
       const known = KNOWN_UNSUPPORTED.has(dt) ? '' : ' (not a safetensors dtype)';
-      throw new SafetensorsError(`tensor "${name}": unsupported dtype ${JSON.stringify(dt)}${known}; supported: F32, F16, BF16, I32, I64`);
+      throw new SafetensorsError(`tensor ${quote(name)}: unsupported dtype ${quote(dt)}${known}; supported: F32, F16, BF16, I32, I64`);
     }
     const dtype = dt as SafetensorsDtype;
-    if (!v.has('shape')) throw new SafetensorsError(`tensor "${name}": missing shape`);
+    if (!v.has('shape')) throw new SafetensorsError(`tensor ${quote(name)}: missing shape`);
     const shape = intArray(v.get('shape'), 'shape', name);
-    if (!v.has('data_offsets')) throw new SafetensorsError(`tensor "${name}": missing data_offsets`);
+    if (!v.has('data_offsets')) throw new SafetensorsError(`tensor ${quote(name)}: missing data_offsets`);
     const offs = intArray(v.get('data_offsets'), 'data_offsets', name);
-    if (offs.length !== 2) throw new SafetensorsError(`tensor "${name}": data_offsets must be [begin, end], got ${shapeStr(offs)}`);
+    if (offs.length !== 2) throw new SafetensorsError(`tensor ${quote(name)}: data_offsets must be [begin, end], got ${dimsStr(offs)}`);
     const [begin, end] = offs;
-    if (begin > end) throw new SafetensorsError(`tensor "${name}": data_offsets [${begin},${end}] end before they begin`);
+    if (begin > end) throw new SafetensorsError(`tensor ${quote(name)}: data_offsets [${begin},${end}] end before they begin`);
     if (end > dataLen) {
-      throw new SafetensorsError(`tensor "${name}": data_offsets [${begin},${end}] out of range (data section is ${dataLen} bytes)`);
+      throw new SafetensorsError(`tensor ${quote(name)}: data_offsets [${begin},${end}] out of range (data section is ${dataLen} bytes)`);
     }
     const count = numel(shape);
-    if (!Number.isSafeInteger(count)) throw new SafetensorsError(`tensor "${name}": shape ${shapeStr(shape)} is too large`);
+    if (!Number.isSafeInteger(count)) throw new SafetensorsError(`tensor ${quote(name)}: shape ${dimsStr(shape)} is too large`);
     const want = count * DTYPE_SIZE[dtype];
     if (end - begin !== want) {
       throw new SafetensorsError(
-        `tensor "${name}": byte length ${end - begin} does not match shape ${shapeStr(shape)} × ${dtype} (${DTYPE_SIZE[dtype]} bytes) = ${want}`,
+        `tensor ${quote(name)}: byte length ${end - begin} does not match shape ${dimsStr(shape)} × ${dtype} (${DTYPE_SIZE[dtype]} bytes) = ${want}`,
       );
     }
     entries.push({ name, dtype, shape: shape.slice(), begin, end });
@@ -473,8 +488,8 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, opts: ReadOptio
   let pos = 0;
   let prev = '';
   for (const e of entries) {
-    if (e.begin < pos) throw new SafetensorsError(`tensor "${e.name}": data [${e.begin},${e.end}] overlaps tensor "${prev}" (ends at ${pos})`);
-    if (e.begin > pos) throw new SafetensorsError(`data section has a gap of ${e.begin - pos} bytes at ${pos}, before tensor "${e.name}"`);
+    if (e.begin < pos) throw new SafetensorsError(`tensor ${quote(e.name)}: data [${e.begin},${e.end}] overlaps tensor ${quote(prev)} (ends at ${pos})`);
+    if (e.begin > pos) throw new SafetensorsError(`data section has a gap of ${e.begin - pos} bytes at ${pos}, before tensor ${quote(e.name)}`);
     pos = e.end;
     prev = e.name;
   }
@@ -519,7 +534,7 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, opts: ReadOptio
         for (let i = 0; i < count; i++) {
           const x = view.getBigInt64(at + 8 * i, true);
           if (x < -2147483648n || x > 2147483647n) {
-            throw new SafetensorsError(`tensor "${e.name}": I64 value ${x} at index ${i} does not fit in int32`);
+            throw new SafetensorsError(`tensor ${quote(e.name)}: I64 value ${x} at index ${i} does not fit in int32`);
           }
           out[i] = Number(x);
         }
