@@ -9,6 +9,7 @@ import {
   readSafetensors,
   SafetensorsError,
   writeSafetensors,
+  type ReadOptions,
   type TensorToWrite,
 } from './safetensors';
 
@@ -40,7 +41,7 @@ function bits(a: Float32Array | Int32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
 }
 
-function expectError(bytes: Uint8Array, re: RegExp, opts?: { maxHeaderBytes?: number }): void {
+function expectError(bytes: Uint8Array, re: RegExp, opts?: ReadOptions): void {
   let err: unknown;
   try {
     readSafetensors(bytes, opts);
@@ -357,6 +358,19 @@ describe('readSafetensors validation', () => {
     expect(f.metadata.a.length).toBe(n + 6);
     expect(f.metadata.a.slice(-6)).toBe('\u00e9\u{1f600}"\\/');
     expect(ms).toBeLessThan(4000);
+  });
+
+  // A 100 MB header of [{},{},...] became 33 million Maps and killed the process (heap out of
+  // memory after ~90 s); 50 million numbers in one shape took ~18 s. Values are now counted.
+  it('refuses a header holding more JSON values than the limit, before building them', () => {
+    const t0 = performance.now();
+    expectError(raw('{"a":{"dtype":"F32","shape":[' + '1,'.repeat(1_500_000) + '1],"data_offsets":[0,4]}}', 4), /^header holds more than 1000000 JSON values \(the limit/);
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expectError(raw('{"a":[' + '{},'.repeat(100_000) + '{}]}'), /more than 1000 JSON values/, { maxHeaderValues: 1000 });
+    expectError(raw({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, 8), /more than 5 JSON values/, { maxHeaderValues: 5 });
+    // a real file's worth of tensors is far below the limit
+    const many = Array.from({ length: 5000 }, (_, i) => ({ name: `t${i}`, shape: [1, 1, 1, 1], data: new Float32Array(1) }));
+    expect(readSafetensors(writeSafetensors(many)).tensors.size).toBe(5000);
   });
 });
 

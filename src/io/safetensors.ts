@@ -42,6 +42,12 @@ export interface SafetensorsFile {
 export interface ReadOptions {
   /** Largest accepted JSON header, in bytes. Default 100 MB (as the reference implementation). */
   maxHeaderBytes?: number;
+  /**
+   * Most JSON values (objects, arrays, strings, numbers, ...) the header may hold. Default
+   * 1,000,000: ~100,000 tensors of rank 4. Bounds the memory a header can cost: 100 MB of "{}"
+   * would otherwise become 33 million objects and exhaust the JavaScript heap.
+   */
+  maxHeaderValues?: number;
 }
 
 export class SafetensorsError extends Error {
@@ -52,6 +58,7 @@ export class SafetensorsError extends Error {
 }
 
 export const DEFAULT_MAX_HEADER_BYTES = 100_000_000;
+export const DEFAULT_MAX_HEADER_VALUES = 1_000_000;
 
 const DTYPE_SIZE: Record<SafetensorsDtype, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8 };
 /** dtypes of the format that this module knows but does not decode. */
@@ -238,7 +245,11 @@ const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 class JsonParser {
   private i = 0;
-  constructor(private readonly s: string) {}
+  private values = 0;
+  constructor(
+    private readonly s: string,
+    private readonly maxValues: number,
+  ) {}
 
   private fail(what: string): never {
     throw new SafetensorsError(`header is not valid JSON: ${what} at offset ${this.i}`);
@@ -263,6 +274,9 @@ class JsonParser {
 
   private value(depth: number): Json {
     if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    if (++this.values > this.maxValues) {
+      throw new SafetensorsError(`header holds more than ${this.maxValues} JSON values (the limit; a tensor takes about 10)`);
+    }
     const s = this.s;
     if (this.i >= s.length) this.fail('unexpected end');
     const c = s[this.i];
@@ -425,7 +439,7 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, opts: ReadOptio
   } catch {
     throw new SafetensorsError('header is not valid UTF-8');
   }
-  const root = new JsonParser(text).parseDocument();
+  const root = new JsonParser(text, opts.maxHeaderValues ?? DEFAULT_MAX_HEADER_VALUES).parseDocument();
   if (!isObj(root)) throw new SafetensorsError(`header is not a JSON object (got ${describe(root)})`);
 
   const dataStart = 8 + headerLen;
