@@ -312,6 +312,15 @@ describe('readSafetensors validation', () => {
     expectError(raw({ __metadata__: ['x'], ...ok }, 8), /__metadata__ must be an object, got an array/);
   });
 
+  // Found by the fuzzer: "-0" passed the checks and came back as a shape of [-0].
+  it('reads "-0" in a shape or offsets as 0', () => {
+    const f = readSafetensors(raw('{"a":{"dtype":"F32","shape":[2,-0],"data_offsets":[-0,0]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', 4));
+    const a = f.tensors.get('a')!;
+    expect(Object.is(a.shape[1], 0)).toBe(true);
+    expect(a.data.length).toBe(0);
+    expect(Array.from(f.tensors.keys())).toEqual(['a', 'b']);
+  });
+
   it('accepts a minimal valid file and a header with no tensors', () => {
     const f = readSafetensors(raw(ok, 8));
     expect(f.tensors.get('a')!.shape).toEqual([2]);

@@ -400,12 +400,14 @@ function checkKey(key: string, where: string): void {
 
 function intArray(v: Json | undefined, what: string, name: string): number[] {
   if (!Array.isArray(v)) throw new SafetensorsError(`tensor ${quote(name)}: ${what} must be an array, got ${describe(v)}`);
+  const out: number[] = [];
   for (const x of v) {
     if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
       throw new SafetensorsError(`tensor ${quote(name)}: ${what} must hold non-negative integers, got ${describe(x)}`);
     }
+    out.push(x + 0); // JSON "-0" is 0 (not -0, which a shape check with Object.is or 1/x would tell apart)
   }
-  return v as number[];
+  return out;
 }
 
 interface Entry {
