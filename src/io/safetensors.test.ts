@@ -321,6 +321,12 @@ describe('readSafetensors validation', () => {
     expect(Array.from(f.tensors.keys())).toEqual(['a', 'b']);
   });
 
+  // Found by the fuzzer: 1E400 parses to Infinity, which the message printed as "number null".
+  it('names a number too large for a double as Infinity', () => {
+    expectError(raw('{"a":{"dtype":1E400,"shape":[1],"data_offsets":[0,4]}}', 4), /dtype must be a string, got number Infinity$/);
+    expectError(raw('{"a":{"dtype":"F32","shape":[-1E400],"data_offsets":[0,4]}}', 4), /shape must hold non-negative integers, got number -Infinity$/);
+  });
+
   it('accepts a minimal valid file and a header with no tensors', () => {
     const f = readSafetensors(raw(ok, 8));
     expect(f.tensors.get('a')!.shape).toEqual([2]);

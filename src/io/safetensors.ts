@@ -391,7 +391,7 @@ function describe(v: Json | undefined): string {
   if (isObj(v)) return 'an object';
   if (Array.isArray(v)) return 'an array';
   if (v === null) return 'null';
-  return typeof v === 'string' ? `string ${quote(v)}` : `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === 'string' ? `string ${quote(v)}` : `${typeof v} ${String(v)}`; // String: 1e999 is "Infinity", not JSON's "null"
 }
 
 function checkKey(key: string, where: string): void {
