@@ -126,6 +126,29 @@ describe('CIFAR-100', () => {
     );
   });
 
+  // Found by the fuzzer: archive paths went into messages raw.
+  it('quotes odd file names in messages', () => {
+    const odd = new Map([
+      ['a\nb/train.bin', new Uint8Array(5)],
+      ['test.bin', cifar100Records(2)],
+    ]);
+    expect(() => loadCifarArchive(odd, 'dir')).toThrow(new DatasetError('"a\\nb/train.bin": 5 bytes is not a whole number of 3074-byte CIFAR-100 records'));
+    const twice = new Map([
+      ['x/train.bin', cifar100Records(2)],
+      [`${'y'.repeat(300)}/train.bin`, cifar100Records(2)],
+    ]);
+    expect(() => loadCifarArchive(twice, 'dir')).toThrow(/^dir: ambiguous, both x\/train\.bin and "y{80}…y{20}\/train\.bin" \(310 characters\) present$/);
+    const bad = new Map([
+      ['\u0000train.bin', cifar100Records(2)],
+      ['test.bin', cifar100Records(2)],
+    ]);
+    expect(() => loadCifarArchive(bad, 'dir')).toThrow('dir: missing train.bin for CIFAR-100 (found: "\\u0000train.bin", test.bin)');
+    const label = cifar100Records(2);
+    label[1] = 200;
+    expect(() => loadCifarArchive(new Map([[' train.bin ', label], ['test.bin', label]]), 'dir')).toThrow(/^dir: missing train\.bin/);
+    expect(() => parseCifar100Records(label, 'a\tb.bin')).toThrow('"a\\tb.bin": fine label 200 > 99 at record 0');
+  });
+
   it('names a label-names file with the wrong count', () => {
     expect(() => loadCifarArchive(cifar100Gz({ 'fine_label_names.txt': lines(FINE_NAMES.slice(1)) }), 'c.tar.gz')).toThrow(
       'cifar-100-binary/fine_label_names.txt: 99 names, expected 100',

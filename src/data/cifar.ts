@@ -3,7 +3,7 @@
 // Pixels are copied once into one contiguous buffer so the engine can index image i at i·3072.
 import { gunzip, gunzipAsync, isGzip } from './gzip';
 import { readTar } from './tar';
-import { DatasetError, IMAGE_BYTES, type DatasetSplits, type ImageDataset } from './types';
+import { DatasetError, IMAGE_BYTES, showName, type DatasetSplits, type ImageDataset } from './types';
 
 export const CIFAR100_RECORD_BYTES = 2 + IMAGE_BYTES; // coarse label, fine label, pixels
 export const CIFAR10_RECORD_BYTES = 1 + IMAGE_BYTES; // label, pixels
@@ -27,9 +27,9 @@ interface NamedBytes {
 function parseRecords(parts: NamedBytes[], fmt: RecordFormat) {
   let total = 0;
   for (const { name, bytes } of parts) {
-    if (bytes.length === 0) throw new DatasetError(`${name}: empty file (no ${fmt.title} records)`);
+    if (bytes.length === 0) throw new DatasetError(`${showName(name)}: empty file (no ${fmt.title} records)`);
     if (bytes.length % fmt.recordBytes !== 0) {
-      throw new DatasetError(`${name}: ${bytes.length} bytes is not a whole number of ${fmt.recordBytes}-byte ${fmt.title} records`);
+      throw new DatasetError(`${showName(name)}: ${bytes.length} bytes is not a whole number of ${fmt.recordBytes}-byte ${fmt.title} records`);
     }
     total += bytes.length / fmt.recordBytes;
   }
@@ -44,12 +44,12 @@ function parseRecords(parts: NamedBytes[], fmt: RecordFormat) {
       const off = r * fmt.recordBytes;
       if (coarseLabels) {
         const c = bytes[off];
-        if (c >= fmt.numCoarse!) throw new DatasetError(`${name}: coarse label ${c} > ${fmt.numCoarse! - 1} at record ${r}`);
+        if (c >= fmt.numCoarse!) throw new DatasetError(`${showName(name)}: coarse label ${c} > ${fmt.numCoarse! - 1} at record ${r}`);
         coarseLabels[i] = c;
       }
       const f = bytes[off + labelBytes - 1];
       if (f >= fmt.numFine) {
-        throw new DatasetError(`${name}: ${coarseLabels ? 'fine ' : ''}label ${f} > ${fmt.numFine - 1} at record ${r}`);
+        throw new DatasetError(`${showName(name)}: ${coarseLabels ? 'fine ' : ''}label ${f} > ${fmt.numFine - 1} at record ${r}`);
       }
       labels[i] = f;
       images.set(bytes.subarray(off + labelBytes, off + fmt.recordBytes), i * IMAGE_BYTES);
@@ -65,7 +65,7 @@ export function parseLabelNames(bytes: Uint8Array, name: string, expected: numbe
     .split(/\r?\n/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  if (names.length !== expected) throw new DatasetError(`${name}: ${names.length} names, expected ${expected}`);
+  if (names.length !== expected) throw new DatasetError(`${showName(name)}: ${names.length} names, expected ${expected}`);
   return names;
 }
 
@@ -82,8 +82,8 @@ export function parseCifar100Records(
   fineNames?: string[],
   coarseNames?: string[],
 ): ImageDataset {
-  checkNameCount(fineNames, 100, `${name}: fine class names`);
-  checkNameCount(coarseNames, 20, `${name}: superclass names`);
+  checkNameCount(fineNames, 100, `${showName(name)}: fine class names`);
+  checkNameCount(coarseNames, 20, `${showName(name)}: superclass names`);
   const r = parseRecords([{ name, bytes }], CIFAR100);
   return {
     name,
@@ -98,7 +98,7 @@ export function parseCifar100Records(
 
 /** Parse CIFAR-10 binary batch file(s); several parts (data_batch_1..5) become one dataset named `name`. */
 export function parseCifar10Records(bytes: Uint8Array | NamedBytes[], name: string, classNames?: string[]): ImageDataset {
-  checkNameCount(classNames, 10, `${name}: class names`);
+  checkNameCount(classNames, 10, `${showName(name)}: class names`);
   const parts = bytes instanceof Uint8Array ? [{ name, bytes }] : bytes;
   const r = parseRecords(parts, CIFAR10);
   return { name, images: r.images, labels: r.labels, classNames: classNames ?? defaultNames('class', 10), size: r.size };
@@ -111,7 +111,7 @@ function indexByBaseName(files: Map<string, Uint8Array>, archiveName: string): M
     const base = path.split('/').pop() ?? path;
     if (base.startsWith('._')) continue; // macOS resource forks that tar on a Mac adds
     const seen = out.get(base);
-    if (seen && seen.name !== path) throw new DatasetError(`${archiveName}: ambiguous, both ${seen.name} and ${path} present`);
+    if (seen && seen.name !== path) throw new DatasetError(`${archiveName}: ambiguous, both ${showName(seen.name)} and ${showName(path)} present`);
     out.set(base, { name: path, bytes });
   }
   return out;
@@ -120,7 +120,7 @@ function indexByBaseName(files: Map<string, Uint8Array>, archiveName: string): M
 function listFound(files: Map<string, NamedBytes>): string {
   const names = [...files.keys()];
   if (names.length === 0) return 'no files';
-  return names.slice(0, 8).join(', ') + (names.length > 8 ? `, … (${names.length} in all)` : '');
+  return names.slice(0, 8).map(showName).join(', ') + (names.length > 8 ? `, … (${names.length} in all)` : '');
 }
 
 function requireFiles(files: Map<string, NamedBytes>, wanted: string[], archiveName: string, title: string): NamedBytes[] {

@@ -93,6 +93,27 @@ describe('readTar', () => {
     );
   });
 
+  // Found by the fuzzer: names went into messages raw (newlines, U+FFFD, kilobytes of pax path).
+  it('quotes odd entry names in messages and cuts long ones short', () => {
+    const long = `dir/${'x'.repeat(5000)}\ntrain.bin`;
+    const tar = makeTar([
+      { name: 'p', type: 'x', data: paxRecords({ path: long }) },
+      { name: 'a.bin', data: new Uint8Array(100), claimedSize: 2000 },
+    ], false);
+    let msg = '';
+    try {
+      readTar(tar, 't.tar');
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toMatch(/^t\.tar: truncated tar entry "dir\/x{76}…x{20}\\ntrain\.bin" \(5014 characters\) \(claims 2000 bytes, 512 present\)$/);
+    const nl = makeTar([{ name: 'a\nb', data: new Uint8Array(10), claimedSize: 900 }], false);
+    expect(() => readTar(nl, 't.tar')).toThrow('t.tar: truncated tar entry "a\\nb" (claims 900 bytes, 512 present)');
+    expect(() => readTar(makeTar([{ name: 'p', type: 'x', data: paxRecords({ size: '9'.repeat(400) }) }, { name: 'a', data: 'x' }]), 't.tar')).toThrow(
+      /pax size "9{80}…9{30}" \(400 characters\) is not a whole number$/,
+    );
+  });
+
   it('rejects a file cut mid-entry and mid-header', () => {
     const tar = makeTar([
       { name: 'a.bin', data: new Uint8Array(2000) },

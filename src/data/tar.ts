@@ -2,7 +2,7 @@
 // Hand-written because the format is small and we want every malformed byte reported
 // as a DatasetError naming the archive and entry, and to return views (no copies)
 // into one decompressed buffer of ~180 MB.
-import { DatasetError } from './types';
+import { DatasetError, quoted, showName } from './types';
 
 const BLOCK = 512;
 const utf8 = new TextDecoder('utf-8');
@@ -80,7 +80,7 @@ function parsePax(data: Uint8Array, where: string): { path?: string; size?: numb
     if (key === 'path') out.path = value;
     if (key === 'size') {
       const n = Number(value);
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new DatasetError(`${where}: pax size ${JSON.stringify(value)} is not a whole number`);
+      if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new DatasetError(`${where}: pax size ${quoted(value)} is not a whole number`);
       out.size = n;
     }
     pos += len;
@@ -123,7 +123,7 @@ export function readTar(bytes: Uint8Array, archiveName = 'tar archive'): Map<str
     }
 
     const rawName = readString(h, 0, 100);
-    const where = () => `${archiveName}: tar entry ${JSON.stringify(rawName)} at byte ${pos}`;
+    const where = () => `${archiveName}: tar entry ${quoted(rawName)} at byte ${pos}`;
     let stored = -1; // a non-octal checksum field is just another mismatch
     try {
       stored = readNumber(h, 148, 8, 'checksum', where);
@@ -153,7 +153,7 @@ export function readTar(bytes: Uint8Array, archiveName = 'tar archive'): Map<str
     const dataStart = pos + BLOCK;
     const present = Math.max(0, bytes.length - dataStart);
     if (size > present) {
-      throw new DatasetError(`${archiveName}: truncated tar entry ${normalisePath(name)} (claims ${size} bytes, ${present} present)`);
+      throw new DatasetError(`${archiveName}: truncated tar entry ${showName(normalisePath(name))} (claims ${size} bytes, ${present} present)`);
     }
     const data = bytes.subarray(dataStart, dataStart + size);
     pos = dataStart + Math.ceil(size / BLOCK) * BLOCK;

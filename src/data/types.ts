@@ -27,3 +27,22 @@ export const IMAGE_BYTES = 3 * IMAGE_SIZE * IMAGE_SIZE;
 export class DatasetError extends Error {
   override name = 'DatasetError';
 }
+
+/** Longest name or value quoted whole in a message; longer ones keep their start and end. */
+const MAX_SHOWN_CHARS = 120;
+
+/** A string from a file, JSON-quoted for a message (escapes control characters) and cut short when long. */
+export function quoted(s: string): string {
+  if (s.length <= MAX_SHOWN_CHARS) return JSON.stringify(s);
+  return `${JSON.stringify(`${s.slice(0, 80)}…${s.slice(-30)}`)} (${s.length} characters)`;
+}
+
+/**
+ * An archive path or file name for a message: as it is when it is plain, else quoted (empty,
+ * control characters, U+FFFD from bytes that were not UTF-8, quotes, edge spaces, or too long),
+ * so a hostile archive cannot put newlines or megabytes into a message.
+ */
+export function showName(name: string): string {
+  const plain = name.length > 0 && name.length <= MAX_SHOWN_CHARS && !/[\u0000-\u001f\u007f-\u009f\ufffd"\\]|^\s|\s$/.test(name);
+  return plain ? name : quoted(name);
+}
