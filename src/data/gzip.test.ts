@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from './crc32';
-import { gunzip, gunzipAsync, gunzipFflate, gunzipStream, isGzip } from './gzip';
+import { MAX_DECOMPRESSED_BYTES, gunzip, gunzipAsync, gunzipFflate, gunzipStream, isGzip } from './gzip';
 import { sameBytes } from './test-helpers';
 import { DatasetError } from './types';
 
@@ -64,6 +64,41 @@ describe.each([
       new DataView(bad.buffer).setUint32(bad.length - 4, wrongSize, true);
       expect(() => unzip(bad, 'l.gz')).toThrow(/^l\.gz is not a valid gzip stream: (trailer says|decompresses to more|incorrect length check)/);
     }
+  });
+});
+
+// A few kB of gzip can claim gigabytes ("zip bomb"): every decoder stops at the limit.
+describe('decompressed size limit', () => {
+  const zeros = gzipSync(new Uint8Array(3 << 20)); // 3 MiB of zeros in ~3 kB
+  const limitMsg = /^bomb\.gz decompresses to more than 1048576 bytes \(1 MiB\), the limit for a dataset archive$/;
+
+  it('is 1 GiB by default', () => {
+    expect(MAX_DECOMPRESSED_BYTES).toBe(2 ** 30);
+  });
+
+  it.each([
+    ['gunzip (native zlib in Node)', gunzip],
+    ['gunzipFflate (browser path)', gunzipFflate],
+  ])('%s refuses output past the limit, and accepts output up to it', (_, unzip) => {
+    expect(() => unzip(zeros, 'bomb.gz', 1 << 20)).toThrow(limitMsg);
+    expect(unzip(zeros, 'ok.gz', 3 << 20).length).toBe(3 << 20);
+  });
+
+  it('fflate stops at the limit or at the trailer size, whatever the trailer claims', () => {
+    const claiming = (claimed: number) => {
+      const lying = zeros.slice();
+      new DataView(lying.buffer).setUint32(lying.length - 4, claimed, true);
+      return lying;
+    };
+    expect(() => gunzipFflate(claiming(0xfffffff0), 'bomb.gz', 1 << 20)).toThrow(limitMsg); // implausible: not preallocated
+    expect(() => gunzipFflate(claiming(2 << 20), 'bomb.gz', 1 << 20)).toThrow(limitMsg); // over the limit: not preallocated
+    expect(() => gunzipFflate(claiming(12), 'bomb.gz', 1 << 20)).toThrow(/trailer says 12 bytes, decompressed more/); // 13-byte buffer
+  });
+
+  it('gunzipStream (DecompressionStream) stops at the limit', async () => {
+    await expect(gunzipStream(zeros, 'bomb.gz', 1 << 20)).rejects.toThrow(limitMsg);
+    expect((await gunzipStream(zeros, 'ok.gz', 3 << 20)).length).toBe(3 << 20);
+    await expect(gunzipAsync(zeros, 'bomb.gz', 1 << 20)).rejects.toThrow(limitMsg);
   });
 });
 

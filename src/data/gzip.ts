@@ -2,7 +2,7 @@
 // CIFAR archive); elsewhere fflate, with the checks fflate leaves out: its gunzipSync trusts
 // the trailer's length to size the output (a truncated file makes that a random number up
 // to 4 GB) and never verifies the CRC, so we parse the header and trailer ourselves.
-import { inflateSync } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { crc32 } from './crc32';
 import { DatasetError } from './types';
 
@@ -11,6 +11,19 @@ function gzipError(name: string, e: unknown): DatasetError {
   const why = e instanceof Error ? e.message : String(e);
   const hint = /unexpected (EOF|end)/i.test(why) ? ' (file truncated?)' : '';
   return new DatasetError(`${name} is not a valid gzip stream: ${why}${hint}`);
+}
+
+/**
+ * Most bytes a gzip stream may decompress to: 1 GiB, ~5× CIFAR-100's 184 MB tar. A few MB of
+ * gzip can expand ~1000× (a "zip bomb"); every decoder here stops at this limit, before
+ * allocating more, and says so.
+ */
+export const MAX_DECOMPRESSED_BYTES = 2 ** 30;
+
+function tooLarge(name: string, maxBytes: number): DatasetError {
+  const mib = maxBytes / 2 ** 20;
+  const human = mib >= 1 && Number.isInteger(mib) ? ` (${mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`})` : '';
+  return new DatasetError(`${name} decompresses to more than ${maxBytes} bytes${human}, the limit for a dataset archive`);
 }
 
 /** gzip streams start with 1f 8b (and method 8 = deflate). */
@@ -40,11 +53,42 @@ function deflateStart(bytes: Uint8Array, name: string): number {
 
 // Deflate cannot expand data more than ~1032×; a trailer claiming more is not trusted as a size hint.
 const MAX_DEFLATE_RATIO = 1032;
-// Larger than any dataset archive here (CIFAR-100 is 184 MB); bigger claims are not preallocated.
-const MAX_SIZE_HINT = 1 << 30;
+// Input fed to the streaming decoder at a time: each step can produce at most ~66 MB.
+const STREAM_STEP = 1 << 16;
 
-/** Decompress a single-member gzip stream with fflate, verifying its length and CRC-32. `name` labels errors. */
-export function gunzipFflate(bytes: Uint8Array, name: string): Uint8Array {
+/**
+ * Inflate without a trusted size: fflate's streaming decoder fed in steps, stopping as soon as
+ * the output passes `maxBytes` (inflateSync would grow its buffer without bound).
+ */
+function inflateCapped(body: Uint8Array, name: string, maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk: Uint8Array) => {
+    total += chunk.length;
+    if (total > maxBytes) throw tooLarge(name, maxBytes);
+    chunks.push(chunk);
+  });
+  let p = 0;
+  do {
+    const end = Math.min(p + STREAM_STEP, body.length);
+    inflater.push(body.subarray(p, end), end === body.length);
+    p = end;
+  } while (p < body.length);
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/**
+ * Decompress a single-member gzip stream with fflate, verifying its length and CRC-32. `name`
+ * labels errors; output past `maxBytes` is refused.
+ */
+export function gunzipFflate(bytes: Uint8Array, name: string, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
   const start = deflateStart(bytes, name);
   const body = bytes.subarray(start, bytes.length - 8);
   const t = bytes.length - 8;
@@ -52,18 +96,21 @@ export function gunzipFflate(bytes: Uint8Array, name: string): Uint8Array {
   const storedSize = (bytes[t + 4] | (bytes[t + 5] << 8) | (bytes[t + 6] << 16) | (bytes[t + 7] << 24)) >>> 0;
 
   // One spare byte: an output that fills it means the stream holds more than the trailer says.
+  // A trailer that is implausible (a truncated file ends in random bytes) or over the limit is
+  // not trusted as an allocation: then the streaming decoder runs, capped at the limit.
   let hint: Uint8Array | undefined;
-  if (storedSize <= Math.min(body.length * MAX_DEFLATE_RATIO + 1024, MAX_SIZE_HINT)) {
+  if (storedSize <= Math.min(body.length * MAX_DEFLATE_RATIO + 1024, maxBytes)) {
     try {
       hint = new Uint8Array(storedSize + 1);
     } catch {
-      hint = undefined; // allocation refused (a truncated file's random trailer): let fflate grow its buffer
+      hint = undefined; // allocation refused: decode capped instead
     }
   }
   let out: Uint8Array;
   try {
-    out = inflateSync(body, hint ? { out: hint } : undefined);
+    out = hint ? inflateSync(body, { out: hint }) : inflateCapped(body, name, maxBytes);
   } catch (e) {
+    if (e instanceof DatasetError) throw e;
     // fflate throws RangeError when a stored block overflows the trailer-sized buffer.
     if (e instanceof RangeError) {
       throw new DatasetError(`${name} is not a valid gzip stream: decompresses to more than the trailer's ${storedSize} bytes`);
@@ -81,7 +128,7 @@ export function gunzipFflate(bytes: Uint8Array, name: string): Uint8Array {
 }
 
 interface NativeZlib {
-  gunzipSync(b: Uint8Array): Uint8Array;
+  gunzipSync(b: Uint8Array, opts?: { maxOutputLength?: number }): Uint8Array;
 }
 
 /**
@@ -93,15 +140,19 @@ function nativeZlib(): NativeZlib | undefined {
   return proc?.getBuiltinModule?.('node:zlib') as NativeZlib | undefined;
 }
 
-/** Decompress gzip bytes (native zlib in Node, fflate elsewhere); throws DatasetError naming `name`. */
-export function gunzip(bytes: Uint8Array, name: string): Uint8Array {
+/**
+ * Decompress gzip bytes (native zlib in Node, fflate elsewhere); throws DatasetError naming
+ * `name`, also when the output would pass `maxBytes`.
+ */
+export function gunzip(bytes: Uint8Array, name: string, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
   const zlib = nativeZlib();
-  if (!zlib) return gunzipFflate(bytes, name);
+  if (!zlib) return gunzipFflate(bytes, name, maxBytes);
   if (!isGzip(bytes)) throw new DatasetError(`${name} is not a valid gzip stream: missing 1f 8b magic bytes`);
   try {
-    const out = zlib.gunzipSync(bytes); // checks CRC and length itself
+    const out = zlib.gunzipSync(bytes, { maxOutputLength: maxBytes }); // checks CRC and length itself
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view, not a Buffer
   } catch (e) {
+    if ((e as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(name, maxBytes);
     throw gzipError(name, e);
   }
 }
@@ -110,18 +161,37 @@ export function gunzip(bytes: Uint8Array, name: string): Uint8Array {
  * The browser's native gzip decoder (DecompressionStream, in Chrome ≥ 80 and Node ≥ 18):
  * ~3× faster than fflate on CIFAR-100's 160 MB, and it checks CRC and length itself.
  */
-export async function gunzipStream(bytes: Uint8Array, name: string): Promise<Uint8Array> {
+export async function gunzipStream(bytes: Uint8Array, name: string, maxBytes = MAX_DECOMPRESSED_BYTES): Promise<Uint8Array> {
   if (!isGzip(bytes)) throw new DatasetError(`${name} is not a valid gzip stream: missing 1f 8b magic bytes`);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(name, maxBytes);
+      }
+      chunks.push(value);
+    }
   } catch (e) {
+    if (e instanceof DatasetError) throw e;
     throw gzipError(name, e);
   }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }
 
 /** Decompress gzip bytes by the fastest decoder this runtime has (native zlib, DecompressionStream, fflate). */
-export async function gunzipAsync(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  if (nativeZlib() || typeof DecompressionStream === 'undefined') return gunzip(bytes, name);
-  return gunzipStream(bytes, name);
+export async function gunzipAsync(bytes: Uint8Array, name: string, maxBytes = MAX_DECOMPRESSED_BYTES): Promise<Uint8Array> {
+  if (nativeZlib() || typeof DecompressionStream === 'undefined') return gunzip(bytes, name, maxBytes);
+  return gunzipStream(bytes, name, maxBytes);
 }
