@@ -1,7 +1,7 @@
 import { gzipSync } from 'fflate';
 import { constants as zlibConstants, gzipSync as zlibGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { CIFAR100_RECORD_BYTES, loadCifarArchive, loadCifarArchiveAsync, parseCifar100Records, parseCifar10Records } from './cifar';
+import { CIFAR100_RECORD_BYTES, CIFAR10_RECORD_BYTES, MAX_CIFAR_RECORDS, loadCifarArchive, loadCifarArchiveAsync, parseCifar100Records, parseCifar10Records } from './cifar';
 import { gunzipFflate } from './gzip';
 import {
   COARSE_NAMES,
@@ -147,6 +147,20 @@ describe('CIFAR-100', () => {
     label[1] = 200;
     expect(() => loadCifarArchive(new Map([[' train.bin ', label], ['test.bin', label]]), 'dir')).toThrow(/^dir: missing train\.bin/);
     expect(() => parseCifar100Records(label, 'a\tb.bin')).toThrow('"a\\tb.bin": fine label 200 > 99 at record 0');
+  });
+
+  it('refuses more records than the limit before allocating their pixels', () => {
+    expect(MAX_CIFAR_RECORDS).toBe(300_000);
+    // Untouched zero pages: the 922 MB below cost no memory unless something reads them.
+    const huge = new Uint8Array((MAX_CIFAR_RECORDS + 1) * CIFAR100_RECORD_BYTES);
+    const t0 = performance.now();
+    expect(() => loadCifarArchive(new Map([['train.bin', huge], ['test.bin', cifar100Records(2)]]), 'dir')).toThrow(
+      new DatasetError('train.bin: 300001 CIFAR-100 records, more than the limit of 300000 per split'),
+    );
+    const batch = new Uint8Array(60_001 * CIFAR10_RECORD_BYTES);
+    const parts = [1, 2, 3, 4, 5].map((k) => ({ name: `data_batch_${k}.bin`, bytes: batch }));
+    expect(() => parseCifar10Records(parts, 'cifar-10/train')).toThrow('cifar-10/train: 300005 CIFAR-10 records, more than the limit of 300000 per split');
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('names a label-names file with the wrong count', () => {

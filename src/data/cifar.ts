@@ -7,6 +7,11 @@ import { DatasetError, IMAGE_BYTES, showName, type DatasetSplits, type ImageData
 
 export const CIFAR100_RECORD_BYTES = 2 + IMAGE_BYTES; // coarse label, fine label, pixels
 export const CIFAR10_RECORD_BYTES = 1 + IMAGE_BYTES; // label, pixels
+/**
+ * Most records one split may hold: 300,000 images (922 MB of pixels), 5× CIFAR's 60,000 in all.
+ * Checked before the pixel buffer is allocated, so a huge loose file cannot exhaust memory.
+ */
+export const MAX_CIFAR_RECORDS = 300_000;
 
 interface RecordFormat {
   title: 'CIFAR-100' | 'CIFAR-10';
@@ -23,8 +28,8 @@ interface NamedBytes {
   bytes: Uint8Array;
 }
 
-/** Records of one or more files (CIFAR-10 splits its train set in five) into one dataset's arrays. */
-function parseRecords(parts: NamedBytes[], fmt: RecordFormat) {
+/** Records of one or more files (CIFAR-10 splits its train set in five) into one dataset's arrays; `split` labels the limit's message. */
+function parseRecords(parts: NamedBytes[], fmt: RecordFormat, split: string) {
   let total = 0;
   for (const { name, bytes } of parts) {
     if (bytes.length === 0) throw new DatasetError(`${showName(name)}: empty file (no ${fmt.title} records)`);
@@ -32,6 +37,9 @@ function parseRecords(parts: NamedBytes[], fmt: RecordFormat) {
       throw new DatasetError(`${showName(name)}: ${bytes.length} bytes is not a whole number of ${fmt.recordBytes}-byte ${fmt.title} records`);
     }
     total += bytes.length / fmt.recordBytes;
+  }
+  if (total > MAX_CIFAR_RECORDS) {
+    throw new DatasetError(`${showName(split)}: ${total} ${fmt.title} records, more than the limit of ${MAX_CIFAR_RECORDS} per split`);
   }
   const images = new Uint8Array(total * IMAGE_BYTES);
   const labels = new Int32Array(total);
@@ -84,7 +92,7 @@ export function parseCifar100Records(
 ): ImageDataset {
   checkNameCount(fineNames, 100, `${showName(name)}: fine class names`);
   checkNameCount(coarseNames, 20, `${showName(name)}: superclass names`);
-  const r = parseRecords([{ name, bytes }], CIFAR100);
+  const r = parseRecords([{ name, bytes }], CIFAR100, name);
   return {
     name,
     images: r.images,
@@ -100,7 +108,7 @@ export function parseCifar100Records(
 export function parseCifar10Records(bytes: Uint8Array | NamedBytes[], name: string, classNames?: string[]): ImageDataset {
   checkNameCount(classNames, 10, `${showName(name)}: class names`);
   const parts = bytes instanceof Uint8Array ? [{ name, bytes }] : bytes;
-  const r = parseRecords(parts, CIFAR10);
+  const r = parseRecords(parts, CIFAR10, name);
   return { name, images: r.images, labels: r.labels, classNames: classNames ?? defaultNames('class', 10), size: r.size };
 }
 
