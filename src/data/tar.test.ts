@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTar } from './tar';
+import { MAX_EXTENDED_HEADER_BYTES, MAX_TAR_ENTRIES, readTar } from './tar';
 import { makeTar, paxRecords, tarHeader } from './test-helpers';
 import { DatasetError } from './types';
 
@@ -169,6 +169,23 @@ describe('readTar', () => {
       { name: 'a', data: 'x' },
     ]);
     expect(() => readTar(tar, 't.tar')).toThrow(/t\.tar: .*malformed pax header record/);
+  });
+
+  // Past ~512 MB, a pax path or GNU long name decoded to a string threw V8's plain Error
+  // (ERR_STRING_TOO_LONG), not a DatasetError; now anything over 1 MiB is refused first.
+  it('refuses extended headers over 1 MiB and more than 100,000 entries', () => {
+    expect(MAX_EXTENDED_HEADER_BYTES).toBe(1 << 20);
+    const big = 'x'.repeat(MAX_EXTENDED_HEADER_BYTES);
+    for (const [type, data] of [['x', paxRecords({ path: big })], ['L', big + '\0']]) {
+      const tar = makeTar([{ name: 'h', type, data }, { name: 'a', data: 'x' }]);
+      expect(() => readTar(tar, 't.tar')).toThrow(/^t\.tar: tar entry "h" at byte 0: extended header of 10\d{5} bytes is over the limit of 1048576 bytes$/);
+    }
+    expect(MAX_TAR_ENTRIES).toBe(100_000);
+    const one = makeTar([{ name: 'e', data: new Uint8Array(0) }], false);
+    const many = new Uint8Array(512 * (MAX_TAR_ENTRIES + 1) + 1024);
+    for (let i = 0; i <= MAX_TAR_ENTRIES; i++) many.set(one, 512 * i);
+    expect(() => readTar(many, 't.tar')).toThrow('t.tar: more than 100000 tar entries, the limit for a dataset archive');
+    expect(readTar(many.subarray(512 * 10), 't.tar').size).toBe(1);
   });
 
   // Cross-check against a real tar implementation when the machine has one.

@@ -5,6 +5,13 @@
 import { DatasetError, quoted, showName } from './types';
 
 const BLOCK = 512;
+/**
+ * Largest pax extended header or GNU long name read: 1 MiB (they hold a path and a few numbers).
+ * Past ~512 MB, decoding one to a string would throw a plain Error from the JS engine.
+ */
+export const MAX_EXTENDED_HEADER_BYTES = 1 << 20;
+/** Most tar headers read: dataset archives hold a dozen entries; this bounds the work a hostile one costs. */
+export const MAX_TAR_ENTRIES = 100_000;
 const utf8 = new TextDecoder('utf-8');
 
 /** A NUL-terminated string field of a header. */
@@ -104,6 +111,7 @@ export function readTar(bytes: Uint8Array, archiveName = 'tar archive'): Map<str
   let pos = 0;
   let pending: { path?: string; size?: number } = {};
   let sawEntry = false;
+  let headers = 0;
 
   while (pos < bytes.length) {
     if (pos + BLOCK > bytes.length) {
@@ -138,6 +146,7 @@ export function readTar(bytes: Uint8Array, archiveName = 'tar archive'): Map<str
       );
     }
     sawEntry = true;
+    if (++headers > MAX_TAR_ENTRIES) throw new DatasetError(`${archiveName}: more than ${MAX_TAR_ENTRIES} tar entries, the limit for a dataset archive`);
 
     const magic = readString(h, 257, 6);
     const isUstar = magic === 'ustar' && h[263] === 0x30 && h[264] === 0x30; // POSIX "ustar\0" "00"
@@ -154,6 +163,9 @@ export function readTar(bytes: Uint8Array, archiveName = 'tar archive'): Map<str
     const present = Math.max(0, bytes.length - dataStart);
     if (size > present) {
       throw new DatasetError(`${archiveName}: truncated tar entry ${showName(normalisePath(name))} (claims ${size} bytes, ${present} present)`);
+    }
+    if ((type === 'x' || type === 'L') && size > MAX_EXTENDED_HEADER_BYTES) {
+      throw new DatasetError(`${where()}: extended header of ${size} bytes is over the limit of ${MAX_EXTENDED_HEADER_BYTES} bytes`);
     }
     const data = bytes.subarray(dataStart, dataStart + size);
     pos = dataStart + Math.ceil(size / BLOCK) * BLOCK;
