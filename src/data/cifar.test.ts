@@ -169,6 +169,13 @@ describe('CIFAR-100', () => {
     );
   });
 
+  it('refuses a label-names file over 1 MiB', () => {
+    const huge = new Uint8Array((1 << 20) + 1).fill(0x61);
+    expect(() => loadCifarArchive(cifar100Gz({ 'fine_label_names.txt': huge }), 'c.tar.gz')).toThrow(
+      'cifar-100-binary/fine_label_names.txt: 1048577 bytes is over the limit of 1048576 bytes for a label-names file',
+    );
+  });
+
   it('names a truncated archive, at the gzip and at the tar level', () => {
     const gz = cifar100Gz();
     expect(() => loadCifarArchive(gz.subarray(0, gz.length - 5000), 'cifar-100-binary.tar.gz')).toThrow(

@@ -66,8 +66,14 @@ function parseRecords(parts: NamedBytes[], fmt: RecordFormat, split: string) {
   return { images, labels, coarseLabels, size: total };
 }
 
+/** Largest label-names file read: 1 MiB (CIFAR-100's fine_label_names.txt is ~1 kB). */
+export const MAX_LABEL_NAMES_BYTES = 1 << 20;
+
 /** Names from a label-names file: one per line, blank lines ignored; the count must match. */
 export function parseLabelNames(bytes: Uint8Array, name: string, expected: number): string[] {
+  if (bytes.length > MAX_LABEL_NAMES_BYTES) {
+    throw new DatasetError(`${showName(name)}: ${bytes.length} bytes is over the limit of ${MAX_LABEL_NAMES_BYTES} bytes for a label-names file`);
+  }
   const names = new TextDecoder('utf-8')
     .decode(bytes)
     .split(/\r?\n/)
