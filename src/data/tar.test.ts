@@ -169,6 +169,12 @@ describe('readTar', () => {
       { name: 'a', data: 'x' },
     ]);
     expect(() => readTar(tar, 't.tar')).toThrow(/t\.tar: .*malformed pax header record/);
+    // record lengths are decimal digits only ("1e1", "0xa" and "+10" all made Number() say 10)
+    for (const rec of ['1e1 a=bcd\n', '0xa a=bcd\n', '+10 a=bcd\n']) {
+      const t = makeTar([{ name: 'p', type: 'x', data: rec }, { name: 'a', data: 'x' }]);
+      expect(() => readTar(t, 't.tar'), rec).toThrow(/malformed pax header record at byte 0/);
+    }
+    expect(readTar(makeTar([{ name: 'p', type: 'x', data: '10 a=bcde\n' }, { name: 'a', data: 'x' }]), 't.tar').has('a')).toBe(true);
   });
 
   // Past ~512 MB, a pax path or GNU long name decoded to a string threw V8's plain Error

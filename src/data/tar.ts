@@ -73,8 +73,9 @@ function parsePax(data: Uint8Array, where: string): { path?: string; size?: numb
   while (pos < data.length) {
     let sp = pos;
     while (sp < data.length && data[sp] !== 0x20) sp++;
-    const len = Number(utf8.decode(data.subarray(pos, sp)));
-    if (!Number.isInteger(len) || len <= sp - pos || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
+    const digits = utf8.decode(data.subarray(pos, sp));
+    const len = /^[1-9]\d*$/.test(digits) ? Number(digits) : NaN; // Number() alone took "0x10", "1e1", "+5"
+    if (!Number.isSafeInteger(len) || len <= sp - pos || pos + len > data.length || data[pos + len - 1] !== 0x0a) {
       // Some writers pad the pax data with NULs; anything else is malformed.
       if (data.subarray(pos).every((b) => b === 0)) break;
       throw new DatasetError(`${where}: malformed pax header record at byte ${pos}`);
