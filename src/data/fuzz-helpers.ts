@@ -168,6 +168,8 @@ export interface FuzzOptions<I, R> {
   run: (input: I) => R;
   /** Throw (any error) when a parsed result is not structurally valid. */
   check: (result: R, input: I) => void;
+  /** Optional: throw when a rejection was wrong (e.g. a reference reader accepts the input). */
+  checkRejection?: (error: Error, input: I) => void;
   /** The reader's own error type: the only thing it may throw. */
   errorType: abstract new (...args: never[]) => Error;
   /** Longest a single call may take (once warm: see `warmupInputs`). */
@@ -217,10 +219,15 @@ export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
     if (only !== undefined && i !== only) continue;
     const rng = new FuzzRng(o.seed, i);
     const log: string[] = [];
-    const input = o.generate(rng, log);
     const where = () =>
       `fuzz ${o.name}: input #${i} (seed ${o.seed})\n  mutations: ${log.join('; ') || 'none'}\n` +
       `  replay: FUZZ_SEED=${o.seed} FUZZ_ONLY=${i} ${o.replay}`;
+    let input: I;
+    try {
+      input = o.generate(rng, log);
+    } catch (e) {
+      throw new Error(`${where()}\n  the generator itself failed (a bug in the test): ${e instanceof Error ? e.stack : String(e)}`);
+    }
     let result: R | undefined;
     let error: unknown;
     let threw = false;
@@ -247,6 +254,13 @@ export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
       if (msg.length === 0 || msg.length > 2000 || /undefined|NaN|\[object /.test(unquoted)) {
         throw new Error(`${where()}\n  unclear ${o.errorType.name} message (${msg.length} chars): ${msg.slice(0, 300)}`);
       }
+      if (o.checkRejection) {
+        try {
+          o.checkRejection(error, input);
+        } catch (e) {
+          throw new Error(`${where()}\n  ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       report.rejected++;
       const k = messageKind(msg);
       report.messageKinds.set(k, (report.messageKinds.get(k) ?? 0) + 1);
@@ -265,7 +279,21 @@ export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
       report.families.set(f, counts);
     }
     const limit = report.inputs <= (o.warmupInputs ?? 50) ? 5 * o.perInputMs : o.perInputMs;
-    if (ms > limit) throw new Error(`${where()}\n  took ${ms.toFixed(0)} ms (limit ${limit} ms per input)`);
+    if (ms > limit) {
+      // A garbage collection or a busy machine (other test files run alongside) can stall one
+      // call: time the same input twice more and fail only when every run is slow.
+      let best = ms;
+      for (let k = 0; k < 2 && best > limit; k++) {
+        const t = performance.now();
+        try {
+          o.run(input);
+        } catch {
+          /* same outcome as above; only the time matters here */
+        }
+        best = Math.min(best, performance.now() - t);
+      }
+      if (best > limit) throw new Error(`${where()}\n  took ${best.toFixed(0)} ms at best of 3 runs (limit ${limit} ms per input)`);
+    }
     const total = performance.now() - t0;
     if (total > o.totalMs) {
       throw new Error(`fuzz ${o.name}: ${report.inputs} inputs took ${total.toFixed(0)} ms, over the ${o.totalMs} ms budget (seed ${o.seed})`);
