@@ -10,6 +10,7 @@ const isolation = {
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
+  build: { rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } } },
   server: { headers: isolation },
   preview: { headers: isolation },
   test: {

@@ -1,0 +1,100 @@
+// Browser half of `npm run bench` (run by src/cli/bench.ts, or alone:
+// `npx playwright test -c playwright.bench.config.ts`). Not a *.spec.ts: the normal e2e run skips it.
+// 1. bench.html: training step and matMul throughput on WebGPU and WASM in a worker, archive read.
+// 2. The lab page (index.html) while it trains: the longest main-thread task (Long Tasks API).
+// Writes one JSON object to $BENCH_OUT when set; prints it otherwise. Measures, asserts nothing timed.
+import { writeFileSync } from 'node:fs';
+import { expect, test, type Browser } from '@playwright/test';
+import type { BenchRequest, BenchResult } from '../src/bench/protocol';
+
+const quick = process.env.BENCH_QUICK === '1';
+const full = process.env.BENCH_FULL === '1';
+const hasArchive = Boolean(process.env.BENCH_ARCHIVE);
+
+const defaultRequest: BenchRequest = {
+  backends: [
+    // WebGPU on SwiftShader is a CPU pretending (~0.1–0.5 GFLOP/s), and its first step compiles
+    // every shader (30–100 s here): micro at batch 8, few steps.
+    { name: 'webgpu', presets: [{ preset: 'micro', batchSize: 8, warmup: 1, steps: quick ? 1 : 2, maxSeconds: 20 }], matMulReps: 3 },
+    {
+      name: 'wasm',
+      presets: [
+        { preset: 'micro', warmup: 1, steps: quick ? 3 : 5, maxSeconds: 10 },
+        { preset: 'small', warmup: 1, steps: 3, maxSeconds: 20 },
+      ],
+      matMulReps: quick ? 3 : 5,
+    },
+  ],
+  archiveUrl: hasArchive ? '/bench-archive.tar.gz' : undefined,
+};
+
+export interface LabPageResult {
+  url: string;
+  backend: string;
+  seconds: number;
+  status: string;
+  longTasks: number;
+  longestTaskMs: number;
+  /** The five longest tasks after Start, ms. */
+  top: number[];
+  error?: string;
+}
+
+/** Open the lab, start training, and watch the main thread for `seconds`. */
+async function labPage(browser: Browser, query: string, seconds: number): Promise<LabPageResult> {
+  const page = await browser.newPage();
+  const url = `/?${query}`;
+  const result: LabPageResult = { url, backend: '', seconds, status: '', longTasks: 0, longestTaskMs: 0, top: [] };
+  try {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(url);
+    await expect(page.getByLabel('Backend in use')).toContainText('Using', { timeout: 90_000 });
+    result.backend = (await page.getByLabel('Backend in use').innerText()).split('\n')[0];
+    const start = page.getByRole('button', { name: 'Start' });
+    await expect(start).toBeEnabled({ timeout: 90_000 });
+    await start.click();
+    const t0 = await page.evaluate(() => performance.now());
+    await expect(page.getByRole('status')).toContainText(/step [1-9]/, { timeout: 90_000 });
+    await page.waitForTimeout(seconds * 1000);
+    result.status = (await page.getByRole('status').innerText()).replace(/\s+/g, ' ').trim();
+    const tasks = await page.evaluate(
+      (since) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= since),
+      t0,
+    );
+    const durations = tasks.map((t) => Math.round(t.duration)).sort((a, b) => b - a);
+    result.longTasks = durations.length;
+    result.longestTaskMs = durations[0] ?? 0;
+    result.top = durations.slice(0, 5);
+  } catch (e) {
+    result.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  } finally {
+    await page.close();
+  }
+  return result;
+}
+
+test('bench', async ({ page, browser }) => {
+  test.setTimeout(600_000);
+  const save = (x: unknown) => (process.env.BENCH_OUT ? writeFileSync(process.env.BENCH_OUT, JSON.stringify(x)) : console.log(JSON.stringify(x)));
+  const request: BenchRequest = process.env.BENCH_REQUEST ? JSON.parse(process.env.BENCH_REQUEST) : defaultRequest;
+  page.on('console', (m) => {
+    if (m.text().startsWith('[bench]')) process.stderr.write(`  browser ${m.text().slice(8)}\n`);
+  });
+  await page.goto('/bench.html');
+  await page.waitForFunction(() => typeof window.runBench === 'function');
+  const bench: BenchResult = await page.evaluate((req) => window.runBench(req), request);
+  await page.close();
+  if (process.env.BENCH_OUT) save({ ...bench, labPage: [] }); // kept if what follows runs out of time
+
+  // Stress case: micro at batch 8 sends the page many metrics a second.
+  const lab = [await labPage(browser, 'preset=micro&batchSize=8&steps=100000', quick ? 10 : 15)];
+  if (full) lab.push(await labPage(browser, 'steps=100000', 20)); // the lab's defaults (small, batch 32)
+  for (const l of lab) process.stderr.write(`  browser lab page ${l.url}: longest task ${l.longestTaskMs} ms (${l.longTasks} long tasks) ${l.error ?? l.status}\n`);
+  save({ ...bench, labPage: lab });
+});

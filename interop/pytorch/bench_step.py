@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Time SparseJEPA Lab's training step in plain PyTorch, for `npm run bench`.
+
+    /usr/bin/python3 interop/pytorch/bench_step.py --spec '{"dims": {...}, "config": {...},
+        "masks": [[Nc, Nt], ...], "warmup": 2, "threads": 1}'
+
+The same architecture and step as the lab's engine (src/engine/model.ts, trainer.ts):
+
+- context encoder (the ViT of vit.py's blocks) on the Nc context tokens of each image,
+- EMA target encoder on all N tokens, layer-normalised, gathered at the target positions, no grad,
+- predictor (width D_p, its own depth) over the context tokens plus one mask token per target
+  position, each of the nT target blocks in its own pass (the batch repeated nT times),
+- sparse group head (μ, log σ², reparameterised u, routed to its group's W^(g), bias b^(g)) or the
+  JEPA linear head, prediction MSE + β·KL + λ·group lasso,
+- the gradient norm read back with the loss terms (as the lab does before applying a step),
+- AdamW (decay on matrices only) and the EMA update of the target encoder.
+
+`masks` gives the (Nc, Nt) of every step: the bench passes the counts the lab's own mask
+sampler drew, so both sides process the same token counts. Positions are drawn at random here
+(the cost does not depend on which positions). Prints one JSON line on stdout.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from vit import LN_EPS, Block, ViTConfig  # noqa: E402
+
+
+class TokenEncoder(nn.Module):
+    """vit.VisionTransformer over a subset of patch tokens: [B, T, P] patches + [B, T] positions."""
+
+    def __init__(self, cfg: ViTConfig):
+        super().__init__()
+        patch_dim = cfg.in_chans * cfg.patch_size * cfg.patch_size
+        # A Conv2d with kernel = stride = p is this Linear on flattened patches (as the lab computes it).
+        self.patch_embed = nn.Linear(patch_dim, cfg.embed_dim)
+        self.register_buffer("pos_embed", torch.randn(cfg.num_patches, cfg.embed_dim) * 0.02)
+        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.depth)])
+        self.norm = nn.LayerNorm(cfg.embed_dim, eps=LN_EPS)
+
+    def forward(self, patches, pos):
+        x = self.patch_embed(patches) + self.pos_embed[pos]
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x)
+
+
+class Predictor(nn.Module):
+    def __init__(self, dims: dict, mlp_ratio: float):
+        super().__init__()
+        D, Dp = dims["embedDim"], dims["predictorDim"]
+        cfg = ViTConfig(embed_dim=Dp, depth=dims["predictorDepth"], heads=dims["predictorHeads"],
+                        patch_size=dims["patchSize"], num_patches=dims["numPatches"], mlp_ratio=mlp_ratio)
+        self.embed = nn.Linear(D, Dp)
+        self.mask_token = nn.Parameter(torch.randn(Dp) * 0.02)
+        self.register_buffer("pos_embed", torch.randn(dims["numPatches"], Dp) * 0.02)
+        self.blocks = nn.ModuleList([Block(cfg) for _ in range(cfg.depth)])
+        self.norm = nn.LayerNorm(Dp, eps=LN_EPS)
+
+    def forward(self, ctx, ctx_pos, tgt_pos):
+        # ctx [B, Nc, D], ctx_pos [B, Nc], tgt_pos [nT, B, Nt]
+        nT, B, Nt = tgt_pos.shape
+        Nc = ctx.shape[1]
+        c = self.embed(ctx) + self.pos_embed[ctx_pos]  # [B, Nc, Dp]
+        c = c.unsqueeze(0).expand(nT, -1, -1, -1)
+        q = self.mask_token + self.pos_embed[tgt_pos]  # [nT, B, Nt, Dp]
+        x = torch.cat([c, q], dim=2).reshape(nT * B, Nc + Nt, -1)
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x[:, Nc:])  # [nT·B, Nt, Dp]
+
+
+class SparseGroupHead(nn.Module):
+    def __init__(self, dims: dict):
+        super().__init__()
+        Dp, K, G, D = dims["predictorDim"], dims["latentDim"], dims["numGroups"], dims["embedDim"]
+        self.G, self.K = G, K
+        self.mu = nn.Linear(Dp, K)
+        self.logvar = nn.Linear(Dp, K)
+        self.W = nn.Parameter(torch.randn(G, K, D) * 0.02)  # the lab's [G, K, D] layout
+        self.b = nn.Parameter(torch.zeros(G, D))
+
+    def forward(self, h, one_hot, noise):
+        M = h.shape[0]
+        mu, logvar = self.mu(h), self.logvar(h)
+        u = mu + torch.exp(0.5 * logvar) * noise
+        routed = (one_hot.unsqueeze(2) * u.unsqueeze(1)).reshape(M, self.G * self.K)
+        pred = routed @ self.W.reshape(self.G * self.K, -1) + one_hot @ self.b
+        return pred, mu, logvar
+
+
+def param_groups(modules):
+    decay, no_decay = [], []
+    for m in modules:
+        for name, p in m.named_parameters():
+            if not p.requires_grad:
+                continue
+            (decay if p.ndim > 1 and name != "mask_token" else no_decay).append(p)
+    return [{"params": decay, "weight_decay": 0.04}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--spec", required=True, help="JSON: dims, config, masks [[Nc, Nt], ...], warmup, threads")
+    args = ap.parse_args()
+    spec = json.loads(args.spec)
+    dims, config, masks = spec["dims"], spec["config"], spec["masks"]
+    warmup, threads = int(spec.get("warmup", 2)), int(spec.get("threads", 1))
+    torch.set_num_threads(threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    torch.manual_seed(int(config.get("seed", 0)))
+
+    mlp_ratio = float(dims.get("mlpRatio", 4))
+    enc_cfg = ViTConfig(embed_dim=dims["embedDim"], depth=dims["depth"], heads=dims["heads"],
+                        patch_size=dims["patchSize"], num_patches=dims["numPatches"], mlp_ratio=mlp_ratio)
+    sparse = config.get("mode", "sparse") == "sparse"
+    context = TokenEncoder(enc_cfg)
+    target = TokenEncoder(enc_cfg)
+    target.load_state_dict(context.state_dict())
+    for p in target.parameters():
+        p.requires_grad_(False)
+    predictor = Predictor(dims, mlp_ratio)
+    head = SparseGroupHead(dims) if sparse else nn.Linear(dims["predictorDim"], dims["embedDim"])
+    trained = [context, predictor, head]
+    opt = torch.optim.AdamW(param_groups(trained), lr=1e-4, betas=(0.9, 0.999), eps=1e-8)
+    lam, beta, ema = float(config.get("lambda", 1e-3)), float(config.get("beta", 1e-4)), 0.996
+
+    B, N, P = int(config["batchSize"]), dims["numPatches"], 3 * dims["patchSize"] ** 2
+    nT, G, K, D = int(config.get("numTargets", 4)), dims["numGroups"], dims["latentDim"], dims["embedDim"]
+    times = []
+    for i, (Nc, Nt) in enumerate(masks):
+        t0 = time.perf_counter()
+        patches = torch.randn(B, N, P)
+        ctx_pos = torch.stack([torch.randperm(N)[:Nc] for _ in range(B)])
+        tgt_pos = torch.stack([torch.stack([torch.randperm(N)[:Nt] for _ in range(B)]) for _ in range(nT)])
+        one_hot = torch.nn.functional.one_hot(tgt_pos.reshape(-1) % G, G).float()
+        noise = torch.randn(nT * B * Nt, K) if sparse else None
+
+        with torch.no_grad():
+            full = target(patches, torch.arange(N).expand(B, N))
+            full = nn.functional.layer_norm(full, (D,), eps=LN_EPS)
+            s = full[torch.arange(B).view(1, B, 1), tgt_pos].reshape(nT * B * Nt, D)
+        ctx_patches = patches[torch.arange(B).view(B, 1), ctx_pos]
+        ctx = context(ctx_patches, ctx_pos)
+        h = predictor(ctx, ctx_pos, tgt_pos).reshape(nT * B * Nt, -1)
+        if sparse:
+            pred, mu, logvar = head(h, one_hot, noise)
+            pred_loss = ((pred - s) ** 2).mean()
+            kl = (0.5 * (mu ** 2 + logvar.exp() - 1 - logvar)).sum(1).mean()
+            penalty = (head.W.pow(2).sum(2) + 1e-12).sqrt().sum()
+            loss = pred_loss + beta * kl + lam * penalty
+        else:
+            pred_loss = ((head(h) - s) ** 2).mean()
+            loss = pred_loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_sq = sum((p.grad ** 2).sum() for m in trained for p in m.parameters() if p.grad is not None)
+        values = torch.stack([loss.detach(), pred_loss.detach(), grad_sq]).tolist()  # the one read-back
+        if not all(map(lambda v: v == v and abs(v) != float("inf"), values)):
+            raise SystemExit(f"non-finite loss at step {i + 1}")
+        opt.step()
+        with torch.no_grad():
+            for pt, pc in zip(target.parameters(), context.parameters()):
+                pt.mul_(ema).add_(pc, alpha=1 - ema)
+        times.append(time.perf_counter() - t0)
+
+    timed = times[warmup:] or times
+    med = statistics.median(timed)
+    blas = "unknown"
+    for part in torch.__config__.show().replace(",", "\n").split("\n"):
+        if "BLAS_INFO" in part:
+            blas = part.split("=")[-1].strip()
+    print(json.dumps({
+        "ok": True,
+        "torch": torch.__version__,
+        "blas": blas,
+        "threads": torch.get_num_threads(),
+        "steps": len(timed),
+        "warmup": min(warmup, len(times)),
+        "stepMs": [round(t * 1e3, 2) for t in timed],
+        "medianStepMs": round(med * 1e3, 2),
+        "imgPerSec": B / med,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+// The browser half of `npm run bench`: runs in a Web Worker (as the lab's training does), takes
+// one BenchRequest, measures each backend in turn and posts the BenchResult back.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
+import * as tf from '../engine/tf';
+import { loadCifarArchive, loadCifarArchiveAsync } from '../data/cifar';
+import { syntheticDataset } from '../data/synthetic';
+import { benchPreset } from './measure';
+import type { ArchiveReadResult, BackendPlan, BackendResult, BenchRequest, WorkerMessage } from './protocol';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
+  'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
+  'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimd, self.location.href).href,
+});
+
+const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
+const log = (text: string) => post({ type: 'log', text });
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** tfjs-wasm starts threads from its factory's source text; a minified bundle breaks them (see src/worker/backend.ts). */
+function threadedFactoryIntact(): boolean {
+  const m = threadedFactoryModule as unknown as { default?: unknown };
+  const factory = typeof m.default === 'function' ? m.default : m;
+  return typeof factory === 'function' && /typeof _scriptDir\b/.test(Function.prototype.toString.call(factory));
+}
+
+async function adapterText(): Promise<string | undefined> {
+  const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (!adapter) return undefined;
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+  return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' / ') || 'unnamed' : 'unknown';
+}
+
+let wasmConfigured = false;
+
+async function runBackend(plan: BackendPlan, data: ReturnType<typeof syntheticDataset>): Promise<BackendResult> {
+  const result: BackendResult = { name: plan.name, ok: false, presets: {} };
+  try {
+    if (plan.name === 'wasm' && !wasmConfigured) {
+      wasmConfigured = true;
+      const intact = threadedFactoryIntact();
+      log(`wasm: crossOriginIsolated ${self.crossOriginIsolated}, thread factory intact ${intact}, tfjs multithread flag ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`);
+      if (self.crossOriginIsolated && intact) setThreadsCount(plan.threads || self.navigator.hardwareConcurrency || 1);
+      else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
+    if (plan.name === 'webgpu') result.adapter = await adapterText();
+    if (!(await tf.setBackend(plan.name))) throw new Error(`the ${plan.name} backend could not start`);
+    await tf.ready();
+    if (plan.name === 'wasm') {
+      const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+      result.wasm = { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads, threadCount: threads ? getThreadsCount() : 1 };
+    }
+    log(`${plan.name}: ${result.adapter ?? ''}${result.wasm ? JSON.stringify(result.wasm) : ''}`);
+    for (const p of plan.presets) {
+      result.presets[p.preset] = await benchPreset(data, p, plan.matMulReps, (t) => log(`${plan.name} ${t.trim()}`));
+    }
+    result.ok = true;
+  } catch (e) {
+    result.error = errText(e);
+    log(`${plan.name} failed: ${result.error}`);
+  }
+  return result;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url, { cache: 'no-store' });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function readArchive(url: string): Promise<ArchiveReadResult> {
+  let t0 = performance.now();
+  const bytes = await fetchBytes(url);
+  const splits = loadCifarArchive(bytes, 'bench archive');
+  const syncMs = Math.round(performance.now() - t0);
+  log(`archive: fetch + fflate + parse ${syncMs} ms`);
+  t0 = performance.now();
+  const again = await loadCifarArchiveAsync(await fetchBytes(url), 'bench archive');
+  const asyncMs = Math.round(performance.now() - t0);
+  log(`archive: fetch + DecompressionStream + parse ${asyncMs} ms (${again.train.size} + ${again.test.size} images)`);
+  return { bytes: bytes.length, syncMs, asyncMs, train: splits.train.size, test: splits.test.size };
+}
+
+self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
+  try {
+    const req = ev.data;
+    const data = syntheticDataset({ seed: 0, trainPerClass: 100, testPerClass: 10 });
+    const backends: BackendResult[] = [];
+    for (const plan of req.backends) backends.push(await runBackend(plan, data));
+    let archive: ArchiveReadResult | { error: string } | undefined;
+    if (req.archiveUrl) {
+      try {
+        archive = await readArchive(req.archiveUrl);
+      } catch (e) {
+        archive = { error: errText(e) };
+      }
+    }
+    post({
+      type: 'done',
+      result: {
+        userAgent: self.navigator.userAgent,
+        crossOriginIsolated: Boolean(self.crossOriginIsolated),
+        hardwareConcurrency: self.navigator.hardwareConcurrency,
+        backends,
+        archive,
+      },
+    });
+  } catch (e) {
+    post({ type: 'error', message: errText(e) });
+  }
+};

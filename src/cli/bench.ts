@@ -1,0 +1,331 @@
+// npm run bench [-- --json] [--quick] [--full] [--only node,pytorch,archive,browser] [--out FILE]
+//
+// One run measures, on every backend it can reach (Node: WASM and CPU; the browser through
+// Playwright: WebGPU and WASM): training images/s of the micro and small presets (median over
+// steps after warm-up), FLOPs per step (src/bench/flops.ts), achieved GFLOP/s, the same backend's
+// plain matMul GFLOP/s at the model's largest product, and their ratio; PyTorch's images/s for the
+// same step on the same thread count (when /usr/bin/python3 has torch); tf.memory() after 20 and
+// 200 steps; the time to read a full-size CIFAR-100 archive; the lab page's longest main-thread
+// task while training. Progress goes to stderr; --json prints one JSON object on stdout.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { syntheticDataset } from '../data/synthetic';
+import { modelDims, type LabConfig, type PresetName } from '../engine/config';
+import { sampleBatchMasks } from '../engine/masks';
+import { Rng } from '../engine/rng';
+import * as tf from '../engine/tf';
+import { benchArchive, timeArchiveRead, type ArchiveFile, type ArchiveRead } from '../bench/archive';
+import { benchConfig, benchMemory, benchPreset, round, type MemoryBench, type PresetResult, type TrainOptions } from '../bench/measure';
+import type { BenchResult } from '../bench/protocol';
+import { UsageError } from './args';
+import { useBackend } from './backend';
+import { runMain } from './main';
+
+const PY = '/usr/bin/python3';
+const SECTIONS = ['node', 'pytorch', 'archive', 'browser'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const log = (msg: string) => process.stderr.write(msg + '\n');
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+interface NodeBackendResult {
+  backend: string;
+  simd?: boolean;
+  threads: number;
+  note?: string;
+  presets: Partial<Record<PresetName, PresetResult>>;
+  skipped?: Partial<Record<PresetName, string>>;
+  memory?: MemoryBench;
+  error?: string;
+}
+
+interface TorchPreset {
+  imgPerSec: number;
+  medianStepMs: number;
+  stepMs: number[];
+  steps: number;
+  warmup: number;
+  /** Node tfjs-wasm images/s ÷ PyTorch images/s, both single-threaded. */
+  wasmRatio?: number;
+}
+
+interface TorchResult {
+  available: boolean;
+  why?: string;
+  torch?: string;
+  blas?: string;
+  threads?: number;
+  presets: Partial<Record<PresetName, TorchPreset | { error: string }>>;
+}
+
+/** How many steps each measurement gets. */
+function plan(quick: boolean, full: boolean) {
+  const p = (preset: PresetName, warmup: number, steps: number, maxSeconds: number, batchSize = 32): TrainOptions => ({ preset, warmup, steps, maxSeconds, batchSize });
+  return {
+    wasm: quick ? [p('micro', 1, 4, 10), p('small', 1, 3, 30)] : [p('micro', 2, 8, 20), p('small', 2, 6, 60)],
+    // The pure-JS CPU backend takes ~25 s per micro step at batch 32 and minutes per small step:
+    // it runs at batch 8 (images/s stays comparable), small only with --full.
+    cpu: quick ? [p('micro', 1, 2, 30, 8)] : full ? [p('micro', 1, 3, 60, 8), p('small', 1, 2, 600, 8)] : [p('micro', 1, 3, 60, 8)],
+    wasmMatMulReps: quick ? 4 : 7,
+    cpuMatMulReps: quick ? 2 : 3,
+    memory: { preset: 'micro' as PresetName, batchSize: 8, checkpoints: [20, 200] },
+    torch: { micro: quick ? 3 : 5, small: 2, warmup: 1 },
+    archiveReps: quick ? 1 : 2,
+  };
+}
+
+async function nodeBackend(name: 'wasm' | 'cpu', presets: TrainOptions[], matMulReps: number, memory: ReturnType<typeof plan>['memory'] | null, skipped: Partial<Record<PresetName, string>>): Promise<NodeBackendResult> {
+  const result: NodeBackendResult = { backend: name, threads: 1, presets: {}, skipped };
+  try {
+    await useBackend(name);
+    if (name === 'wasm') {
+      result.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      result.note = 'Node: tfjs-wasm runs single-threaded (its thread pool needs browser Web Workers and cross-origin isolation)';
+    }
+    log(`node ${name}: ${result.note ?? 'pure-JS reference backend'}`);
+    const data = syntheticDataset({ seed: 0, trainPerClass: 100, testPerClass: 10 });
+    for (const p of presets) result.presets[p.preset] = await benchPreset(data, p, matMulReps, (m) => log(`node ${name} ${m.trim()}`));
+    if (memory) result.memory = await benchMemory(data, memory.preset, memory.batchSize, memory.checkpoints, (m) => log(`node ${name} ${m.trim()}`));
+  } catch (e) {
+    result.error = errText(e);
+    log(`node ${name} failed: ${result.error}`);
+  }
+  return result;
+}
+
+function torchAvailable(): string | null {
+  try {
+    execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `${PY} cannot import torch (Debian's python3-torch)`;
+  }
+}
+
+/** (Nc, Nt) of the first steps of a run, from the mask sampler with the Trainer's mask seed. */
+function sampledMasks(config: LabConfig, steps: number): [number, number][] {
+  const dims = modelDims(config);
+  const rng = new Rng(config.seed + 2);
+  const settings = { grid: dims.grid, numTargets: config.numTargets, targetScale: config.targetScale, targetAspect: config.targetAspect, contextScale: config.contextScale, minKeep: config.minKeep };
+  return Array.from({ length: steps }, () => {
+    const m = sampleBatchMasks(rng, config.batchSize, settings);
+    return [m.numContext, m.numTarget];
+  });
+}
+
+function runTorch(presets: PresetName[], wasm: NodeBackendResult | undefined, p: ReturnType<typeof plan>['torch']): TorchResult {
+  const why = torchAvailable();
+  if (why) {
+    log(`pytorch: skipped, ${why}`);
+    return { available: false, why, presets: {} };
+  }
+  const result: TorchResult = { available: true, presets: {} };
+  for (const preset of presets) {
+    const config = benchConfig({ preset });
+    const dims = modelDims(config);
+    const steps = p.warmup + (preset === 'small' ? p.small : p.micro);
+    // The token counts the lab's own steps drew (or, without a tfjs run, the same sampler's draws).
+    const tfjs = wasm?.presets[preset];
+    const masks = (tfjs?.masks ?? sampledMasks(config, steps)).slice(0, steps);
+    while (masks.length < steps) masks.push(masks[masks.length - 1]);
+    const spec = { dims, config, masks, warmup: p.warmup, threads: 1 };
+    try {
+      log(`pytorch ${preset}: ${steps} steps (${p.warmup} warm-up), 1 thread`);
+      const out = execFileSync(PY, ['interop/pytorch/bench_step.py', '--spec', JSON.stringify(spec)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const r = JSON.parse(out.trim().split('\n').pop()!);
+      Object.assign(result, { torch: r.torch, blas: r.blas, threads: r.threads });
+      const entry: TorchPreset = { imgPerSec: round(r.imgPerSec), medianStepMs: r.medianStepMs, stepMs: r.stepMs, steps: r.steps, warmup: r.warmup };
+      if (tfjs) entry.wasmRatio = round(tfjs.imgPerSec / r.imgPerSec);
+      result.presets[preset] = entry;
+      log(`pytorch ${preset}: ${entry.imgPerSec} img/s (median ${r.medianStepMs} ms; BLAS ${r.blas})${entry.wasmRatio ? `; tfjs-wasm/PyTorch = ${entry.wasmRatio}` : ''}`);
+    } catch (e) {
+      result.presets[preset] = { error: errText(e).split('\n')[0] };
+      log(`pytorch ${preset} failed: ${errText(e)}`);
+    }
+  }
+  return result;
+}
+
+interface ArchiveResult extends Partial<ArchiveRead> {
+  file?: ArchiveFile;
+  error?: string;
+}
+
+function runArchive(reps: number): ArchiveResult {
+  try {
+    log('archive: full-size CIFAR-100 layout (50,000 + 10,000 records)…');
+    const file = benchArchive();
+    log(`archive: ${file.path}, ${(file.bytes / 1e6).toFixed(1)} MB (${(file.uncompressedBytes / 1e6).toFixed(1)} MB inside)${file.generatedMs === null ? ', reused' : `, generated in ${file.generatedMs} ms`}`);
+    const read = timeArchiveRead(file.path, reps);
+    log(`archive: read in ${read.readMs.join(', ')} ms (Node: file read + zlib gunzip + tar + records)`);
+    return { file, ...read };
+  } catch (e) {
+    log(`archive failed: ${errText(e)}`);
+    return { error: errText(e) };
+  }
+}
+
+type BrowserResult = (BenchResult & { labPage: unknown[] }) | { error: string };
+
+/** The browser half, through Playwright (e2e/bench.bench.ts), with its output on our stderr. */
+async function runBrowser(quick: boolean, full: boolean, archive: string | undefined): Promise<BrowserResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
+  const out = join(dir, 'browser.json');
+  try {
+    log('browser: building the bench page and starting Chromium (Playwright)…');
+    const env = { ...process.env, BENCH_OUT: out, BENCH_QUICK: quick ? '1' : '0', BENCH_FULL: full ? '1' : '0', ...(archive ? { BENCH_ARCHIVE: archive } : {}) };
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn('npx', ['playwright', 'test', '-c', 'playwright.bench.config.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Playwright's report goes to our stderr; the build's chatter (chunk sizes, timings) is dropped.
+      const relay = (d: Buffer) => {
+        for (const line of d.toString().split('\n')) if (line.trim() && (!line.includes('[WebServer]') || /error/i.test(line))) process.stderr.write(line + '\n');
+      };
+      child.stdout.on('data', relay);
+      child.stderr.on('data', relay);
+      child.on('error', reject);
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    try {
+      return JSON.parse(readFileSync(out, 'utf8')) as BrowserResult;
+    } catch {
+      return { error: `playwright exited with ${code} and wrote no result` };
+    }
+  } catch (e) {
+    return { error: errText(e) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function gitRevision(): string | undefined {
+  try {
+    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src/engine', 'src/bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${rev}+engine-changes` : rev;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Target {
+  what: string;
+  value: number | boolean | null;
+  target: string;
+  met: boolean | null;
+}
+
+function targets(node: Record<string, NodeBackendResult>, torch: TorchResult | undefined, archive: ArchiveResult | undefined, browser: BrowserResult | undefined): Target[] {
+  const small = node.wasm?.presets.small;
+  const t = torch?.presets.small as TorchPreset | undefined;
+  const lab = browser && 'labPage' in browser ? (browser.labPage as { longestTaskMs: number; error?: string }[]).filter((l) => !l.error) : [];
+  const longest = lab.length ? Math.max(...lab.map((l) => l.longestTaskMs)) : null;
+  const mem = node.wasm?.memory;
+  const browserArchive = browser && 'archive' in browser && browser.archive && 'syncMs' in browser.archive ? browser.archive.syncMs : null;
+  return [
+    { what: 'small, Node WASM: step GFLOP/s ÷ plain matMul GFLOP/s', value: small?.ratioToMatMul ?? null, target: '≥ 0.5', met: small ? small.ratioToMatMul >= 0.5 : null },
+    { what: 'small: Node WASM images/s ÷ PyTorch images/s (1 thread each)', value: t?.wasmRatio ?? null, target: '≥ 0.5', met: t?.wasmRatio !== undefined ? t.wasmRatio >= 0.5 : null },
+    { what: `tf.memory() tensors after ${mem?.points.at(-1)?.step ?? 200} steps = after ${mem?.points[0]?.step ?? 20}`, value: mem ? mem.stable : null, target: 'equal', met: mem ? mem.stable : null },
+    { what: 'full-size archive read, Node (ms)', value: archive?.medianMs ?? null, target: '< 5000', met: archive?.medianMs !== undefined ? archive.medianMs < 5000 : null },
+    { what: 'full-size archive read, browser worker (ms)', value: browserArchive, target: '< 5000', met: browserArchive !== null ? browserArchive < 5000 : null },
+    { what: 'lab page: longest main-thread task while training (ms)', value: longest, target: '< 50', met: longest !== null ? longest < 50 : null },
+  ];
+}
+
+function summary(r: { node: Record<string, NodeBackendResult>; browser?: BrowserResult; pytorch?: TorchResult; targets: Target[] }): string {
+  const lines: string[] = [];
+  const row = (where: string, preset: string, p: PresetResult) =>
+    lines.push(
+      `${where.padEnd(22)} ${preset.padEnd(6)} b${String(p.batchSize).padEnd(3)} ${p.imgPerSec.toFixed(2).padStart(8)} img/s  ${(p.flopsPerStep / 1e9).toFixed(2).padStart(6)} GFLOP/step  ${p.gflopsPerSec.toFixed(2).padStart(7)} GFLOP/s  matMul ${p.matMul.gflops.toFixed(2).padStart(7)} GFLOP/s  ratio ${p.ratioToMatMul.toFixed(3)}`,
+    );
+  lines.push('training step (median after warm-up) vs plain matMul at the model\'s largest product:');
+  for (const [name, b] of Object.entries(r.node)) {
+    for (const [preset, p] of Object.entries(b.presets)) row(`node ${name}${name === 'wasm' ? ' (1 thread)' : ''}`, preset, p!);
+    for (const [preset, why] of Object.entries(b.skipped ?? {})) lines.push(`${`node ${name}`.padEnd(22)} ${preset.padEnd(6)} skipped: ${why}`);
+    if (b.error) lines.push(`node ${name}: ${b.error}`);
+  }
+  if (r.browser && 'backends' in r.browser) {
+    for (const b of r.browser.backends) {
+      const label = `browser ${b.name}${b.wasm ? ` (${b.wasm.threadCount} thr)` : ''}`;
+      for (const [preset, p] of Object.entries(b.presets)) row(label, preset, p!);
+      if (b.error) lines.push(`${label}: ${b.error}`);
+    }
+  } else if (r.browser) lines.push(`browser: ${r.browser.error}`);
+  if (r.pytorch?.available) {
+    for (const [preset, p] of Object.entries(r.pytorch.presets)) {
+      lines.push('error' in p! ? `pytorch ${preset}: ${p.error}` : `${'pytorch (1 thread)'.padEnd(22)} ${preset.padEnd(6)} ${p!.imgPerSec.toFixed(2).padStart(8)} img/s  (torch ${r.pytorch.torch}, BLAS ${r.pytorch.blas}); tfjs-wasm/PyTorch ${p!.wasmRatio ?? '-'}`);
+    }
+  } else if (r.pytorch) lines.push(`pytorch: skipped (${r.pytorch.why})`);
+  lines.push('', 'targets:');
+  for (const t of r.targets) lines.push(`  ${t.met === null ? 'n/a ' : t.met ? 'MET ' : 'NOT '} ${t.what}: ${t.value ?? '-'} (target ${t.target})`);
+  return lines.join('\n');
+}
+
+async function bench(argv: string[]): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, full: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (flags: --json --quick --full --only ${SECTIONS.join(',')} --out FILE)`);
+  }
+  const only = values.only ? String(values.only).split(',').map((s) => s.trim()) : [...SECTIONS];
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section '${s}' (sections: ${SECTIONS.join(', ')})`);
+  const want = (s: Section) => only.includes(s);
+  const quick = Boolean(values.quick);
+  const p = plan(quick, Boolean(values.full));
+  const started = performance.now();
+  const load = [loadavg()[0]];
+
+  const node: Record<string, NodeBackendResult> = {};
+  let pytorch: TorchResult | undefined;
+  let archive: ArchiveResult | undefined;
+  let browser: BrowserResult | undefined;
+  if (want('node')) node.wasm = await nodeBackend('wasm', p.wasm, p.wasmMatMulReps, p.memory, {});
+  // PyTorch right after tfjs-wasm, so both see about the same machine load.
+  if (want('pytorch')) pytorch = runTorch(['small', 'micro'], node.wasm, p.torch);
+  if (want('node')) {
+    const skipped: Partial<Record<PresetName, string>> = p.cpu.some((x) => x.preset === 'small') ? {} : { small: 'minutes per step on the pure-JS backend; --full runs it' };
+    node.cpu = await nodeBackend('cpu', p.cpu, p.cpuMatMulReps, null, skipped);
+  }
+  load.push(loadavg()[0]);
+  if (want('archive')) archive = runArchive(p.archiveReps);
+  if (want('browser')) {
+    let file = archive?.file?.path;
+    try {
+      file ??= benchArchive().path;
+    } catch (e) {
+      log(`archive for the browser: ${errText(e)}`);
+    }
+    browser = await runBrowser(quick, Boolean(values.full), file);
+  }
+  load.push(loadavg()[0]);
+
+  const result = {
+    schema: 'sparsejepa-lab/bench/1',
+    date: new Date().toISOString(),
+    revision: gitRevision(),
+    quick,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1m: load.map((x) => round(x, 2)) },
+    seconds: Math.round((performance.now() - started) / 1000),
+    flopsFormula: 'src/bench/flops.ts: 2 FLOPs per multiply-add of every matrix product; target encoder forward only, trained parts forward + backward = 3× forward',
+    node,
+    pytorch,
+    archive,
+    browser,
+    targets: [] as Target[],
+  };
+  result.targets = targets(node, pytorch, archive, browser);
+  if (values.out) writeFileSync(String(values.out), JSON.stringify(result, null, 2) + '\n');
+  log(`bench: ${result.seconds} s`);
+  if (values.json) process.stdout.write(JSON.stringify(result) + '\n');
+  else process.stdout.write(summary(result) + '\n');
+}
+
+runMain('bench', bench);
