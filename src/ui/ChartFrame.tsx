@@ -89,7 +89,8 @@ export const Chart = memo(function Chart({
           </span>
         ) : null}
       </figcaption>
-      {rows.length ? (
+      {/* Mounted even before there is data, so a run's first redraw only updates it. */}
+      <div className="chart-body">
         <ResponsiveContainer width="100%" height={height}>
           <LineChart data={rows} margin={{ top: 14, right: rightAxis ? 4 : 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
@@ -134,11 +135,8 @@ export const Chart = memo(function Chart({
             ))}
           </LineChart>
         </ResponsiveContainer>
-      ) : (
-        <div className="chart-empty" style={{ height }}>
-          no data yet
-        </div>
-      )}
+        {rows.length ? null : <div className="chart-empty">no data yet</div>}
+      </div>
       {children}
     </figure>
   );

@@ -2,14 +2,15 @@
 import { useLab } from '../store/runStore';
 import { formatNumber } from './format';
 
-const RECENT = 5;
+/** The latest steps averaged: up to 5, and never more than half the run. */
+const recentCount = (n: number) => Math.max(1, Math.min(5, Math.floor(n / 2)));
 
 export function LossSummary() {
   useLab((s) => s.version);
   const metrics = useLab.getState().metrics;
   if (!metrics.length) return null;
   const first = metrics[0];
-  const recent = metrics.slice(-RECENT);
+  const recent = metrics.slice(-recentCount(metrics.length));
   const mean = recent.reduce((a, m) => a + m.loss, 0) / recent.length;
   return (
     <dl className="loss-summary" aria-label="Loss summary">

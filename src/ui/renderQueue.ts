@@ -1,22 +1,36 @@
 // Charts redraw one at a time, each in its own macrotask, so no single main-thread task has to
 // re-render every chart at once. Jobs are deduplicated: a chart already waiting is not queued
 // twice. After each round the queue rests at least as long as the round took (and MIN_GAP_MS):
-// charts refresh about once a second and never take more than about half the main thread.
-// whenIdle() tells when no round is in progress (the page has drawn what it has).
+// charts refresh about every 1.5 s and never take more than about half the main thread.
+// whenIdle() tells when no round is in progress and every chart has committed what it was
+// asked to draw (charts render as transitions, so that can be later than the job itself).
 type Job = () => void;
 
-const MIN_GAP_MS = 1000;
+const MIN_GAP_MS = 1500;
 const pending = new Set<Job>();
 const idleWaiters: (() => void)[] = [];
 let scheduled = false;
 let inRound = false;
 let roundStart = 0;
 let roundBusy = 0;
+/** Charts asked to redraw that have not committed yet. */
+let uncommitted = 0;
+
+/** A chart was asked to show a new version (call before its state update). */
+export function renderStarted(): void {
+  uncommitted++;
+}
+
+/** That chart committed it. */
+export function renderCommitted(): void {
+  uncommitted = Math.max(0, uncommitted - 1);
+  if (!inRound && uncommitted === 0) notifyIdle();
+}
 
 function notifyIdle(): void {
   // One more macrotask: React's transition work queued by the last job runs first.
   setTimeout(() => {
-    if (inRound) return;
+    if (inRound || uncommitted > 0) return;
     for (const cb of idleWaiters.splice(0)) cb();
   }, 0);
 }
@@ -67,5 +81,5 @@ export function cancelRender(job: Job): void {
 /** Call `cb` once no drawing round is in progress. */
 export function whenIdle(cb: () => void): void {
   idleWaiters.push(cb);
-  if (!inRound) notifyIdle();
+  if (!inRound && uncommitted === 0) notifyIdle();
 }

@@ -4,19 +4,27 @@
 // when they scroll into view): drawing never holds the main thread for long.
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { useLab } from '../store/runStore';
-import { cancelRender, enqueueRender } from './renderQueue';
+import { cancelRender, enqueueRender, renderCommitted, renderStarted } from './renderQueue';
 
 const OFFSCREEN_MS = 5000;
 
 export function useSeriesVersion(): { version: number; ref: (el: Element | null) => void } {
   const [shown, setShown] = useState(() => useLab.getState().version);
+  const shownRef = useRef(shown);
+  const awaiting = useRef(false);
   const visible = useRef(true);
   const lastShown = useRef(0);
   const job = useRef<(() => void) | null>(null);
   if (!job.current) {
     job.current = () => {
       lastShown.current = performance.now();
-      startTransition(() => setShown(useLab.getState().version));
+      const v = useLab.getState().version;
+      if (v === shownRef.current) return;
+      if (!awaiting.current) {
+        awaiting.current = true;
+        renderStarted();
+      }
+      startTransition(() => setShown(v));
     };
   }
   const observer = useRef<IntersectionObserver | null>(null);
@@ -44,5 +52,18 @@ export function useSeriesVersion(): { version: number; ref: (el: Element | null)
       observer.current?.disconnect();
     };
   }, []);
+  useEffect(() => {
+    shownRef.current = shown;
+    if (awaiting.current) {
+      awaiting.current = false;
+      renderCommitted();
+    }
+  }, [shown]);
+  useEffect(
+    () => () => {
+      if (awaiting.current) renderCommitted();
+    },
+    [],
+  );
   return { version: shown, ref };
 }

@@ -11,6 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import { backendOrder, isSoftwareAdapter } from './adapter';
+import { applyWebGpuFixes } from './webgpuFixes';
 import type { AdapterDescription, BackendInfo, BackendName, BackendRequest } from './protocol';
 
 setWasmPaths({
@@ -115,6 +116,7 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
       fallbacks.push(`${label(name)}${name === request ? ' (forced)' : ''} failed: ${problem}`);
       continue;
     }
+    if (name === 'webgpu') applyWebGpuFixes();
     const info: BackendInfo = { requested: request, backend: name, adapter: probe.adapter, crossOriginIsolated: isolated, fallbacks };
     if (name === 'wasm') {
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));

@@ -40,7 +40,7 @@ let queue: Promise<unknown> = Promise.resolve();
 let drawnStep = 0;
 let drawnWaiter: (() => void) | null = null;
 /** Share of a step's time the loop waits for the page to draw before the next step. */
-const PAGE_SHARE = 0.25;
+const PAGE_SHARE = 1;
 const PAGE_WAIT_MAX_MS = 1000;
 
 function emit(e: WorkerEvent, transfer: Transferable[] = []): void {
