@@ -5,7 +5,7 @@ import type { ModelDims } from './config';
 import { ParamSet } from './params';
 import { sinCos2d } from './posEmbed';
 import type { Rng } from './rng';
-import { makeBlocks, runBlocks, layerNorm, linear, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
+import { makeBlocks, runBlocks, layerNorm, linear, lookupRows, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
 
 export class Encoder {
   readonly params: ParamSet;
@@ -34,7 +34,7 @@ export class Encoder {
    * @returns [B·T, D]
    */
   forward(patches: tf.Tensor2D, positions: tf.Tensor1D, B: number, T: number): tf.Tensor2D {
-    const x = tf.add(linear(patches, this.patchEmbed), tf.gather(this.posEmbed, positions)) as tf.Tensor2D;
+    const x = tf.add(linear(patches, this.patchEmbed), lookupRows(this.posEmbed as tf.Tensor2D, positions)) as tf.Tensor2D;
     return layerNorm(runBlocks(x, this.blocks, B, T, this.dims.heads), this.norm);
   }
 }

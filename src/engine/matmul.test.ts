@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matMul, matMulTransposeB } from './matmul';
+import { batchedMatMulPath, convMatMul, matMul, matMulTransposeB } from './matmul';
 import { Rng } from './rng';
 import * as tf from './tf';
 
@@ -36,5 +36,56 @@ describe('matMul with explicit-transpose gradients', () => {
     const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, false, true))([q, k], dy);
     expectAllClose(ours[0], theirs[0]);
     expectAllClose(ours[1], theirs[1]);
+  });
+});
+
+describe('batched matMul as a depthwise convolution (the WASM path)', () => {
+  const shapes: [number, number, number, number][] = [
+    [6, 5, 7, 4],
+    [3, 64, 32, 64], // attention scores at hd = 32
+    [4, 9, 9, 16], // attention output
+    [1, 3, 2, 5],
+  ];
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`equals tfjs batched matMul and its gradients on ${backend}`, async () => {
+      const before = tf.getBackend();
+      await tf.setBackend(backend);
+      try {
+        const rng = new Rng(3);
+        for (const [g, m, k, n] of shapes) {
+          const a = rand(rng, [g, m, k]);
+          const b = rand(rng, [g, k, n]);
+          const dy = rand(rng, [g, m, n]);
+          expectAllClose(convMatMul(a as tf.Tensor3D, b as tf.Tensor3D), tf.matMul(a, b), 1e-5);
+          const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => convMatMul(x as tf.Tensor3D, y as tf.Tensor3D))([a, b], dy);
+          const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y))([a, b], dy);
+          expectAllClose(ours[0], theirs[0], 1e-5);
+          expectAllClose(ours[1], theirs[1], 1e-5);
+        }
+      } finally {
+        await tf.setBackend(before);
+      }
+    });
+  }
+
+  it('is the path matMul and matMulTransposeB take on WASM (and not elsewhere)', async () => {
+    const before = tf.getBackend();
+    expect(batchedMatMulPath()).toBe(before === 'wasm' ? 'conv' : 'matMul');
+    await tf.setBackend('wasm');
+    try {
+      expect(batchedMatMulPath()).toBe('conv');
+      const rng = new Rng(4);
+      const q = rand(rng, [4, 6, 8]);
+      const k = rand(rng, [4, 5, 8]);
+      const dy = rand(rng, [4, 6, 5]);
+      expectAllClose(matMulTransposeB(q as tf.Tensor3D, k as tf.Tensor3D), tf.matMul(q, k, false, true));
+      const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMulTransposeB(x as tf.Tensor3D, y as tf.Tensor3D))([q, k], dy);
+      const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, false, true))([q, k], dy);
+      expectAllClose(ours[0], theirs[0]);
+      expectAllClose(ours[1], theirs[1]);
+    } finally {
+      await tf.setBackend(before);
+    }
   });
 });

@@ -2,6 +2,13 @@
 // tfjs's own matMul gradient uses matMul(a, b, transposeA, transposeB), which tfjs-wasm runs
 // ~12× slower than matMul(a, transpose(b)) (DESIGN.md §3); the maths is the same:
 //   C = A B  ⇒  ∂A = ∂C Bᵀ,  ∂B = Aᵀ ∂C.
+//
+// Batched products (attention: one [T, T] or [T, hd] product per image and head) are a second
+// trap: tfjs-wasm hands only batch-1 products to XNNPACK and runs every batched one through a
+// scalar triple loop (~0.5 GFLOP/s). On WASM they run here as one depthwise convolution, which
+// XNNPACK does run, with the batch as channels and the shared dimension as the kernel height:
+//   x[0, r, i, g] = A[g, i, r],  f[r, 0, g, j] = B[g, r, j]
+//   ⇒ depthwiseConv2d(x, f)[0, 0, i, g·n + j] = Σ_r A[g, i, r]·B[g, r, j] = C[g, i, j].
 import * as tf from './tf';
 
 const T2 = [1, 0];
@@ -20,8 +27,69 @@ const matMulWithGrad = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 };
 
+const plainMatMul = tf.customGrad(matMulWithGrad) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * The batched product from operands already laid out for the convolution:
+ * a as [k, m, g] (shared dim, rows, batch), b as [k, g, n]; returns C as [m, g, n].
+ */
+export function convProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  const [k, m, g] = a.shape;
+  const n = b.shape[2];
+  const y = tf.depthwiseConv2d(tf.reshape(a, [1, k, m, g]) as tf.Tensor4D, tf.reshape(b, [k, 1, g, n]) as tf.Tensor4D, 1, 'valid');
+  return tf.reshape(y, [m, g, n]);
+}
+
+/** A [g, m, k] × B [g, k, n] as one convolution (forward and gradients). */
+const convMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor3D, tf.Tensor3D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    // [g, m, k] → [k, m, g];  [g, k, n] → [k, g, n];  C [m, g, n] → [g, m, n]
+    value: tf.transpose(convProduct(tf.transpose(a, [2, 1, 0]), tf.transpose(b, [1, 0, 2])), [1, 0, 2]),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as tf.Tensor3D[];
+      // ∂A [g, m, k] = ∂C [g, m, n] · Bᵀ [g, n, k]: ∂C as [n, m, g], Bᵀ as [n, g, k] (from B [g, k, n]).
+      const da = tf.transpose(convProduct(tf.transpose(dy, [2, 1, 0]) as tf.Tensor3D, tf.transpose(sb, [2, 0, 1])), [1, 0, 2]);
+      // ∂B [g, k, n] = Aᵀ [g, k, m] · ∂C [g, m, n]: Aᵀ as [m, k, g] (from A [g, m, k]), ∂C as [m, g, n].
+      const db = tf.transpose(convProduct(tf.transpose(sa, [1, 2, 0]), tf.transpose(dy, [1, 0, 2]) as tf.Tensor3D), [1, 0, 2]);
+      return [da, db];
+    },
+  };
+}) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+
+let forcedPath: 'conv' | 'matMul' | null = null;
+let fast = true;
+
+/**
+ * Whether the engine uses its fast formulations (custom gradients, fused bias, convolution
+ * attention on WASM) or tfjs's plain ops and their own gradients: the same maths either way.
+ * Off only to check one against the other (tests) or to measure what they buy (benchmarks).
+ */
+export function fastPaths(): boolean {
+  return fast;
+}
+
+export function setFastPaths(on: boolean): void {
+  fast = on;
+}
+
+/** Which batched path the current backend gets: the convolution on WASM, batched matMul elsewhere. */
+export function batchedMatMulPath(): 'conv' | 'matMul' {
+  return forcedPath ?? (fast && tf.getBackend() === 'wasm' ? 'conv' : 'matMul');
+}
+
+/** Force one batched path on every backend (null: choose by backend). For benchmarks and tests. */
+export function setBatchedMatMulPath(path: 'conv' | 'matMul' | null): void {
+  forcedPath = path;
+}
+
 /** A [m, k] × B [k, n] (2-D) or A [b, m, k] × B [b, k, n] (batched). */
-export const matMul = tf.customGrad(matMulWithGrad) as unknown as <R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>) => tf.Tensor<R>;
+export const matMul = (<R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>): tf.Tensor<R> =>
+  (a.rank === 3 && batchedMatMulPath() === 'conv' ? convMatMul(a as tf.Tensor3D, b as tf.Tensor3D) : plainMatMul(a, b)) as tf.Tensor<R>);
+
+/** The batched product as one depthwise convolution, on any backend (exported for tests). */
+export { convMatMul };
 
 /** A Bᵀ for batched [b, m, k] × [b, n, k] (attention scores q kᵀ), via an explicit transpose. */
 export function matMulTransposeB(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {

@@ -6,7 +6,7 @@ import type { ModelDims } from './config';
 import { ParamSet } from './params';
 import { sinCos2d } from './posEmbed';
 import type { Rng } from './rng';
-import { layerNorm, linear, makeBlocks, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
+import { layerNorm, linear, lookupRows, makeBlocks, repeatLeading, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
 
 export class Predictor {
   readonly params: ParamSet;
@@ -34,9 +34,10 @@ export class Predictor {
    */
   forward(context: tf.Tensor2D, contextPos: tf.Tensor1D, targetPos: tf.Tensor1D, B: number, Nc: number, numTargets: number, Nt: number): tf.Tensor2D {
     const Dp = this.dims.predictorDim;
-    const ctx = tf.add(linear(context, this.embed), tf.gather(this.posEmbed, contextPos)); // [B·Nc, Dp]
-    const ctxRep = tf.tile(tf.reshape(ctx, [1, B, Nc, Dp]), [numTargets, 1, 1, 1]); // [nT, B, Nc, Dp]
-    const queries = tf.add(this.maskToken, tf.gather(this.posEmbed, targetPos)); // [nT·B·Nt, Dp]
+    const pos = this.posEmbed as tf.Tensor2D;
+    const ctx = tf.add(linear(context, this.embed), lookupRows(pos, contextPos)); // [B·Nc, Dp]
+    const ctxRep = repeatLeading(tf.reshape(ctx, [B, Nc, Dp]), numTargets); // [nT, B, Nc, Dp]
+    const queries = tf.add(this.maskToken, lookupRows(pos, targetPos)); // [nT·B·Nt, Dp]
     const tokens = tf.concat([ctxRep, tf.reshape(queries, [numTargets, B, Nt, Dp])], 2); // [nT, B, Nc+Nt, Dp]
     const T = Nc + Nt;
     const x = runBlocks(tf.reshape(tokens, [numTargets * B * T, Dp]), this.blocks, numTargets * B, T, this.dims.predictorHeads);
