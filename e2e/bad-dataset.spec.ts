@@ -39,9 +39,9 @@ test('a dataset file that is not CIFAR shows a clear error; the built-in data st
   await observeLongTasks(page);
   await page.goto('/?preset=micro&batchSize=8&steps=50');
   await waitForReady(page);
-  const summary = page.getByLabel('Dataset summary');
+  const summary = page.getByLabel('Loaded images');
   await expect(summary).toContainText('built-in shapes');
-  const picker = page.getByLabel('Dataset file');
+  const picker = page.getByLabel('CIFAR file(s)');
   const alert = page.locator('.dataset [role="alert"]');
 
   // Random bytes under the archive's name.

@@ -39,8 +39,8 @@ export async function currentStep(page: Page): Promise<number> {
 
 /** The page has a backend, a dataset and a fresh model. */
 export async function waitForReady(page: Page): Promise<void> {
-  await expect(page.getByLabel('Backend in use')).toContainText('Using', { timeout: 90_000 });
-  await expect(page.getByLabel('Dataset summary')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByLabel('Device in use')).toContainText('Using', { timeout: 90_000 });
+  await expect(page.getByLabel('Loaded images')).toBeVisible({ timeout: 90_000 });
   await expect(status(page)).toContainText(/step 0\b.*ready/, { timeout: 90_000 });
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
 }

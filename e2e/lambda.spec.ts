@@ -8,8 +8,8 @@ test('λ slider mid-run: the group penalty responds within a few steps', async (
   await observeLongTasks(page);
   await page.goto('/?preset=micro&batchSize=8&steps=400&lambda=0&lr=0.002&warmupFraction=0');
   await waitForReady(page);
-  await expect(page.getByLabel('Backend in use')).toContainText('chosen automatically');
-  await expect(page.getByLabel('λ (lambda) value')).toHaveValue('0');
+  await expect(page.getByLabel('Device in use')).toContainText('chosen automatically');
+  await expect(page.getByLabel('λ value')).toHaveValue('0');
 
   const t0 = await pageNow(page);
   await page.getByRole('button', { name: 'Start' }).click();
@@ -19,7 +19,7 @@ test('λ slider mid-run: the group penalty responds within a few steps', async (
   const slider = page.getByLabel('λ (lambda)', { exact: true });
   await slider.focus();
   await slider.press('End');
-  await expect(page.getByLabel('λ (lambda) value')).toHaveValue('100');
+  await expect(page.getByLabel('λ value')).toHaveValue('100');
   const penaltyChart = page.getByRole('figure', { name: /Group penalty/ });
   await expect(penaltyChart).toHaveAttribute('data-marks', '1', { timeout: 30_000 });
   const changedNear = await currentStep(page);

@@ -15,7 +15,7 @@ interface Check {
 
 async function checkAgainstCpu(page: Page, expectedStep: number): Promise<Check> {
   await page.getByRole('button', { name: 'Check against CPU' }).click();
-  const result = page.getByLabel('Backend check result');
+  const result = page.getByLabel('CPU check result');
   await expect(result).toHaveAttribute('data-step', String(expectedStep), { timeout: 120_000 });
   const attr = async (name: string) => Number(await result.getAttribute(name));
   const value = {} as Check['value'];
@@ -45,7 +45,7 @@ test('WebGPU (forced): the loss falls, and a fixed batch matches the CPU backend
   await page.goto('/?backend=webgpu&preset=micro&batchSize=8&steps=200&lr=0.003&warmupFraction=0');
   await waitForReady(page);
   mark('ready');
-  const info = page.getByLabel('Backend in use');
+  const info = page.getByLabel('Device in use');
   await expect(info).toHaveAttribute('data-backend', 'webgpu');
   await expect(info).toContainText('forced');
 

@@ -30,12 +30,12 @@ export function App() {
           <CrossCheck />
           <Exports />
         </aside>
-        <section className="board" aria-label="Training">
+        <section className="board">
           <StatusBar />
           <LossSummary />
           <LossCharts />
           {sparse ? (
-            <section className="chart-grid" aria-label="Sparsity">
+            <section className="chart-grid">
               <NormsChart />
               <ZeroShareChart />
               <NormsHeatmap />
@@ -43,7 +43,7 @@ export function App() {
           ) : (
             <p className="info">JEPA baseline: no sparse head, so no group norms.</p>
           )}
-          <section className="chart-grid" aria-label="Schedules">
+          <section className="chart-grid">
             <ScheduleChart />
             <ThroughputChart />
           </section>

@@ -14,7 +14,7 @@ export function BackendPanel() {
   const error = useLab((s) => s.workerError);
   const running = useLab((s) => s.runState === 'running');
   return (
-    <section className="backend" aria-label="Backend">
+    <section className="backend">
       <div className="field">
         <label htmlFor={id}>Backend</label>
         <select id={id} value={request} disabled={running || status === 'starting'} onChange={(e) => void changeBackend(e.target.value as BackendRequest)}>
@@ -25,7 +25,7 @@ export function BackendPanel() {
           ))}
         </select>
       </div>
-      <div className="backend-info" aria-label="Backend in use" data-backend={info?.backend ?? ''}>
+      <div className="backend-info" aria-label="Device in use" data-backend={info?.backend ?? ''}>
         {status === 'starting' ? <p>Starting the worker…</p> : null}
         {info ? (
           <>
@@ -33,8 +33,8 @@ export function BackendPanel() {
               Using <strong>{BACKEND_LABELS[info.backend]}</strong>
               {info.wasm ? ` (${info.wasm.simd ? 'SIMD' : 'no SIMD'}, ${info.wasm.threads ? `${info.wasm.threadCount} thread${info.wasm.threadCount === 1 ? '' : 's'}` : 'single-threaded'})` : ''}
               {info.requested !== 'auto' ? `, forced by the Backend control` : ', chosen automatically'}
-              {info.crossOriginIsolated ? '' : '; the page is not cross-origin isolated, so WASM cannot use threads'}
             </p>
+            {info.wasm?.note ? <p className="hint">WASM {info.wasm.note}</p> : null}
             <p>WebGPU adapter: {info.adapter ? describeAdapterText(info.adapter) : 'none'}</p>
             {info.fallbacks.length ? (
               <ul className="fallbacks" aria-label="Why a fallback was taken">

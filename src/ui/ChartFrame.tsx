@@ -70,7 +70,6 @@ export const Chart = memo(function Chart({
     <figure
       className="chart"
       role="figure"
-      aria-label={title}
       data-points={rows.length}
       data-marks={marks?.length ?? 0}
       ref={figureRef}

@@ -21,7 +21,7 @@ export function Controls() {
   const pending = run ? pendingChanges() : [];
   const off = running || busy;
   return (
-    <section className="controls" aria-label="Settings">
+    <section className="controls">
       <DatasetPicker disabled={off} />
       <SubsetFields disabled={off} />
       <fieldset>
@@ -58,7 +58,7 @@ export function Controls() {
         <NumberField field="seed" label="Seed" step={1} disabled={off} />
         <CheckboxField field="flip" label="Random flips" disabled={off} />
         <NumberField field="cropPad" label="Crop padding" step={1} disabled={off} />
-        <NumberField field="normsEvery" label="Norms every n steps" step={1} disabled={off} />
+        <NumberField field="normsEvery" label="Norm sampling interval" step={1} disabled={off} />
       </fieldset>
       {pending.length ? (
         <p className="note">

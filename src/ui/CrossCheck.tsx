@@ -21,7 +21,7 @@ export function CrossCheck() {
       {result ? (
         <div
           className={ok ? 'ok' : 'error'}
-          aria-label="Backend check result"
+          aria-label="CPU check result"
           data-step={result.step}
           data-backend={result.backend}
           data-loss={result.value.loss}

@@ -48,7 +48,7 @@ export function DatasetPicker({ disabled }: { disabled?: boolean }) {
         </select>
       </div>
       <div className="field">
-        <label htmlFor={fileId}>Dataset file</label>
+        <label htmlFor={fileId}>CIFAR file(s)</label>
         <input
           id={fileId}
           type="file"
@@ -65,7 +65,7 @@ export function DatasetPicker({ disabled }: { disabled?: boolean }) {
       </div>
       {loading ? <p className="info">{loading}</p> : null}
       {dataset && !loading ? (
-        <p className="info" aria-label="Dataset summary">
+        <p className="info" aria-label="Loaded images">
           {dataset.name}: {dataset.trainSize.toLocaleString()} train / {dataset.testSize.toLocaleString()} test images, {dataset.numClasses} classes
           {dataset.numSuperclasses ? `, ${dataset.numSuperclasses} superclasses` : ''}
         </p>

@@ -47,7 +47,7 @@ export function Exports() {
       </div>
       <div className="field field-check">
         <input id={loadId} type="checkbox" checked={load} onChange={(e) => setLoad(e.target.checked)} />
-        <label htmlFor={loadId}>Load into the model to continue training (otherwise only inspect)</label>
+        <label htmlFor={loadId}>Continue training from imported weights (unchecked: inspect only)</label>
       </div>
       {error ? (
         <p className="error" role="alert">

@@ -52,7 +52,7 @@ function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol
         }}
       />
       <label htmlFor={numberId} className="visually-hidden">
-        {label} value
+        {symbol} value
       </label>
       <input
         id={numberId}

@@ -40,7 +40,7 @@ export function LossCharts() {
   const logScale = useLab((s) => s.logScale);
   const sparse = useLab((s) => (s.run?.config ?? s.config).mode === 'sparse');
   return (
-    <section className="chart-group" aria-label="Losses">
+    <section className="chart-group">
       <div className="chart-tools">
         <label htmlFor={smoothId}>Smoothing</label>
         <input id={smoothId} type="range" min={0} max={0.99} step={0.01} value={smoothing} onChange={(e) => useLab.setState({ smoothing: Number(e.target.value) })} />

@@ -39,7 +39,7 @@ export function NormsHeatmap() {
     ctx.putImageData(img, 0, 0);
   }, [version, latest]);
   return (
-    <figure className="chart heatmap" role="figure" aria-label="Latest group × latent norms" ref={ref}>
+    <figure className="chart heatmap" role="figure" ref={ref}>
       <figcaption>
         ‖W⁽ᵍ⁾·ₖ‖ at step {latest?.step ?? '–'}: rows are the {latest?.G ?? 'G'} patch groups, columns the {latest?.K ?? 'K'} latent dims (darker = larger)
       </figcaption>

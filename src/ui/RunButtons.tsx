@@ -8,7 +8,7 @@ export function RunButtons() {
   const busy = useLab((s) => s.busy);
   const running = state === 'running';
   return (
-    <div className="run-buttons" role="group" aria-label="Run">
+    <div className="run-buttons" role="group" aria-label="Run controls">
       <button type="button" onClick={() => void start()} disabled={!ready || running || Boolean(busy)}>
         Start
       </button>

@@ -88,9 +88,12 @@ function label(name: BackendName): string {
 export async function selectBackend(request: BackendRequest): Promise<BackendInfo> {
   const isolated = Boolean((self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated);
   const fallbacks: string[] = [];
+  let threadsNote: string | undefined;
   if (isolated && !threadedFactoryIntact()) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    fallbacks.push('WASM threads off: the bundler minified tfjs-wasm\'s thread factory (keep the worker bundle unminified in vite.config.ts)');
+    threadsNote = 'threads off: this build minified tfjs-wasm\'s thread factory (keep the worker bundle unminified in vite.config.ts)';
+  } else if (!isolated) {
+    threadsNote = 'threads off: the page is not cross-origin isolated (COOP/COEP headers missing)';
   }
   // Leave one core to the page.
   if (isolated) setThreadsCount(Math.max(1, (self.navigator.hardwareConcurrency || 2) - 1));
@@ -121,7 +124,7 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
     if (name === 'wasm') {
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-      info.wasm = { simd, threads, threadCount: threads ? getThreadsCount() : 1 };
+      info.wasm = { simd, threads, threadCount: threads ? getThreadsCount() : 1, note: threads ? undefined : threadsNote };
     }
     return info;
   }

@@ -25,7 +25,7 @@ export interface BackendInfo {
   backend: BackendName;
   /** WebGPU adapter, when navigator.gpu gave one (whether or not WebGPU was chosen). */
   adapter?: AdapterDescription;
-  wasm?: { simd: boolean; threads: boolean; threadCount: number };
+  wasm?: { simd: boolean; threads: boolean; threadCount: number; note?: string };
   crossOriginIsolated: boolean;
   /** Why each backend before the chosen one was passed over, in order. */
   fallbacks: string[];
