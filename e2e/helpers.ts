@@ -86,7 +86,6 @@ export async function exportMetricsJson(page: Page): Promise<MetricsFile> {
 export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 /** Assert the page stayed responsive: no long task over `limitMs` while training ran. */

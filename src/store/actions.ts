@@ -88,13 +88,16 @@ export async function initWorker(request: BackendRequest): Promise<void> {
   }
   const config = useLab.getState().config;
   let source = lastSource ?? initialSource(config);
+  let note: string | null = null;
   if (config.dataset.startsWith('file:') && !lastSource) {
-    useLab.setState({ datasetError: `The dataset file ${config.dataset.slice(5)} from the link is not here: pick it again. Using the built-in data.` });
+    note = `The dataset file ${config.dataset.slice(5)} named in the link is not here: pick it again. Using the built-in data.`;
     source = { kind: 'synthetic' };
   }
   if (!(await loadDataset(source))) {
+    note = useLab.getState().datasetError;
     if (source.kind !== 'synthetic') await loadDataset({ kind: 'synthetic' });
   }
+  if (note) useLab.setState({ datasetError: note });
   await resetRun();
 }
 

@@ -50,6 +50,7 @@ export const Chart = memo(function Chart({
   legend,
   figureRef,
   yDomain,
+  leftDigits = 3,
   children,
 }: {
   title: string;
@@ -62,6 +63,8 @@ export const Chart = memo(function Chart({
   legend?: boolean;
   figureRef?: (el: Element | null) => void;
   yDomain?: [number, number];
+  /** Significant digits of the left axis labels. */
+  leftDigits?: 3 | 4;
   children?: ReactNode;
 }) {
   // The tooltip costs a lot on every redraw, so it exists only while the pointer is over the chart.
@@ -101,7 +104,7 @@ export const Chart = memo(function Chart({
               allowDataOverflow={Boolean(logScale)}
               interval={0}
               width={58}
-              tick={ValueTick3}
+              tick={leftDigits === 4 ? ValueTick4 : ValueTick3}
             />
             {rightAxis ? (
               <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={ValueTick4} />
