@@ -16,7 +16,7 @@ export interface BackendPlan {
   name: 'webgpu' | 'wasm' | 'webgl' | 'cpu';
   presets: PresetPlan[];
   matMulReps: number;
-  /** WASM only: threads to ask for when cross-origin isolated (0 = navigator.hardwareConcurrency). */
+  /** WASM only: threads to ask for when cross-origin isolated (default: one per logical core; 1 = no thread pool). */
   threads?: number;
 }
 

@@ -4,15 +4,15 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-cpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import * as tf from '../engine/tf';
 import { loadCifarArchive, loadCifarArchiveAsync } from '../data/cifar';
 import { syntheticDataset } from '../data/synthetic';
 import { benchPreset } from './measure';
+import { keepWasmThreadFactory, logicalCores, requestWasmThreads, threadedFactoryIntact } from './wasmThreads';
 import type { ArchiveReadResult, BackendPlan, BackendResult, BenchRequest, WorkerMessage } from './protocol';
 
 setWasmPaths({
@@ -24,13 +24,6 @@ setWasmPaths({
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
 const log = (text: string) => post({ type: 'log', text });
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** tfjs-wasm starts threads from its factory's source text; a minified bundle breaks them (see src/worker/backend.ts). */
-function threadedFactoryIntact(): boolean {
-  const m = threadedFactoryModule as unknown as { default?: unknown };
-  const factory = typeof m.default === 'function' ? m.default : m;
-  return typeof factory === 'function' && /typeof _scriptDir\b/.test(Function.prototype.toString.call(factory));
-}
 
 async function adapterText(): Promise<string | undefined> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
@@ -48,8 +41,9 @@ async function runBackend(plan: BackendPlan, data: ReturnType<typeof syntheticDa
     if (plan.name === 'wasm' && !wasmConfigured) {
       wasmConfigured = true;
       const intact = threadedFactoryIntact();
-      log(`wasm: crossOriginIsolated ${self.crossOriginIsolated}, thread factory intact ${intact}, tfjs multithread flag ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`);
-      if (self.crossOriginIsolated && intact) setThreadsCount(plan.threads || self.navigator.hardwareConcurrency || 1);
+      const usable = keepWasmThreadFactory();
+      log(`wasm: crossOriginIsolated ${self.crossOriginIsolated}, thread factory ${intact ? 'intact' : usable ? 'minified, restored from its source' : 'minified'}, tfjs multithread flag ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`);
+      if (self.crossOriginIsolated && usable && plan.threads !== 1) requestWasmThreads(plan.threads || logicalCores);
       else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
     if (plan.name === 'webgpu') result.adapter = await adapterText();
@@ -109,7 +103,7 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
       result: {
         userAgent: self.navigator.userAgent,
         crossOriginIsolated: Boolean(self.crossOriginIsolated),
-        hardwareConcurrency: self.navigator.hardwareConcurrency,
+        hardwareConcurrency: logicalCores,
         backends,
         archive,
       },

@@ -59,24 +59,29 @@ const convMatMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 }) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
 let forcedPath: 'conv' | 'matMul' | null = null;
-let fast = true;
+
+/** The engine's fast formulations, each of which can be switched off on its own (benchmarks). */
+export const FAST_PATHS = ['batchedConv', 'linear', 'layerNorm', 'gelu', 'attention', 'lookup'] as const;
+export type FastPath = (typeof FAST_PATHS)[number];
+const fast: Record<FastPath, boolean> = Object.fromEntries(FAST_PATHS.map((k) => [k, true])) as Record<FastPath, boolean>;
 
 /**
  * Whether the engine uses its fast formulations (custom gradients, fused bias, convolution
- * attention on WASM) or tfjs's plain ops and their own gradients: the same maths either way.
- * Off only to check one against the other (tests) or to measure what they buy (benchmarks).
+ * products on WASM) or tfjs's plain ops and their own gradients: the same maths either way.
+ * Off only to check one against the other (tests) or to measure what each buys (benchmarks).
  */
-export function fastPaths(): boolean {
-  return fast;
+export function fastPaths(which?: FastPath): boolean {
+  return which ? fast[which] : FAST_PATHS.every((k) => fast[k]);
 }
 
-export function setFastPaths(on: boolean): void {
-  fast = on;
+/** All fast paths on or off, or some of them. */
+export function setFastPaths(on: boolean | Partial<Record<FastPath, boolean>>): void {
+  for (const k of FAST_PATHS) fast[k] = typeof on === 'boolean' ? on : (on[k] ?? fast[k]);
 }
 
 /** Which batched path the current backend gets: the convolution on WASM, batched matMul elsewhere. */
 export function batchedMatMulPath(): 'conv' | 'matMul' {
-  return forcedPath ?? (fast && tf.getBackend() === 'wasm' ? 'conv' : 'matMul');
+  return forcedPath ?? (fast.batchedConv && tf.getBackend() === 'wasm' ? 'conv' : 'matMul');
 }
 
 /** Force one batched path on every backend (null: choose by backend). For benchmarks and tests. */

@@ -3,7 +3,7 @@
 //
 // Each layer has two formulations with the same maths: the plain one (tfjs ops, tfjs's own
 // gradients) and a fast one (custom gradients; on WASM, attention as depthwise convolutions),
-// chosen by fastPaths(). Why the fast ones are faster on tfjs-wasm (measured, src/bench):
+// chosen by fastPaths() (matmul.ts). Why the fast ones are faster on tfjs-wasm (measured, src/bench):
 // - linear: the bias rides in XNNPACK's product (tf.fused.matMul); its gradient is a product
 //   with a row of ones instead of a column sum (tfjs-wasm transposes before reducing axis 0,
 //   ~30× slower); the weight gradient transposes whichever of x and ∂y is narrower.
@@ -73,7 +73,7 @@ const fusedLinear = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 
 /** y = x W + b on a token matrix. */
 export function linear(x: tf.Tensor2D, p: { w: tf.Tensor; b: tf.Tensor }): tf.Tensor2D {
-  if (fastPaths()) return fusedLinear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+  if (fastPaths('linear')) return fusedLinear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
   return tf.add(matMul(x, p.w as tf.Tensor2D), p.b);
 }
 
@@ -108,8 +108,8 @@ function normalise(x: tf.Tensor2D, eps: number): { xhat: tf.Tensor2D; rstd: tf.T
 
 /** LayerNorm over the last axis, with affine parameters when given. */
 export function layerNorm(x: tf.Tensor2D, p?: LayerNormParams, eps = LN_EPS): tf.Tensor2D {
-  if (fastPaths() && p && eps === LN_EPS) return fastLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D);
-  if (fastPaths() && !p) return normalise(x, eps).xhat;
+  if (fastPaths('layerNorm') && p && eps === LN_EPS) return fastLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D);
+  if (fastPaths('layerNorm') && !p) return normalise(x, eps).xhat;
   const { mean, variance } = tf.moments(x, -1, true);
   const y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))) as tf.Tensor2D;
   return p ? tf.add(tf.mul(y, p.g), p.b) : y;
@@ -134,7 +134,7 @@ const fastGelu = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's nn.GELU(). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  if (fastPaths()) return fastGelu(x);
+  if (fastPaths('gelu')) return fastGelu(x);
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
@@ -191,7 +191,7 @@ function convAttention(B: number, T: number, H: number) {
 /** Multi-head self-attention: softmax(q kᵀ / √hd) v, with one fused QKV weight. */
 export function attention(x: tf.Tensor2D, p: BlockParams, B: number, T: number, heads: number): tf.Tensor2D {
   const D = x.shape[1];
-  if (fastPaths() && batchedMatMulPath() === 'conv') {
+  if (fastPaths('attention') && batchedMatMulPath() === 'conv') {
     const part = (i: number) => linear(x, { w: tf.slice(p.qkv.w, [0, i * D], [D, D]) as tf.Tensor2D, b: tf.slice(p.qkv.b, [i * D], [D]) as tf.Tensor1D });
     return linear(convAttention(B, T, heads)(part(0), part(1), part(2)), p.proj);
   }
@@ -210,14 +210,14 @@ export function attention(x: tf.Tensor2D, p: BlockParams, B: number, T: number, 
  * runs in XNNPACK.
  */
 export function lookupRows(table: tf.Tensor2D, idx: tf.Tensor1D): tf.Tensor2D {
-  if (!fastPaths()) return tf.gather(table, idx);
+  if (!fastPaths('lookup')) return tf.gather(table, idx);
   return tf.matMul(tf.oneHot(idx, table.shape[0]), table);
 }
 
 /** nT copies of x along a new leading axis, [nT, ...x.shape] (tfjs-wasm's Tile is a slow generic copy). */
 export function repeatLeading(x: tf.Tensor, n: number): tf.Tensor {
   const x1 = tf.expandDims(x, 0);
-  if (!fastPaths()) return tf.tile(x1, [n, ...x.shape.map(() => 1)]);
+  if (!fastPaths('lookup')) return tf.tile(x1, [n, ...x.shape.map(() => 1)]);
   return tf.concat(Array.from({ length: n }, () => x1), 0);
 }
 
