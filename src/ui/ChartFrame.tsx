@@ -103,7 +103,7 @@ export const Chart = memo(function Chart({
               domain={yDomain ?? ['auto', 'auto']}
               allowDataOverflow={Boolean(logScale)}
               interval={0}
-              width={58}
+              width={leftDigits === 4 ? 68 : 58}
               tick={leftDigits === 4 ? ValueTick4 : ValueTick3}
             />
             {rightAxis ? (
