@@ -45,9 +45,10 @@ export async function waitForReady(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
 }
 
-export async function waitForStep(page: Page, n: number, timeout = 120_000): Promise<number> {
+/** Poll the status line; `every` ms between looks (each look is a small task on the page's main thread). */
+export async function waitForStep(page: Page, n: number, timeout = 120_000, every = 500): Promise<number> {
   await expect
-    .poll(() => currentStep(page), { timeout, intervals: [250, 500, 1000], message: `waiting for step ${n}` })
+    .poll(() => currentStep(page), { timeout, intervals: [every], message: `waiting for step ${n}` })
     .toBeGreaterThanOrEqual(n);
   return currentStep(page);
 }

@@ -57,7 +57,7 @@ test('WebGPU (forced): the loss falls, and a fixed batch matches the CPU backend
 
   const t0 = await pageNow(page);
   await page.getByRole('button', { name: 'Start' }).click();
-  await waitForStep(page, STEPS, 240_000);
+  await waitForStep(page, STEPS, 240_000, 2_000);
   const t1 = await pageNow(page);
   const stepped = await pause(page);
   mark(`${stepped} steps`);

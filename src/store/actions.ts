@@ -200,15 +200,22 @@ export async function resetRun(): Promise<void> {
   }
 }
 
+/** Resolves after the next frame is rendered. */
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
 export async function start(): Promise<void> {
   const s = useLab.getState();
   if (!s.run || (s.run && pendingChanges().length && s.metrics.length === 0)) await resetRun();
   if (!useLab.getState().run) return;
-  // λ/β/lr set while idle already went to the trainer; start the loop.
+  // Show the running state (controls off) before the worker gets busy: on a software GPU the
+  // first steps take every core, and this re-render would then wait for one.
+  const previous = useLab.getState().runState;
+  useLab.setState({ runState: 'running', runMessage: null });
+  await nextFrame();
   try {
     await api().start();
   } catch (e) {
-    useLab.setState({ runMessage: errText(e) });
+    useLab.setState({ runState: previous, runMessage: errText(e) });
   }
 }
 

@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useServedArchive } from '../store/actions';
 import { useLab } from '../store/runStore';
 
-export function DatasetPicker({ disabled }: { disabled?: boolean }) {
+export function DatasetPicker() {
   const selectId = useId();
   const fileId = useId();
   const dataset = useLab((s) => s.dataset);
@@ -25,7 +25,7 @@ export function DatasetPicker({ disabled }: { disabled?: boolean }) {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        if (!disabled) void loadDatasetFiles(Array.from(e.dataTransfer.files));
+        if (useLab.getState().runState !== 'running') void loadDatasetFiles(Array.from(e.dataTransfer.files));
       }}
     >
       <legend>Data</legend>
@@ -34,7 +34,7 @@ export function DatasetPicker({ disabled }: { disabled?: boolean }) {
         <select
           id={selectId}
           value={isFile ? 'file' : id}
-          disabled={disabled || Boolean(loading)}
+          disabled={Boolean(loading)}
           onChange={(e) => {
             if (e.target.value === 'synthetic') void useBuiltInData();
             else if (e.target.value === 'cifar-100') void useServedArchive();
@@ -54,7 +54,7 @@ export function DatasetPicker({ disabled }: { disabled?: boolean }) {
           type="file"
           multiple
           accept=".gz,.tgz,.tar,.bin"
-          disabled={disabled || Boolean(loading)}
+          disabled={Boolean(loading)}
           onChange={(e) => {
             const files = Array.from(e.target.files ?? []);
             e.target.value = '';

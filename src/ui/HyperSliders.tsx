@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { ConfigSchema } from '../engine/config';
 import { updateConfig } from '../store/actions';
 import { useLab } from '../store/runStore';
+import { NumberField } from './fields';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
 
 const MIN_EXP = -6;
@@ -84,11 +85,12 @@ export function HyperSliders() {
   const mode = useLab((s) => s.config.mode);
   return (
     <fieldset className="hypers">
-      <legend>Live loss weights</legend>
+      <legend>Live settings</legend>
       <HyperSlider field="lambda" symbol="λ" name="lambda" />
       <HyperSlider field="beta" symbol="β" name="beta" />
+      <NumberField field="lr" label="Learning rate" hint="peak of the warm-up/cosine schedule" />
       <small className="hint">
-        λ weighs the group lasso, β the KL term; both apply from the next step{mode === 'jepa' ? ' (the JEPA baseline has no sparse head: they have no effect)' : ''}.
+        λ weighs the group lasso, β the KL term{mode === 'jepa' ? ' (the JEPA baseline has no sparse head: they have no effect)' : ''}; these three apply from the next step, also while training.
       </small>
     </fieldset>
   );

@@ -45,7 +45,7 @@ function ListInput({ which, label, disabled, hint }: { which: 'classes' | 'super
   );
 }
 
-export function SubsetFields({ disabled }: { disabled?: boolean }) {
+export function SubsetFields() {
   const id = useId();
   const perClass = useLab((s) => s.config.subset.perClass);
   const dataset = useLab((s) => s.dataset);
@@ -56,8 +56,8 @@ export function SubsetFields({ disabled }: { disabled?: boolean }) {
   return (
     <fieldset>
       <legend>Subset</legend>
-      <ListInput which="classes" label="Classes" disabled={disabled} hint={dataset ? `indices 0–${dataset.numClasses - 1} or names, e.g. ${dataset.classNames.slice(0, 2).join(', ')}` : undefined} />
-      <ListInput which="superclasses" label="Superclasses" disabled={disabled || !hasCoarse} hint={hasCoarse ? undefined : 'this dataset has none'} />
+      <ListInput which="classes" label="Classes" hint={dataset ? `indices 0–${dataset.numClasses - 1} or names, e.g. ${dataset.classNames.slice(0, 2).join(', ')}` : undefined} />
+      <ListInput which="superclasses" label="Superclasses" disabled={!hasCoarse} hint={hasCoarse ? undefined : 'this dataset has none'} />
       <Field label="Images per class" htmlFor={id} error={error} hint="0 = all">
         <input
           id={id}
@@ -65,7 +65,6 @@ export function SubsetFields({ disabled }: { disabled?: boolean }) {
           min={0}
           step={1}
           value={text}
-          disabled={disabled}
           onChange={(e) => {
             setText(e.target.value);
             const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);

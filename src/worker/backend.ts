@@ -9,7 +9,9 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
+// tfjs-wasm starts its threads from its factory's source text, which a minified bundle breaks;
+// this restores the published text (shared with the benchmark, which found the fix).
+import { keepWasmThreadFactory } from '../bench/wasmThreads';
 import { backendOrder, isSoftwareAdapter } from './adapter';
 import { applyWebGpuFixes } from './webgpuFixes';
 import type { AdapterDescription, BackendInfo, BackendName, BackendRequest } from './protocol';
@@ -19,18 +21,6 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimd, self.location.href).href,
 });
-
-/**
- * tfjs-wasm starts its threads from the threaded factory's source text (Function.toString), so
- * that function must survive bundling intact: a minifier that renames its free variable
- * `_scriptDir` makes every thread die with "ReferenceError: e is not defined". Check for it,
- * and run WASM single-threaded (instead of not at all) when the build broke it.
- */
-export function threadedFactoryIntact(): boolean {
-  const m = threadedFactoryModule as unknown as { default?: unknown };
-  const factory = typeof m.default === 'function' ? m.default : m;
-  return typeof factory === 'function' && /typeof _scriptDir\b/.test(Function.prototype.toString.call(factory));
-}
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -89,9 +79,10 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   const isolated = Boolean((self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated);
   const fallbacks: string[] = [];
   let threadsNote: string | undefined;
-  if (isolated && !threadedFactoryIntact()) {
+  if (isolated && !keepWasmThreadFactory()) {
+    // Threads would die at start-up: run WASM on one thread rather than not at all.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    threadsNote = 'threads off: this build minified tfjs-wasm\'s thread factory (keep the worker bundle unminified in vite.config.ts)';
+    threadsNote = 'threads off: this build minified tfjs-wasm\'s thread factory and its source could not be restored';
   } else if (!isolated) {
     threadsNote = 'threads off: the page is not cross-origin isolated (COOP/COEP headers missing)';
   }
