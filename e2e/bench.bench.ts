@@ -4,7 +4,8 @@
 // 2. The lab page (index.html) while it trains: the longest main-thread task (Long Tasks API).
 // Writes one JSON object to $BENCH_OUT when set; prints it otherwise. Measures, asserts nothing timed.
 import { writeFileSync } from 'node:fs';
-import { expect, test, type Browser } from '@playwright/test';
+import { test, type Browser } from '@playwright/test';
+import { longTasksBetween, observeLongTasks, pageNow, status, waitForReady, waitForStep } from './helpers';
 import type { BackendPlan, BenchRequest, BenchResult } from '../src/bench/protocol';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -44,33 +45,22 @@ export interface LabPageResult {
   error?: string;
 }
 
-/** Open the lab, start training, and watch the main thread for `seconds`. */
+/** Open the lab, start training, and watch the main thread for `seconds` (the lab's own e2e helpers find the controls). */
 async function labPage(browser: Browser, query: string, seconds: number): Promise<LabPageResult> {
   const page = await browser.newPage();
   const url = `/?${query}`;
   const result: LabPageResult = { url, backend: '', seconds, status: '', longTasks: 0, longestTaskMs: 0, top: [] };
   try {
-    await page.addInitScript(() => {
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      w.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    await observeLongTasks(page);
     await page.goto(url);
-    await expect(page.getByLabel('Backend in use')).toContainText('Using', { timeout: 90_000 });
-    result.backend = (await page.getByLabel('Backend in use').innerText()).split('\n')[0];
-    const start = page.getByRole('button', { name: 'Start' });
-    await expect(start).toBeEnabled({ timeout: 90_000 });
-    await start.click();
-    const t0 = await page.evaluate(() => performance.now());
-    await expect(page.getByRole('status')).toContainText(/step [1-9]/, { timeout: 90_000 });
+    await waitForReady(page);
+    result.backend = (await page.getByLabel('Device in use').innerText({ timeout: 5000 }).catch(() => '')).split('\n')[0];
+    await page.getByRole('button', { name: 'Start' }).click();
+    const t0 = await pageNow(page);
+    await waitForStep(page, 1, 90_000);
     await page.waitForTimeout(seconds * 1000);
-    result.status = (await page.getByRole('status').innerText()).replace(/\s+/g, ' ').trim();
-    const tasks = await page.evaluate(
-      (since) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= since),
-      t0,
-    );
+    result.status = ((await status(page).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+    const tasks = await longTasksBetween(page, t0, await pageNow(page));
     const durations = tasks.map((t) => Math.round(t.duration)).sort((a, b) => b - a);
     result.longTasks = durations.length;
     result.longestTaskMs = durations[0] ?? 0;
