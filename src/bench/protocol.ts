@@ -40,8 +40,13 @@ export interface ArchiveReadResult {
   bytes: number;
   /** fetch + fflate gunzip + tar + records (the lab worker's path for a served archive). */
   syncMs: number;
-  /** fetch + DecompressionStream + tar + records (loadCifarArchiveAsync). */
+  /** fetch + DecompressionStream + tar + records (loadCifarArchiveAsync's path). */
   asyncMs: number;
+  fetchMs: number;
+  gunzipMs: number;
+  gunzipAsyncMs: number;
+  /** tar + records (the same in both paths). */
+  parseMs: number;
   train: number;
   test: number;
 }
