@@ -79,15 +79,21 @@ export async function selectBackend(request: BackendRequest): Promise<BackendInf
   const isolated = Boolean((self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated);
   const fallbacks: string[] = [];
   let threadsNote: string | undefined;
-  if (isolated && !keepWasmThreadFactory()) {
+  // The training threads (this worker's plus tfjs-wasm's pool) leave one core to the page.
+  const cores = self.navigator.hardwareConcurrency || 1;
+  const computeThreads = Math.max(1, cores - 1);
+  if (!isolated) {
+    threadsNote = 'threads off: the page is not cross-origin isolated (COOP/COEP headers missing)';
+  } else if (computeThreads < 2) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    threadsNote = `threads off: this machine has ${cores} logical core${cores === 1 ? '' : 's'}, and one is kept for the page`;
+  } else if (!keepWasmThreadFactory()) {
     // Threads would die at start-up: run WASM on one thread rather than not at all.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    threadsNote = 'threads off: this build minified tfjs-wasm\'s thread factory and its source could not be restored';
-  } else if (!isolated) {
-    threadsNote = 'threads off: the page is not cross-origin isolated (COOP/COEP headers missing)';
+    threadsNote = "threads off: this build minified tfjs-wasm's thread factory and its source could not be restored";
+  } else {
+    setThreadsCount(computeThreads); // tfjs caps the pool at cores / 2
   }
-  // Leave one core to the page.
-  if (isolated) setThreadsCount(Math.max(1, (self.navigator.hardwareConcurrency || 2) - 1));
   const probe = await probeWebGpu();
   const realGpu = Boolean(probe.adapter && !probe.adapter.software);
   if (request === 'auto') {
