@@ -151,7 +151,8 @@ export class Trainer {
     const { pred, kl, penalty } = terms;
 
     // One read-back per step: the loss terms and ‖∇‖², checked before anything is applied.
-    const gradSq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
+    // Pairwise adds, not one wide addN: WebGPU binds at most 8 storage buffers per kernel.
+    const gradSq = tf.tidy(() => Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
     const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
     tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
     const [loss, predLoss, klValue, groupPenalty, gradNormSq] = await stacked.data();
