@@ -12,7 +12,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 4327);
 const DIST = join(tmpdir(), 'sparsejepa-bench', 'dist');
 // The archive to time (made by npm run bench) is linked into the served directory.
 const archive = process.env.BENCH_ARCHIVE;
-const link = archive ? ` && ln -sf '${archive}' '${DIST}/bench-archive.tar.gz'` : '';
+// As .tar.gz (served with Content-Encoding: gzip, as the lab's own archive is) and as .bin (raw bytes, like a picked file).
+const link = archive ? ` && ln -sf '${archive}' '${DIST}/bench-archive.tar.gz' && ln -sf '${archive}' '${DIST}/bench-archive.bin'` : '';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -37,16 +37,17 @@ export interface BackendResult {
 }
 
 export interface ArchiveReadResult {
+  /** Bytes of the .tar.gz. */
   bytes: number;
-  /** fetch + fflate gunzip + tar + records (the lab worker's path for a served archive). */
-  syncMs: number;
-  /** fetch + DecompressionStream + tar + records (loadCifarArchiveAsync's path). */
-  asyncMs: number;
+  /** Served archive: fetch (the browser inflates a Content-Encoding: gzip response) + loadCifarArchive. */
+  servedMs: number;
   fetchMs: number;
+  /** Picked file, bytes in memory: fflate gunzip + tar + records (loadCifarArchive). */
+  fileMs: number;
   gunzipMs: number;
-  gunzipAsyncMs: number;
-  /** tar + records (the same in both paths). */
   parseMs: number;
+  /** Picked file with DecompressionStream instead of fflate (loadCifarArchiveAsync's path). */
+  fileAsyncMs: number;
   train: number;
   test: number;
 }

@@ -203,8 +203,11 @@ async function runBrowser(quick: boolean, full: boolean, archive: string | undef
 function gitRevision(): string | undefined {
   try {
     const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src/engine', 'src/bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return dirty ? `${rev}+engine-changes` : rev;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src/engine', 'src/bench', 'src/data'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .map((l) => l.slice(3).trim())
+      .filter(Boolean);
+    return dirty.length ? `${rev} + uncommitted ${dirty.join(', ')}` : rev;
   } catch {
     return undefined;
   }
@@ -223,13 +226,14 @@ function targets(node: Record<string, NodeBackendResult>, torch: TorchResult | u
   const lab = browser && 'labPage' in browser ? (browser.labPage as { longestTaskMs: number; error?: string }[]).filter((l) => !l.error) : [];
   const longest = lab.length ? Math.max(...lab.map((l) => l.longestTaskMs)) : null;
   const mem = node.wasm?.memory;
-  const browserArchive = browser && 'archive' in browser && browser.archive && 'syncMs' in browser.archive ? browser.archive.syncMs : null;
+  const a = browser && 'archive' in browser && browser.archive && 'servedMs' in browser.archive ? browser.archive : null;
+  const browserArchive = a ? Math.max(a.servedMs, a.fileMs) : null;
   return [
     { what: 'small, Node WASM: step GFLOP/s ÷ plain matMul GFLOP/s', value: small?.ratioToMatMul ?? null, target: '≥ 0.5', met: small ? small.ratioToMatMul >= 0.5 : null },
     { what: 'small: Node WASM images/s ÷ PyTorch images/s (1 thread each)', value: t?.wasmRatio ?? null, target: '≥ 0.5', met: t?.wasmRatio !== undefined ? t.wasmRatio >= 0.5 : null },
     { what: `tf.memory() tensors after ${mem?.points.at(-1)?.step ?? 200} steps = after ${mem?.points[0]?.step ?? 20}`, value: mem ? mem.stable : null, target: 'equal', met: mem ? mem.stable : null },
     { what: 'full-size archive read, Node (ms)', value: archive?.medianMs ?? null, target: '< 5000', met: archive?.medianMs !== undefined ? archive.medianMs < 5000 : null },
-    { what: 'full-size archive read, browser worker (ms)', value: browserArchive, target: '< 5000', met: browserArchive !== null ? browserArchive < 5000 : null },
+    { what: 'full-size archive read, browser worker, slower of served and picked file (ms)', value: browserArchive, target: '< 5000', met: browserArchive !== null ? browserArchive < 5000 : null },
     { what: 'lab page: longest main-thread task while training (ms)', value: longest, target: '< 50', met: longest !== null ? longest < 50 : null },
   ];
 }
