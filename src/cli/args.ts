@@ -28,6 +28,8 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   'warmup-fraction': ['warmupFraction', 'number'],
   'norms-every': ['normsEvery', 'int'],
   'zero-threshold': ['zeroThreshold', 'number'],
+  'probe-every': ['probeEvery', 'int'],
+  'checkpoint-every': ['checkpointEvery', 'int'],
   'crop-pad': ['cropPad', 'int'],
   'no-flip': ['flip', 'bool'],
   classes: ['subset.classes', 'list'],

@@ -74,6 +74,12 @@ export const ConfigSchema = z.object({
   normsEvery: z.number().int().min(1).default(10),
   /** A latent column with ‖W^(g)_{·,k}‖₂ under this counts as (near) zero. */
   zeroThreshold: z.number().nonnegative().default(1e-2),
+  /** Run the linear probe every n steps (0 = only when asked). */
+  probeEvery: z.number().int().min(0).default(0),
+
+  // Keeping work
+  /** Save the full training state every n steps (0 = only on Pause). */
+  checkpointEvery: z.number().int().min(0).default(50),
 });
 
 export type LabConfig = z.infer<typeof ConfigSchema>;
