@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BatchSampler } from '../data/sampler';
+import { syntheticDataset } from '../data/synthetic';
+import { defaultConfig, type LabConfigInput } from './config';
+import { sampleBatchMasks } from './masks';
+import * as tf from './tf';
+import { Trainer } from './trainer';
 import {
   activeSets,
   groupOrder,
@@ -97,5 +103,55 @@ describe('latent sharing', () => {
       [4, 5, 6],
     ]);
     expect(() => normRows(new Float32Array(5), 2, 3)).toThrow(/5 values/);
+  });
+});
+
+describe('sharing on a trained model (micro preset, built-in data, WASM backend)', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+  afterAll(() => tf.setBackend('cpu'));
+  const data = syntheticDataset({ seed: 0, trainPerClass: 8, testPerClass: 2, numClasses: 4 });
+  const base: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 100, seed: 7, beta: 1e-4, warmupFraction: 0 };
+  const trainers: Trainer[] = [];
+  const train = async (over: LabConfigInput, steps: number) => {
+    const t = Trainer.create({ ...base, ...over }, data);
+    trainers.push(t);
+    for (let i = 0; i < steps; i++) await t.step();
+    return t;
+  };
+  afterAll(() => trainers.forEach((t) => t.dispose()));
+
+  it('remembers the last batch: its train indices and the masks drawn for it', async () => {
+    const t = await train({}, 0);
+    expect(t.lastBatch).toBeNull();
+    await t.step();
+    await t.step();
+    const c = t.config;
+    // The same streams the trainer seeds (sampler: seed+4, masks: seed+2), replayed for two steps.
+    const sampler = new BatchSampler(data.train.size, c.seed + 4);
+    const maskRng = new Rng(c.seed + 2);
+    const settings = { grid: 8, numTargets: c.numTargets, targetScale: c.targetScale, targetAspect: c.targetAspect, contextScale: c.contextScale, minKeep: c.minKeep };
+    sampler.next(4);
+    sampleBatchMasks(maskRng, 4, settings);
+    const indices = Array.from(sampler.next(4).indices);
+    expect(t.lastBatch).toEqual({ step: 2, indices, masks: sampleBatchMasks(maskRng, 4, settings) });
+    expect(t.lastBatch!.masks.context).toHaveLength(4);
+    expect(t.lastBatch!.masks.targets).toHaveLength(c.numTargets);
+  });
+
+  it('with the proximal option and a large λ, groups keep fewer active latents than with λ = 0 (same seed)', async () => {
+    const steps = 6;
+    const threshold = defaultConfig().zeroThreshold; // the view's default threshold
+    const summary = async (t: Trainer) => sparsitySummary((await t.groupNorms())!.groupNorms, threshold);
+    const plainRun = await summary(await train({ lambda: 0 }, steps));
+    const sparseRun = await summary(await train({ lambda: 5, proximal: true, lr: 5e-3 }, steps));
+    const [plain, sparse] = [plainRun.latentsPerGroup, sparseRun.latentsPerGroup];
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    console.log(`active latents per group after ${steps} steps (threshold ${threshold}): λ=0 mean ${mean(plain)} [${plain.join(' ')}]; proximal λ=5 mean ${mean(sparse)} [${sparse.join(' ')}]`);
+    expect(mean(sparse)).toBeLessThan(mean(plain));
+    // Group by group, never more, and the sparse run has exact zeros.
+    sparse.forEach((n, g) => expect(n).toBeLessThanOrEqual(plain[g]));
+    expect(sparse.some((n, g) => n < plain[g])).toBe(true);
+    expect(plainRun.exactZeros).toBe(0);
+    expect(sparseRun.exactZeros).toBeGreaterThan(0);
   });
 });

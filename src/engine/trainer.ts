@@ -9,7 +9,7 @@ import { AdamW } from './adamw';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { groupColumnNorms, proximalGroupShrink } from './losses';
-import { sampleBatchMasks, type MaskSettings } from './masks';
+import { sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
 import { fromExportLayout, toExportLayout } from './params';
 import { Rng } from './rng';
@@ -34,6 +34,14 @@ export interface NamedTensor {
 }
 
 export const WEIGHTS_FORMAT = 'sparsejepa-lab/1';
+
+/** The batch the last step trained on: which train images, and the masks each one got. */
+export interface LastBatch {
+  step: number;
+  /** Train-split indices, in batch order. */
+  indices: number[];
+  masks: BatchMasks;
+}
 
 /** Everything a run needs to continue exactly where it stood (a checkpoint). */
 export interface TrainerState {
@@ -63,6 +71,7 @@ export class Trainer {
   private live: LiveHyper;
   private steps = 0;
   private imagesSeen = 0;
+  private last: LastBatch | null = null;
 
   static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
     return new Trainer(parseConfig(config), data);
@@ -119,13 +128,17 @@ export class Trainer {
     return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum) };
   }
 
+  /** The batch and masks of the last step taken (null before the first step and after restore). */
+  get lastBatch(): LastBatch | null {
+    return this.last;
+  }
+
   /** @param augRng draws flips and crops; null = no augmentation. */
-  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augRng: Rng | null, maskRng: Rng, noiseRng: Rng | null): BatchTensors {
+  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augRng: Rng | null, masks: BatchMasks, noiseRng: Rng | null): BatchTensors {
     const c = this.config;
     const augment = augRng !== null;
     const opts = { patchSize: c.patchSize, flip: augment && c.flip, cropPad: augment ? c.cropPad : 0 };
     const patches = makePatchBatch(ds, Array.from(indices), opts, augRng ?? new Rng(0));
-    const masks = sampleBatchMasks(maskRng, indices.length, this.maskSettings);
     return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
   }
 
@@ -136,7 +149,8 @@ export class Trainer {
     const { lambda, beta } = this.live;
     const { lr, wd, ema } = this.schedulesAt(this.steps);
     const { indices } = this.sampler.next(c.batchSize);
-    const batch = this.makeBatch(this.data.train, indices, this.dataRng, this.maskRng, c.mode === 'sparse' ? this.noiseRng : null);
+    const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
+    const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
     const targets = this.model.targets(batch);
 
     let terms: LossTerms | undefined;
@@ -178,6 +192,7 @@ export class Trainer {
 
     this.steps++;
     this.imagesSeen += c.batchSize;
+    this.last = { step: this.steps, indices: Array.from(indices), masks };
     const metrics: StepMetrics = {
       step: this.steps,
       epoch: this.imagesSeen / this.data.train.size,
@@ -223,7 +238,7 @@ export class Trainer {
     const rng = new Rng(seed);
     const order = rng.shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
     const indices = order.slice(0, Math.min(this.config.batchSize, order.length));
-    const batch = this.makeBatch(this.data.train, indices, null, new Rng(seed + 1), null);
+    const batch = this.makeBatch(this.data.train, indices, null, sampleBatchMasks(new Rng(seed + 1), indices.length, this.maskSettings), null);
     const stacked = tf.tidy(() => {
       const targets = this.model.targets(batch);
       const t = this.model.lossTerms(batch, targets, this.live.lambda, this.live.beta, false);
@@ -363,6 +378,7 @@ export class Trainer {
     tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
     this.optimizer.restore(state.adamStep, m, v);
     this.sampler = sampler;
+    this.last = null;
     this.steps = state.step;
     this.imagesSeen = state.imagesSeen;
     this.live = { ...state.hyper };
