@@ -15,8 +15,9 @@ export class AdamW {
     readonly beta2 = 0.999,
     readonly eps = 1e-8,
   ) {
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    // tidy: a variable keeps its own reference to the data; the zeros it starts from are dropped.
+    this.m = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
+    this.v = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
   get stepCount(): number {
