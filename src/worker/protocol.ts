@@ -114,7 +114,66 @@ export type WorkerEvent =
   | { type: 'state'; runId: number; state: RunState; step: number; message?: string }
   /** λ/β/lr changed; they apply from step `atStep` (1-based) on. */
   | { type: 'hyper'; runId: number; atStep: number; hyper: LiveHyper }
-  | { type: 'memory'; memory: MemoryInfo };
+  | { type: 'memory'; memory: MemoryInfo }
+  /** The linear probe is running: `done` in [0, 1] over both encoders (trained, then random init). */
+  | { type: 'probe-progress'; runId: number; step: number; done: number; phase: ProbePhase }
+  | ({ type: 'probe' } & ProbeReport)
+  | { type: 'probe-error'; runId: number; step: number; message: string }
+  /** A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be (`error`). */
+  | { type: 'checkpoint'; runId: number; step: number; savedAt?: number; error?: string }
+  /** The run went back to its checkpoint at `step` (a non-finite loss or gradient, or a lost GPU device). */
+  | { type: 'rollback'; runId: number; step: number; reason: RollbackReason; message: string; hyper: LiveHyper; backend?: BackendInfo };
+
+export type RollbackReason = 'diverged' | 'device-lost';
+
+/** A λ/β/lr change: the values that apply from step `atStep` (1-based) on. */
+export interface HyperChange {
+  atStep: number;
+  hyper: LiveHyper;
+}
+
+/** A run's metrics so far (what the charts show), saved with its checkpoint. */
+export interface RunHistoryData {
+  metrics: StepScalars[];
+  norms: NormsMatrix[];
+  hyper: HyperChange[];
+}
+
+/** The run saved in this browser (IndexedDB), without its bytes. */
+export interface SavedRunInfo {
+  step: number;
+  /** Date.now() when it was written. */
+  savedAt: number;
+  config: LabConfig;
+  dataset: { id: string; name: string };
+}
+
+/** A saved run, continued: the trainer stands at `step`, paused, with the metrics it had then. */
+export interface ResumedRun {
+  run: RunInfo;
+  step: number;
+  savedAt: number;
+  hyper: LiveHyper;
+  history: RunHistoryData;
+}
+
+/** Which encoder the probe is working on. */
+export type ProbePhase = 'trained' | 'random-init';
+
+/** Linear-probe accuracy of the target encoder at `step`, and of the same encoder at its random init (the floor). */
+export interface ProbeReport {
+  runId: number;
+  step: number;
+  top1: number;
+  top5: number;
+  randomInitTop1: number;
+  randomInitTop5: number;
+  trainCount: number;
+  testCount: number;
+  ms: number;
+  /** The floor came from the cache (same seed, architecture and data as an earlier probe). */
+  floorCached: boolean;
+}
 
 /**
  * Page → worker on the same port: the page has published up to `step` and has nothing left to
@@ -145,6 +204,10 @@ export interface LabWorkerApi {
   /** Read a .safetensors file; load it to continue training when it fits (see WeightsSummary). */
   importSafetensors(bytes: ArrayBuffer, opts: { load: boolean }): Promise<WeightsSummary>;
   memory(): Promise<MemoryInfo>;
+  /** Linear probe of the target encoder between two steps (training state untouched); also sent as a 'probe' event. */
+  evaluate(): Promise<ProbeReport>;
+  /** Probe every n steps while training (0 = only when asked); live, for the current run. */
+  setProbeEvery(n: number): Promise<void>;
 }
 
 export type { LabConfig, LiveHyper, Subset };

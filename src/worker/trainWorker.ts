@@ -3,6 +3,8 @@
 import * as Comlink from 'comlink';
 // The host registers tfjs's gradients once (the engine does not); the ES build works in a bundle.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// And the chained ops (x.toFloat(), …), as the tfjs package registers them for Node: engine code runs the same in both.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tf from '../engine/tf';
 import { loadCifarArchive, selectSubsetSplits, syntheticDataset, type DatasetSplits } from '../data';
 import { parseConfig, type LabConfig } from '../engine/config';
@@ -11,6 +13,7 @@ import type { LiveHyper } from '../engine/types';
 import { readSafetensors } from '../io/safetensors';
 import { writeTfjsWeights } from '../io/tfjs-format';
 import { selectBackend } from './backend';
+import { ProbeRunner } from './evaluate';
 import type {
   BackendInfo,
   BackendRequest,
@@ -23,6 +26,7 @@ import type {
   RunInfo,
   WeightsSummary,
   WorkerEvent,
+  ProbeReport,
 } from './protocol';
 
 /** Config fields that decide the architecture (tensor names and shapes). */
@@ -36,6 +40,8 @@ let runId = 0;
 let running = false;
 let loop: Promise<void> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
+/** The linear probe (Evaluate, and every config.probeEvery steps). */
+const probes = new ProbeRunner(emit);
 /** Last step the page reported drawn (PageEvent), and who waits for it. */
 let drawnStep = 0;
 let drawnWaiter: (() => void) | null = null;
@@ -129,6 +135,7 @@ async function runLoop(t: Trainer, id: number): Promise<void> {
     while (running && trainer === t && t.stepCount < t.config.steps) {
       const t0 = performance.now();
       await exclusive(() => (trainer === t ? oneStep(t, id) : undefined));
+      await probes.afterStep(t, id, exclusive);
       await yieldToEvents();
       await waitForPage(t.stepCount, performance.now() - t0);
     }
@@ -350,6 +357,15 @@ const api: LabWorkerApi = {
 
   async memory(): Promise<MemoryInfo> {
     return memory();
+  },
+
+  evaluate(): Promise<ProbeReport> {
+    // Queued between steps, like a step: the run's state is only read.
+    return exclusive(() => probes.evaluate(requireTrainer(), runId));
+  },
+
+  async setProbeEvery(n: number): Promise<void> {
+    probes.setEvery(requireTrainer(), n);
   },
 };
 

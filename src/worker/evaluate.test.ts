@@ -1,0 +1,148 @@
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticDataset } from '../data/synthetic';
+import type { LabConfigInput } from '../engine/config';
+import * as tf from '../engine/tf';
+import { probeEncoder } from '../engine/probe';
+import { Trainer } from '../engine/trainer';
+import { floorKey, ProbeRunner } from './evaluate';
+import type { WorkerEvent } from './protocol';
+
+const data = syntheticDataset({ seed: 0, trainPerClass: 10, testPerClass: 5, numClasses: 4 });
+const base: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 50, seed: 3, lambda: 0.01, beta: 0.001 };
+const PROBE = { epochs: 4, batchSize: 32 };
+const trainers: Trainer[] = [];
+const make = (over: LabConfigInput = {}) => {
+  const t = Trainer.create({ ...base, ...over }, data);
+  trainers.push(t);
+  return t;
+};
+// WASM, as in the lab's default on a machine without a GPU (the CPU backend is checked once below).
+beforeAll(() => tf.setBackend('wasm'));
+afterAll(async () => {
+  trainers.forEach((t) => t.dispose());
+  await tf.setBackend('cpu');
+});
+
+/** Every event the runner sends, and a queue that runs work at once (the worker's exclusive()). */
+function harness() {
+  const events: WorkerEvent[] = [];
+  const runner = new ProbeRunner((e) => events.push(e), PROBE);
+  const queue = <T,>(fn: () => Promise<T>) => fn();
+  return { events, runner, queue };
+}
+
+describe('evaluate() in the worker', () => {
+  it('leaves training exactly as it was: the next steps have the same loss as without probing', async () => {
+    const probed = make();
+    const plain = make();
+    for (const t of [probed, plain]) for (let i = 0; i < 2; i++) await t.step();
+    const { runner } = harness();
+    await runner.evaluate(probed, 1);
+    for (let i = 0; i < 2; i++) {
+      const a = await probed.step();
+      const b = await plain.step();
+      expect(a.loss).toBe(b.loss);
+      expect(a.gradNorm).toBe(b.gradNorm);
+    }
+    const [sa, sb] = [await probed.snapshot(), await plain.snapshot()];
+    expect(sa.rng).toEqual(sb.rng);
+    expect(sa.sampler).toEqual(sb.sampler);
+    expect(sa.adamStep).toBe(sb.adamStep);
+  });
+
+  it('reports top-1/top-5 and the random-init floor, with progress up to 1, and caches the floor', async () => {
+    const t = make();
+    for (let i = 0; i < 3; i++) await t.step();
+    const { events, runner } = harness();
+    // What probeEncoder itself leaves behind (engine/probe.ts; 0 once it disposes everything it makes):
+    // evaluate() adds nothing to it (two probes: trained and floor; the floor's model is disposed).
+    const b0 = tf.memory().numTensors;
+    await probeEncoder(t, data, { seed: 3, ...PROBE });
+    const probeLeak = tf.memory().numTensors - b0;
+    const before = tf.memory().numTensors;
+    const r1 = await runner.evaluate(t, 7);
+    expect(tf.memory().numTensors - before).toBe(2 * probeLeak);
+    for (const v of [r1.top1, r1.top5, r1.randomInitTop1, r1.randomInitTop5]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(r1.top5).toBeGreaterThanOrEqual(r1.top1);
+    expect(r1).toMatchObject({ runId: 7, step: 3, trainCount: data.train.size, testCount: data.test.size, floorCached: false });
+    const progress = events.filter((e) => e.type === 'probe-progress');
+    const done = progress.map((e) => (e.type === 'probe-progress' ? e.done : -1));
+    expect(done[0]).toBe(0);
+    expect(done.every((d, i) => i === 0 || d >= done[i - 1])).toBe(true);
+    expect(done[done.length - 1]).toBe(1);
+    expect(progress.some((e) => e.type === 'probe-progress' && e.phase === 'random-init')).toBe(true);
+    expect(events[events.length - 1]).toEqual({ type: 'probe', ...r1 });
+
+    // The floor is the same probe on a fresh model from the same seed.
+    const fresh = make();
+    const again = await new ProbeRunner(() => undefined, PROBE).evaluate(fresh, 0);
+    expect(again.top1).toBe(r1.randomInitTop1);
+    expect(again.top5).toBe(r1.randomInitTop5);
+
+    await t.step();
+    events.length = 0;
+    const r2 = await runner.evaluate(t, 7);
+    expect(r2.floorCached).toBe(true);
+    expect(r2.randomInitTop1).toBe(r1.randomInitTop1);
+    expect(events.some((e) => e.type === 'probe-progress' && e.phase === 'random-init')).toBe(false);
+  });
+
+  it('the JEPA twin of a run shares its step-0 target encoder, so its floor', async () => {
+    const sparse = make();
+    const jepa = make({ mode: 'jepa', lambda: 0, beta: 0 });
+    expect(floorKey(jepa.config, PROBE)).toBe(floorKey(sparse.config, PROBE));
+    expect(floorKey(make({ seed: 4 }).config, PROBE)).not.toBe(floorKey(sparse.config, PROBE));
+    const x = Float32Array.from({ length: 2 * 64 * 48 }, (_, i) => Math.sin(i));
+    expect(await jepa.encode(x, 2)).toEqual(await sparse.encode(x, 2));
+  });
+
+  it('probes every n steps in the loop, once per step, and n can change live', async () => {
+    const t = make({ probeEvery: 2 });
+    const { events, runner, queue } = harness();
+    const probedAt: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await t.step();
+      await runner.afterStep(t, 1, queue);
+      await runner.afterStep(t, 1, queue); // a second call for the same step does nothing
+    }
+    for (const e of events) if (e.type === 'probe') probedAt.push(e.step);
+    expect(probedAt).toEqual([2, 4]);
+    runner.setEvery(t, 0);
+    expect(runner.due(t)).toBe(false);
+    runner.setEvery(t, 5);
+    await t.step();
+    expect(runner.due(t)).toBe(true);
+    expect(runner.everyFor(make())).toBe(0); // another trainer keeps its own config
+    expect(() => runner.setEvery(t, -1)).toThrow(/whole number/);
+  });
+
+  it('works on the CPU backend; at step 0 the trained encoder is its own floor', async () => {
+    await tf.setBackend('cpu');
+    try {
+      const t = make();
+      const r = await harness().runner.evaluate(t, 1);
+      expect(r.step).toBe(0);
+      expect(r.top1).toBe(r.randomInitTop1);
+      expect(r.top5).toBe(r.randomInitTop5);
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
+
+  it('a failed probe is an event, and the loop goes on', async () => {
+    const noTest = { train: data.train, test: { ...data.test, images: new Uint8Array(0), labels: new Int32Array(0), size: 0 } };
+    const t = Trainer.create({ ...base, probeEvery: 1 }, noTest);
+    trainers.push(t);
+    await t.step();
+    const { events, runner, queue } = harness();
+    await expect(runner.afterStep(t, 2, queue)).resolves.toBeUndefined();
+    const err = events.find((e) => e.type === 'probe-error');
+    expect(err).toMatchObject({ type: 'probe-error', runId: 2, step: 1 });
+    expect(err && err.type === 'probe-error' && err.message).toMatch(/train and test images/);
+    await expect(runner.evaluate(t, 2)).rejects.toThrow(/train and test images/);
+  });
+});

@@ -1,0 +1,123 @@
+// The linear probe inside the training worker. The caller queues evaluate() between two steps;
+// it only reads the target encoder (forward passes in tf.tidy), so weights, optimiser moments,
+// RNG streams and the batch sampler are untouched and training continues exactly as without it.
+// The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
+// computed once per (architecture, seed, data) and cached.
+import type { LabConfig } from '../engine/config';
+import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { Trainer } from '../engine/trainer';
+import type { ProbePhase, ProbeReport, WorkerEvent } from './protocol';
+
+/** Progress events at most this often (the probe reports after every feature batch and epoch). */
+const PROGRESS_EVERY_MS = 150;
+
+/**
+ * Config fields that fix the step-0 target encoder and the probe's images. The encoder is drawn
+ * first from the seed's stream, before the predictor and head, so JEPA and SparseJEPA runs of one
+ * seed share it (and their floor).
+ */
+export function floorKey(c: LabConfig, opts: Partial<ProbeOptions>): string {
+  const { preset, imageSize, patchSize, mlpRatio, seed, dataset, subset } = c;
+  return JSON.stringify({ preset, imageSize, patchSize, mlpRatio, seed, dataset, subset, opts });
+}
+
+type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export class ProbeRunner {
+  private readonly floors = new Map<string, ProbeResult>();
+  /** A live probeEvery for one trainer (set from the page while it trains). */
+  private every: { trainer: Trainer; n: number } | null = null;
+  private lastProbed: { trainer: Trainer; step: number } | null = null;
+
+  constructor(
+    private readonly emit: (e: WorkerEvent) => void,
+    private readonly opts: Partial<ProbeOptions> = {},
+  ) {}
+
+  everyFor(t: Trainer): number {
+    return this.every?.trainer === t ? this.every.n : t.config.probeEvery;
+  }
+
+  setEvery(t: Trainer, n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`probe interval must be a whole number ≥ 0, got ${n}`);
+    this.every = { trainer: t, n };
+  }
+
+  /** probeEvery says this step is probed, and it has not been yet. */
+  due(t: Trainer): boolean {
+    const n = this.everyFor(t);
+    const done = this.lastProbed?.trainer === t && this.lastProbed.step === t.stepCount;
+    return n > 0 && t.stepCount > 0 && t.stepCount % n === 0 && !done;
+  }
+
+  /**
+   * The loop's hook after each step: probe when due, queued like a step. A failed probe is
+   * reported as a 'probe-error' event and training goes on.
+   */
+  async afterStep(t: Trainer, runId: number, queue: Queue): Promise<void> {
+    if (!this.due(t)) return;
+    try {
+      await queue(() => this.evaluate(t, runId));
+    } catch {
+      // already reported by evaluate()
+    }
+  }
+
+  /** Probe the trained target encoder and (once per floor key) the random-init one. */
+  async evaluate(t: Trainer, runId: number): Promise<ProbeReport> {
+    const t0 = performance.now();
+    const step = t.stepCount;
+    this.lastProbed = { trainer: t, step };
+    const opts: Partial<ProbeOptions> = { seed: t.config.seed, ...this.opts };
+    const key = floorKey(t.config, opts);
+    const cachedFloor = this.floors.get(key);
+    const progress = this.progressSink(runId, step, cachedFloor ? 1 : 0.5);
+    try {
+      progress.report('trained', 0);
+      const trained = await probeEncoder(t, t.data, opts, (x) => progress.report('trained', x));
+      const floor = cachedFloor ?? (await this.randomInitProbe(t, opts, (x) => progress.report('random-init', x)));
+      this.floors.set(key, floor);
+      const report: ProbeReport = {
+        runId,
+        step,
+        top1: trained.top1,
+        top5: trained.top5,
+        randomInitTop1: floor.top1,
+        randomInitTop5: floor.top5,
+        trainCount: trained.trainCount,
+        testCount: trained.testCount,
+        ms: performance.now() - t0,
+        floorCached: Boolean(cachedFloor),
+      };
+      this.emit({ type: 'probe', ...report });
+      return report;
+    } catch (e) {
+      this.emit({ type: 'probe-error', runId, step, message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  /** The floor: the same probe on a fresh model built from the run's config (its step-0 weights). */
+  private async randomInitProbe(t: Trainer, opts: Partial<ProbeOptions>, onProgress: (x: number) => void): Promise<ProbeResult> {
+    const fresh = Trainer.create(t.config, t.data);
+    try {
+      return await probeEncoder(fresh, t.data, opts, onProgress);
+    } finally {
+      fresh.dispose();
+    }
+  }
+
+  /** Overall progress: the trained encoder's share first, then the floor's; throttled. */
+  private progressSink(runId: number, step: number, trainedShare: number) {
+    let last = -Infinity;
+    return {
+      report: (phase: ProbePhase, x: number) => {
+        const done = phase === 'trained' ? trainedShare * x : trainedShare + (1 - trainedShare) * x;
+        const now = performance.now();
+        if (now - last < PROGRESS_EVERY_MS && done < 1 && x > 0) return;
+        last = now;
+        this.emit({ type: 'probe-progress', runId, step, done, phase });
+      },
+    };
+  }
+}
