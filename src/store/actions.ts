@@ -6,6 +6,7 @@ import { metricsToCsv } from '../io/csv';
 import { startWorker, transfer, type WorkerHandle } from '../worker/client';
 import type { DatasetSource } from '../worker/protocol';
 import { whenIdle } from '../ui/renderQueue';
+import { handleProbeEvent } from './probeStore';
 import { clearSeries, flushMetrics, handleWorkerEvent, onFlush, useLab } from './runStore';
 import { decodeUrlState, encodeUrlState, type BackendRequest } from './urlState';
 
@@ -29,6 +30,9 @@ function api() {
   if (!handle) throw new Error('the training worker is not running');
   return handle.api;
 }
+
+/** The worker's commands, for the stores of other views (throws when the worker is not running). */
+export { api as workerApi };
 
 /** Write the settings into the URL (replaceState: sharing the address reproduces the run). */
 export function syncUrl(): void {
@@ -76,7 +80,8 @@ export async function initWorker(request: BackendRequest): Promise<void> {
   handle = null;
   useLab.setState({ workerStatus: 'starting', workerError: null, backend: null, run: null, runState: 'none', dataset: null });
   clearSeries();
-  const h = startWorker(handleWorkerEvent, (message) => useLab.setState({ workerStatus: 'error', workerError: message }));
+  const onEvent = (e: Parameters<typeof handleWorkerEvent>[0]) => (handleWorkerEvent(e), handleProbeEvent(e));
+  const h = startWorker(onEvent, (message) => useLab.setState({ workerStatus: 'error', workerError: message }));
   handle = h;
   try {
     const info = await withBusy('Starting the backend…', () => h.api.init(request, transfer(h.workerPort, [h.workerPort])));
@@ -171,13 +176,13 @@ export function updateConfig(patch: Partial<LabConfig>): void {
   if (Object.keys(live).length && s.run) void setHyper(live);
 }
 
-/** Settings that need a Reset to take effect (anything but λ, β, lr). */
+/** Settings that need a Reset to take effect (anything but λ, β, lr and the probe interval). */
 export function pendingChanges(): string[] {
   const { config, run } = useLab.getState();
   if (!run) return [];
   const a = config as unknown as Record<string, unknown>;
   const b = run.config as unknown as Record<string, unknown>;
-  return Object.keys(a).filter((k) => !['lambda', 'beta', 'lr'].includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return Object.keys(a).filter((k) => !['lambda', 'beta', 'lr', 'probeEvery'].includes(k) && JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
 export async function setHyper(h: Partial<LiveHyper>): Promise<void> {

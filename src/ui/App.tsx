@@ -8,7 +8,10 @@ import { LossSummary } from './LossSummary';
 import { NormsHeatmap } from './NormsHeatmap';
 import { NormsChart, ZeroShareChart } from './NormsChart';
 import { Notices } from './Notices';
+import { ProbeChart } from './probe/ProbeChart';
+import { ProbePanel } from './probe/ProbePanel';
 import { RunButtons } from './RunButtons';
+import { RunsPanel } from './runs/RunsPanel';
 import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { StatusBar } from './StatusBar';
 import { useLab } from '../store/runStore';
@@ -26,6 +29,7 @@ export function App() {
         <aside>
           <RunButtons />
           <HyperSliders />
+          <ProbePanel />
           <Controls />
           <CrossCheck />
           <Exports />
@@ -34,6 +38,9 @@ export function App() {
           <StatusBar />
           <LossSummary />
           <LossCharts />
+          <section className="chart-grid">
+            <ProbeChart />
+          </section>
           {sparse ? (
             <section className="chart-grid">
               <NormsChart />
@@ -47,6 +54,7 @@ export function App() {
             <ScheduleChart />
             <ThroughputChart />
           </section>
+          <RunsPanel />
         </section>
       </main>
     </div>

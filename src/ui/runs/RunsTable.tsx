@@ -1,0 +1,87 @@
+// Every run kept in this browser: pick two or more to compare, delete, or start a JEPA twin.
+import { bestTop1, percent } from '../../store/probeStore';
+import { deleteRun, toggleSelected, useRuns } from '../../store/runsStore';
+import { useLab } from '../../store/runStore';
+import type { RunRecord } from '../../store/runsDb';
+import { formatNumber } from '../format';
+import { startJepaTwin } from './runActions';
+
+const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA' } as const;
+
+function BestProbe({ r }: { r: RunRecord }) {
+  const best = bestTop1(r.probes);
+  if (!best) return <>–</>;
+  return (
+    <span title={`top-5 ${percent(best.top5)}; random init top-1 ${percent(best.randomInitTop1)}`}>
+      {percent(best.top1)} <small>(floor {percent(best.randomInitTop1)}, step {best.step})</small>
+    </span>
+  );
+}
+
+function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; selected: boolean; busy: boolean }) {
+  return (
+    <tr data-run-id={r.id} data-mode={r.config.mode} data-seed={r.config.seed} data-step={r.step} className={current ? 'current' : undefined}>
+      <td>
+        <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Compare ${r.name}`} />
+      </td>
+      <td>
+        {r.name}
+        {current ? <small> (this run)</small> : null}
+      </td>
+      <td>{MODE[r.config.mode]}</td>
+      <td>{r.config.preset}</td>
+      <td>{r.datasetName}</td>
+      <td>{r.config.seed}</td>
+      <td>
+        {r.step} / {r.config.steps}
+      </td>
+      <td>{formatNumber(r.lastLoss ?? undefined, 4)}</td>
+      <td>
+        <BestProbe r={r} />
+      </td>
+      <td className="row-actions">
+        {r.config.mode === 'sparse' ? (
+          <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Start JEPA twin of ${r.name}`}>
+            Start JEPA twin
+          </button>
+        ) : null}
+        <button type="button" onClick={() => void deleteRun(r.id)} aria-label={`Delete ${r.name}`}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+export function RunsTable() {
+  const runs = useRuns((s) => s.runs);
+  const selected = useRuns((s) => s.selected);
+  const currentId = useRuns((s) => s.currentId);
+  const busy = useLab((s) => Boolean(s.busy) || s.workerStatus !== 'ready');
+  if (!runs.length) return <p className="info">No runs yet: a run is kept here once it has trained a step.</p>;
+  return (
+    <div className="runs-table">
+      <table aria-label="Runs">
+        <thead>
+          <tr>
+            <th>Compare</th>
+            <th>Name</th>
+            <th>Mode</th>
+            <th>Preset</th>
+            <th>Dataset</th>
+            <th>Seed</th>
+            <th>Steps</th>
+            <th>Last loss</th>
+            <th>Best probe top-1</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {[...runs].reverse().map((r) => (
+            <Row key={r.id} r={r} current={r.id === currentId} selected={selected.includes(r.id)} busy={busy} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
