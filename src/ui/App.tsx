@@ -5,7 +5,6 @@ import { Exports } from './Exports';
 import { HyperSliders } from './HyperSliders';
 import { LossCharts } from './LossCharts';
 import { LossSummary } from './LossSummary';
-import { NormsHeatmap } from './NormsHeatmap';
 import { NormsChart, ZeroShareChart } from './NormsChart';
 import { Notices } from './Notices';
 import { ProbeChart } from './probe/ProbeChart';
@@ -13,6 +12,7 @@ import { ProbePanel } from './probe/ProbePanel';
 import { RunButtons } from './RunButtons';
 import { RunsPanel } from './runs/RunsPanel';
 import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
+import { SharingRegion } from './sharing/SharingRegion';
 import { StatusBar } from './StatusBar';
 import { useLab } from '../store/runStore';
 
@@ -45,11 +45,11 @@ export function App() {
             <section className="chart-grid">
               <NormsChart />
               <ZeroShareChart />
-              <NormsHeatmap />
             </section>
           ) : (
             <p className="info">JEPA baseline: no sparse head, so no group norms.</p>
           )}
+          <SharingRegion />
           <section className="chart-grid">
             <ScheduleChart />
             <ThroughputChart />

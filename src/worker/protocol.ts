@@ -78,6 +78,54 @@ export interface CrossCheckResult {
   ms: number;
 }
 
+/** What the latent-sharing views ask for: an image of the train split, and an image of the last batch. */
+export interface SharingRequest {
+  /** Index into the run's train split (its subset). */
+  imageIndex: number;
+  /** Which image of the last step's batch to show the masks of (0-based). */
+  batchItem: number;
+}
+
+/** The last step's masks on one image of its batch. */
+export interface BatchMaskSample {
+  step: number;
+  batchItem: number;
+  batchSize: number;
+  imageIndex: number;
+  label: string;
+  /** 32×32 RGB bytes, row-major, interleaved (before the batch's flip/crop). */
+  rgb: Uint8Array;
+  /** Context patch positions (targets removed), as the model saw them. */
+  context: number[];
+  /** One row of patch positions per target block. */
+  targets: number[][];
+}
+
+/** One image seen through the model, for the latent-sharing views. */
+export interface SharingSample {
+  runId: number;
+  step: number;
+  mode: 'jepa' | 'sparse';
+  imageIndex: number;
+  trainSize: number;
+  label: string;
+  /** 32×32 RGB bytes, row-major, interleaved. */
+  rgb: Uint8Array;
+  grid: number;
+  patchSize: number;
+  grouping: LabConfig['grouping'];
+  /** g(p) for each patch p, row-major over the grid. */
+  groupOfPatch: Int32Array;
+  G: number;
+  K: number;
+  /** μ_p for every patch, row-major N×K (sparse mode; null for JEPA). */
+  mu: Float32Array | null;
+  /** ‖W^(g)_{·,k}‖₂ at the same moment as μ, row-major G×K (sparse mode; null for JEPA). */
+  norms: Float32Array | null;
+  /** Null before the first step. */
+  masks: BatchMaskSample | null;
+}
+
 export interface WeightsSummary {
   tensors: { name: string; shape: number[]; dtype: string }[];
   metadata: Record<string, string>;
@@ -199,6 +247,8 @@ export interface LabWorkerApi {
   setHyper(h: Partial<LiveHyper>): Promise<number>;
   /** Loss on one fixed batch on this backend and on the CPU backend, same weights. */
   crossCheck(seed?: number): Promise<CrossCheckResult>;
+  /** One train image with μ per patch, the norms and the grouping, plus the last batch's masks (between steps). */
+  sharingSample(request: SharingRequest): Promise<SharingSample>;
   exportSafetensors(): Promise<Uint8Array>;
   exportTfjs(): Promise<{ modelJson: string; weightsBin: Uint8Array }>;
   /** Read a .safetensors file; load it to continue training when it fits (see WeightsSummary). */

@@ -13,6 +13,7 @@ import type { LiveHyper } from '../engine/types';
 import { readSafetensors } from '../io/safetensors';
 import { writeTfjsWeights } from '../io/tfjs-format';
 import { selectBackend } from './backend';
+import { sampleTransferables, sharingSample } from './sharingSample';
 import { ProbeRunner } from './evaluate';
 import type {
   BackendInfo,
@@ -24,6 +25,8 @@ import type {
   MemoryInfo,
   PageEvent,
   RunInfo,
+  SharingRequest,
+  SharingSample,
   WeightsSummary,
   WorkerEvent,
   ProbeReport,
@@ -300,6 +303,14 @@ const api: LabWorkerApi = {
       const keys = ['loss', 'predLoss', 'klLoss', 'groupPenalty'] as const;
       const maxRelDiff = Math.max(...keys.map((k) => Math.abs(value[k] - reference[k]) / Math.max(Math.abs(reference[k]), 1e-3)));
       return { step: t.stepCount, seed, backend: backend!.backend, value, reference, maxRelDiff, ms: performance.now() - t0 };
+    });
+  },
+
+  sharingSample(request: SharingRequest): Promise<SharingSample> {
+    // Between steps, never during one: the views read a settled model.
+    return exclusive(async () => {
+      const s = await sharingSample(requireTrainer(), runId, request);
+      return Comlink.transfer(s, sampleTransferables(s));
     });
   },
 

@@ -1,0 +1,104 @@
+// Controls of the latent-sharing region: the "active" threshold τ (log slider + number), which
+// train image the patch views show, and a refresh.
+import { useEffect, useId, useState } from 'react';
+import { useLab } from '../../store/runStore';
+import { refreshSample, setImageIndex, setThreshold, useSharing, useThreshold } from '../../store/sharingStore';
+import { SLIDER_STEPS, sliderToValue, valueToSlider } from '../logSlider';
+
+const MIN_EXP = -4;
+const MAX_EXP = 1;
+
+export function ThresholdControl() {
+  const sliderId = useId();
+  const numberId = useId();
+  const value = useThreshold();
+  const own = useSharing((s) => s.threshold);
+  const runDefault = useLab((s) => (s.run?.config ?? s.config).zeroThreshold);
+  const [text, setText] = useState(String(value));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
+  return (
+    <div className="hyper threshold">
+      <label htmlFor={sliderId}>Active threshold τ</label>
+      <input
+        id={sliderId}
+        type="range"
+        min={1}
+        max={SLIDER_STEPS}
+        step={1}
+        value={valueToSlider(value, MIN_EXP, MAX_EXP)}
+        aria-valuetext={`τ = ${value}`}
+        onChange={(e) => {
+          setError(setThreshold(sliderToValue(Number(e.target.value), MIN_EXP, MAX_EXP)));
+        }}
+      />
+      <label htmlFor={numberId} className="visually-hidden">
+        Active threshold value
+      </label>
+      <input
+        id={numberId}
+        type="number"
+        step="any"
+        min={0}
+        value={text}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
+          setError(Number.isFinite(n) ? setThreshold(n) : 'threshold: expected a number');
+        }}
+      />
+      <small className="hint">
+        A latent k is active for group g when ‖W⁽ᵍ⁾·ₖ‖₂ ≥ τ.{' '}
+        {own !== null && own !== runDefault ? (
+          <button type="button" className="link" onClick={() => useSharing.setState({ threshold: null })}>
+            Back to the run’s zero threshold ({runDefault})
+          </button>
+        ) : (
+          `Default: the run’s zero threshold (${runDefault}).`
+        )}
+      </small>
+      {error ? <small className="error">{error}</small> : null}
+    </div>
+  );
+}
+
+export function ImagePicker() {
+  const id = useId();
+  const index = useSharing((s) => s.imageIndex);
+  const loading = useSharing((s) => s.loading);
+  const size = useLab((s) => s.run?.trainSize ?? 0);
+  const [text, setText] = useState(String(index));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText(String(index)), [index]);
+  const go = (i: number) => setError(setImageIndex(i));
+  return (
+    <div className="image-picker">
+      <label htmlFor={id}>Example image (train #)</label>
+      <button type="button" aria-label="Previous image" disabled={index <= 0} onClick={() => go(index - 1)}>
+        ◀
+      </button>
+      <input
+        id={id}
+        type="number"
+        min={0}
+        max={Math.max(0, size - 1)}
+        step={1}
+        value={text}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => {
+          setText(e.target.value);
+          go(e.target.value.trim() === '' ? NaN : Number(e.target.value));
+        }}
+      />
+      <button type="button" aria-label="Next image" disabled={index >= size - 1} onClick={() => go(index + 1)}>
+        ▶
+      </button>
+      <span className="hint">of {size}</span>
+      <button type="button" onClick={() => void refreshSample()} disabled={loading}>
+        {loading ? 'Reading…' : 'Refresh'}
+      </button>
+      {error ? <small className="error">{error}</small> : null}
+    </div>
+  );
+}
