@@ -73,6 +73,13 @@ export function nameNextRun(meta: { name?: string; twinOf?: string }): void {
   nextMeta = meta;
 }
 
+/** The probe interval changed while the run trains: the record (and a twin made from it) keeps the new one. */
+export function recordProbeEvery(n: number): void {
+  if (!current) return;
+  current.record.config = { ...current.record.config, probeEvery: n };
+  scheduleSave();
+}
+
 /** A run is worth keeping once it has trained a step or been probed. */
 const worthKeeping = (r: RunRecord) => r.step > 0 || r.probes.length > 0;
 

@@ -2,6 +2,7 @@
 // the next step; it is also a config field, so it is in the URL and the next Reset keeps it).
 import { updateConfig, workerApi } from '../../store/actions';
 import { useProbe } from '../../store/probeStore';
+import { recordProbeEvery } from '../../store/runsStore';
 import { useLab } from '../../store/runStore';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -27,6 +28,7 @@ export async function setProbeEvery(n: number): Promise<string | null> {
   if (!useLab.getState().run) return null;
   try {
     await workerApi().setProbeEvery(n);
+    recordProbeEvery(n);
     return null;
   } catch (e) {
     return errText(e);

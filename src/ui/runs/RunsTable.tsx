@@ -1,4 +1,4 @@
-// Every run kept in this browser: pick two or more to compare, delete, or start a JEPA twin.
+// Every run kept in this browser: pick two or more to compare, delete, or train a JEPA twin.
 import { bestTop1, percent } from '../../store/probeStore';
 import { deleteRun, toggleSelected, useRuns } from '../../store/runsStore';
 import { useLab } from '../../store/runStore';
@@ -20,7 +20,15 @@ function BestProbe({ r }: { r: RunRecord }) {
 
 function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; selected: boolean; busy: boolean }) {
   return (
-    <tr data-run-id={r.id} data-mode={r.config.mode} data-seed={r.config.seed} data-step={r.step} className={current ? 'current' : undefined}>
+    <tr
+      data-run-id={r.id}
+      data-mode={r.config.mode}
+      data-seed={r.config.seed}
+      data-step={r.step}
+      data-probes={r.probes.length}
+      data-best-top1={bestTop1(r.probes)?.top1 ?? ''}
+      className={current ? 'current' : undefined}
+    >
       <td>
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Compare ${r.name}`} />
       </td>
@@ -41,8 +49,9 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       </td>
       <td className="row-actions">
         {r.config.mode === 'sparse' ? (
-          <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Start JEPA twin of ${r.name}`}>
-            Start JEPA twin
+          // Not "Start …": the lab's Start button is found by that name.
+          <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
+            Train JEPA twin
           </button>
         ) : null}
         <button type="button" onClick={() => void deleteRun(r.id)} aria-label={`Delete ${r.name}`}>

@@ -1,4 +1,4 @@
-// "Start JEPA twin": the SparseJEPA run's config as a JEPA baseline, built and started at once.
+// "Train JEPA twin": the SparseJEPA run's config as a JEPA baseline, built and started at once.
 import { resetRun, start, syncUrl } from '../../store/actions';
 import { useLab } from '../../store/runStore';
 import { nameNextRun, useRuns } from '../../store/runsStore';
