@@ -10,11 +10,13 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export async function evaluate(): Promise<void> {
   const s = useLab.getState();
   const step = s.metrics[s.metrics.length - 1]?.step ?? 0;
+  const runId = s.run?.runId;
   useProbe.setState({ progress: { step, done: 0, phase: 'trained' }, error: null });
   try {
     await workerApi().evaluate(); // the result arrives as a 'probe' event (the same path as probeEvery's)
   } catch (e) {
-    useProbe.setState({ progress: null, error: `Probe failed: ${errText(e)}` });
+    // Not about a run that has since been replaced.
+    if (useLab.getState().run?.runId === runId) useProbe.setState({ progress: null, error: `Probe failed: ${errText(e)}` });
   }
 }
 
