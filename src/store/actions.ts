@@ -6,6 +6,7 @@ import { metricsToCsv } from '../io/csv';
 import { startWorker, transfer, type WorkerHandle } from '../worker/client';
 import type { DatasetSource } from '../worker/protocol';
 import { whenIdle } from '../ui/renderQueue';
+import { handleKeepingEvent, resumeOfferedOn, resumeOrReset } from './keeping';
 import { handleProbeEvent } from './probeStore';
 import { clearSeries, flushMetrics, handleWorkerEvent, onFlush, useLab } from './runStore';
 import { decodeUrlState, encodeUrlState, type BackendRequest } from './urlState';
@@ -80,7 +81,7 @@ export async function initWorker(request: BackendRequest): Promise<void> {
   handle = null;
   useLab.setState({ workerStatus: 'starting', workerError: null, backend: null, run: null, runState: 'none', dataset: null });
   clearSeries();
-  const onEvent = (e: Parameters<typeof handleWorkerEvent>[0]) => (handleWorkerEvent(e), handleProbeEvent(e));
+  const onEvent = (e: Parameters<typeof handleWorkerEvent>[0]) => (handleWorkerEvent(e), handleProbeEvent(e), handleKeepingEvent(e));
   const h = startWorker(onEvent, (message) => useLab.setState({ workerStatus: 'error', workerError: message }));
   handle = h;
   try {
@@ -103,13 +104,15 @@ export async function initWorker(request: BackendRequest): Promise<void> {
     if (source.kind !== 'synthetic') await loadDataset({ kind: 'synthetic' });
   }
   if (note) useLab.setState({ datasetError: note });
-  await resetRun();
+  await resumeOrReset(); // the run saved in this browser, when it fits these settings; else a fresh model
 }
 
 /** Switch backend: a new worker (tfjs state is per worker). The run restarts. */
 export async function changeBackend(request: BackendRequest): Promise<void> {
   useLab.setState({ backendRequest: request });
   syncUrl();
+  // Pause saves a checkpoint, which the new worker resumes from (unless the old one hangs).
+  if (handle) await Promise.race([handle.api.pause().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
   await initWorker(request);
 }
 
@@ -154,7 +157,10 @@ export async function loadDatasetFiles(files: File[]): Promise<void> {
   } else {
     source = { kind: 'archive', name: files[0].name, bytes: await files[0].arrayBuffer() };
   }
-  if (await loadDataset(source)) await resetRun();
+  if (!(await loadDataset(source))) return;
+  if (await resumeOfferedOn(useLab.getState().dataset!.id)) return; // the file a saved run trained on
+  // While training, the run goes on; the new dataset waits for Reset (the form says so).
+  if (useLab.getState().runState !== 'running') await resetRun();
 }
 
 export async function useBuiltInData(): Promise<void> {

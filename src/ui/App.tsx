@@ -10,6 +10,7 @@ import { Notices } from './Notices';
 import { ProbeChart } from './probe/ProbeChart';
 import { ProbePanel } from './probe/ProbePanel';
 import { RunButtons } from './RunButtons';
+import { RunNotices, SavedLine } from './RunKeeping';
 import { RunsPanel } from './runs/RunsPanel';
 import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { SharingRegion } from './sharing/SharingRegion';
@@ -25,9 +26,11 @@ export function App() {
         <BackendPanel />
       </header>
       <Notices />
+      <RunNotices />
       <main>
         <aside>
           <RunButtons />
+          <SavedLine />
           <HyperSliders />
           <ProbePanel />
           <Controls />

@@ -1,6 +1,8 @@
 // The settings form (the one config schema): data, model, loss, masks, optimisation.
 // While a run trains, one native <fieldset disabled> switches every control off at once, so
-// starting a run re-renders a single element rather than every field.
+// starting a run re-renders a single element rather than every field. The dataset picker stays
+// outside it: a file dropped while training is read (and refused with a reason if bad) without
+// stopping the run.
 import { memo } from 'react';
 import { GROUPINGS } from '../engine/config';
 import { pendingChanges } from '../store/actions';
@@ -19,7 +21,6 @@ const GROUPING_LABELS: Record<(typeof GROUPINGS)[number], string> = {
 const SettingsForm = memo(function SettingsForm() {
   return (
     <>
-      <DatasetPicker />
       <SubsetFields />
       <fieldset>
         <legend>Model</legend>
@@ -54,6 +55,7 @@ const SettingsForm = memo(function SettingsForm() {
         <CheckboxField field="flip" label="Random flips" />
         <NumberField field="cropPad" label="Crop padding" step={1} />
         <NumberField field="normsEvery" label="Norm sampling interval" step={1} />
+        <NumberField field="checkpointEvery" label="Checkpoint every (steps)" step={1} hint="saved in this browser; 0 = on Pause only" />
       </fieldset>
     </>
   );
@@ -75,6 +77,7 @@ export function Controls() {
   const off = useLab((s) => s.runState === 'running' || Boolean(s.busy));
   return (
     <section className="controls">
+      <DatasetPicker />
       <fieldset className="settings" disabled={off}>
         <SettingsForm />
       </fieldset>

@@ -11,6 +11,8 @@ export function DatasetPicker() {
   const loading = useLab((s) => s.datasetLoading);
   const error = useLab((s) => s.datasetError);
   const served = useLab((s) => s.servedArchive);
+  // Switching data resets the run; a picked or dropped file is only read while training (Reset applies it).
+  const running = useLab((s) => s.runState === 'running' || Boolean(s.busy));
   const [over, setOver] = useState(false);
   const id = dataset?.id ?? 'synthetic';
   const isFile = id.startsWith('file:');
@@ -25,7 +27,7 @@ export function DatasetPicker() {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        if (useLab.getState().runState !== 'running') void loadDatasetFiles(Array.from(e.dataTransfer.files));
+        void loadDatasetFiles(Array.from(e.dataTransfer.files));
       }}
     >
       <legend>Data</legend>
@@ -34,7 +36,7 @@ export function DatasetPicker() {
         <select
           id={selectId}
           value={isFile ? 'file' : id}
-          disabled={Boolean(loading)}
+          disabled={Boolean(loading) || running}
           onChange={(e) => {
             if (e.target.value === 'synthetic') void useBuiltInData();
             else if (e.target.value === 'cifar-100') void useServedArchive();

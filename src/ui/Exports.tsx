@@ -11,7 +11,6 @@ export function Exports() {
   const hasRun = useLab((s) => Boolean(s.run));
   const hasMetrics = useLab((s) => s.version > 0 && s.metrics.length > 0);
   const busy = useLab((s) => Boolean(s.busy));
-  const running = useLab((s) => s.runState === 'running');
   const weights = useLab((s) => s.weights);
   const error = useLab((s) => s.weightsError);
   return (
@@ -37,7 +36,7 @@ export function Exports() {
           id={fileId}
           type="file"
           accept=".safetensors"
-          disabled={!hasRun || busy || running}
+          disabled={!hasRun || busy}
           onChange={(e) => {
             const f = e.target.files?.[0];
             e.target.value = '';

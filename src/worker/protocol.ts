@@ -258,6 +258,12 @@ export interface LabWorkerApi {
   evaluate(): Promise<ProbeReport>;
   /** Probe every n steps while training (0 = only when asked); live, for the current run. */
   setProbeEvery(n: number): Promise<void>;
+  /** The run saved in this browser's IndexedDB, if any (not its bytes). */
+  savedRun(): Promise<SavedRunInfo | null>;
+  /** Continue the saved run (its dataset must be loaded): weights, optimiser, RNG streams, metrics so far. */
+  resumeSaved(): Promise<ResumedRun>;
+  /** Forget the saved run (a run in progress saves again at its next checkpoint). */
+  discardSaved(): Promise<void>;
 }
 
 export type { LabConfig, LiveHyper, Subset };

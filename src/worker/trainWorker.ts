@@ -13,8 +13,12 @@ import type { LiveHyper } from '../engine/types';
 import { readSafetensors } from '../io/safetensors';
 import { writeTfjsWeights } from '../io/tfjs-format';
 import { selectBackend } from './backend';
-import { sampleTransferables, sharingSample } from './sharingSample';
+import { CheckpointStore } from './checkpointStore';
+import { destroyDevice, deviceLostWithin, forgetWebGpuBackend, watchDeviceLoss } from './deviceLoss';
+import type { RunHistory } from './runHistory';
+import { readSavedRun, RunKeeper } from './runKeeper';
 import { ProbeRunner } from './evaluate';
+import { sampleTransferables, sharingSample } from './sharingSample';
 import type {
   BackendInfo,
   BackendRequest,
@@ -24,7 +28,9 @@ import type {
   LabWorkerApi,
   MemoryInfo,
   PageEvent,
+  ResumedRun,
   RunInfo,
+  SavedRunInfo,
   SharingRequest,
   SharingSample,
   WeightsSummary,
@@ -39,6 +45,9 @@ let port: MessagePort | null = null;
 let backend: BackendInfo | null = null;
 let raw: { id: string; name: string; splits: DatasetSplits } | null = null;
 let trainer: Trainer | null = null;
+/** The trainer's checkpoints (every config.checkpointEvery steps, on Pause; IndexedDB) and metrics so far. */
+let keeper: RunKeeper | null = null;
+const store = new CheckpointStore();
 let runId = 0;
 let running = false;
 let loop: Promise<void> | null = null;
@@ -94,18 +103,31 @@ function runInfo(t: Trainer): RunInfo {
 }
 
 async function oneStep(t: Trainer, id: number): Promise<void> {
-  const m = await t.step();
+  const k = keeper!;
+  const out = await k.step();
   if (id !== runId) return;
+  if (out.kind === 'diverged') {
+    // Not applied; the trainer is back at its last checkpoint (λ, β, lr as they were then).
+    running = false;
+    const h = t.hyper();
+    const message = `${out.message} λ, β and the learning rate are the checkpoint's again (λ ${h.lambda}, β ${h.beta}, lr ${h.lr}).`;
+    emit({ type: 'rollback', runId: id, step: out.restoredStep, reason: 'diverged', message, hyper: h });
+    return;
+  }
+  const m = out.metrics;
   const { groupNorms, ...scalars } = m;
   if (groupNorms && groupNorms.length) {
     const G = groupNorms.length;
     const K = groupNorms[0].length;
     const data = new Float32Array(G * K);
     groupNorms.forEach((row, g) => data.set(row, g * K));
+    k.record(scalars, { step: m.step, G, K, data });
     emit({ type: 'metrics', runId: id, metrics: scalars, norms: { step: m.step, G, K, data }, memory: memory() }, [data.buffer]);
   } else {
+    k.record(scalars);
     emit({ type: 'metrics', runId: id, metrics: scalars, memory: memory() });
   }
+  void k.saveLatest(); // in the background: the next step does not wait for IndexedDB
 }
 
 function onPageEvent(e: PageEvent): void {
@@ -143,6 +165,9 @@ async function runLoop(t: Trainer, id: number): Promise<void> {
       await waitForPage(t.stepCount, performance.now() - t0);
     }
   } catch (e) {
+    // A failed step on WebGPU may be the device going away: recoverFromDeviceLoss then takes over
+    // (and restarts the loop, `running` still being true).
+    if (await deviceLostWithin(5000)) return;
     running = false;
     emit({ type: 'state', runId: id, state: 'error', step: t.stepCount, message: errText(e) });
     return;
@@ -203,14 +228,109 @@ function buildTrainer(config: LabConfig): Trainer {
   return Trainer.create({ ...config, dataset: raw.id }, data);
 }
 
+function keeperOptions(t: Trainer, id: number, history?: RunHistory) {
+  const name = raw && raw.id === t.config.dataset ? raw.name : t.config.dataset;
+  return { runId: id, dataset: { id: t.config.dataset, name }, store, emit, history };
+}
+
 function replaceTrainer(t: Trainer): RunInfo {
   trainer?.dispose();
   trainer = t;
   runId++;
+  keeper = new RunKeeper(t, keeperOptions(t, runId));
   drawnStep = 0;
   emit({ type: 'state', runId, state: 'ready', step: 0 });
   emit({ type: 'memory', memory: memory() });
   return runInfo(t);
+}
+
+/** Continue the run saved in IndexedDB, on the dataset loaded now (it must be the one it trained on). */
+async function resumeSavedRun(): Promise<ResumedRun> {
+  const saved = await readSavedRun(store);
+  if (!saved) throw new Error('no run is saved in this browser');
+  const { info, state, history } = saved;
+  if (!raw || raw.id !== info.dataset.id) throw new Error(`the saved run trained on ${info.dataset.name}: load it first (loaded: ${raw?.name ?? 'nothing'})`);
+  const t = buildTrainer(state.config);
+  let k: RunKeeper;
+  try {
+    k = await RunKeeper.restore(t, state, keeperOptions(t, runId + 1, history));
+  } catch (e) {
+    t.dispose();
+    throw e;
+  }
+  trainer?.dispose();
+  trainer = t;
+  keeper = k;
+  runId++;
+  drawnStep = state.step;
+  emit({ type: 'state', runId, state: 'paused', step: state.step });
+  emit({ type: 'memory', memory: memory() });
+  return { run: runInfo(t), step: state.step, savedAt: info.savedAt, hyper: t.hyper(), history: k.history.upTo(state.step) };
+}
+
+/** Resolves true when `p` settles within `ms`, false otherwise. */
+function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(true)),
+    );
+  });
+}
+
+/**
+ * The WebGPU device went away: drop the dead backend, pick one again (a new WebGPU device, or
+ * the next backend in line), rebuild the trainer there from its last checkpoint, and carry on
+ * as before (running or not). The page keeps its run; charts drop the steps after the checkpoint.
+ */
+async function recoverFromDeviceLoss(lost: GPUDeviceLostInfo): Promise<void> {
+  const wasRunning = running;
+  const lostAt = trainer?.stepCount ?? 0;
+  running = false;
+  // The step in flight fails (its read-back is rejected). If it hangs instead, stop waiting for it.
+  if (loop && !(await settlesWithin(loop, 10_000))) queue = Promise.resolve();
+  loop = null;
+  const id = runId;
+  const failed = (e: unknown) =>
+    emit({
+      type: 'state',
+      runId: id,
+      state: 'error',
+      step: lostAt,
+      message: `The GPU device was lost at step ${lostAt} and the run could not be rebuilt: ${errText(e)}. Its last checkpoint is saved in this browser: reload the page to resume it.`,
+    });
+  await exclusive(async () => {
+    const old = trainer;
+    const k = keeper;
+    trainer = null;
+    keeper = null;
+    old?.dispose(); // its tensors lived on the lost device
+    forgetWebGpuBackend();
+    backend = await selectBackend(backend?.requested ?? 'auto');
+    watchDeviceLoss((info) => void recoverFromDeviceLoss(info));
+    if (!old) return;
+    const fresh = Trainer.create(old.config, old.data);
+    const state = k?.lastCheckpoint;
+    const opts = keeperOptions(fresh, runId, k?.history);
+    keeper = state ? await RunKeeper.restore(fresh, state, opts) : new RunKeeper(fresh, opts);
+    trainer = fresh;
+    const at = fresh.stepCount;
+    const on = { webgpu: 'a new WebGPU device', wasm: 'WASM', webgl: 'WebGL', cpu: 'the CPU backend' }[backend.backend];
+    const message =
+      `The GPU device was lost at step ${lostAt} (${lost.reason}${lost.message ? `: ${lost.message}` : ''}); ` +
+      `recovered on ${on} from the checkpoint at step ${at}.`;
+    emit({ type: 'rollback', runId, step: at, reason: 'device-lost', message, hyper: fresh.hyper(), backend });
+    emit({ type: 'memory', memory: memory() });
+  }).catch(failed);
+  const t = trainer as Trainer | null;
+  if (!t) return;
+  if (wasRunning && t.stepCount < t.config.steps) {
+    running = true;
+    loop = runLoop(t, runId);
+  } else {
+    emit({ type: 'state', runId, state: t.stepCount >= t.config.steps ? 'done' : 'paused', step: t.stepCount });
+  }
 }
 
 const api: LabWorkerApi = {
@@ -218,6 +338,7 @@ const api: LabWorkerApi = {
     port = events;
     port.onmessage = (m: MessageEvent<PageEvent>) => onPageEvent(m.data);
     backend = await selectBackend(request);
+    watchDeviceLoss((info) => void recoverFromDeviceLoss(info));
     return backend;
   },
 
@@ -253,6 +374,10 @@ const api: LabWorkerApi = {
 
   async pause(): Promise<void> {
     await stopLoop();
+    // Save where it stands, so a reload continues from exactly here.
+    await exclusive(() => keeper?.checkpointNow()).catch((e) =>
+      emit({ type: 'checkpoint', runId, step: trainer?.stepCount ?? 0, error: `could not checkpoint on Pause: ${errText(e)}` }),
+    );
   },
 
   async step(): Promise<void> {
@@ -274,6 +399,7 @@ const api: LabWorkerApi = {
       const t = requireTrainer();
       t.setHyper(h);
       const atStep = t.stepCount + 1;
+      keeper?.hyperChanged(atStep, t.hyper());
       emit({ type: 'hyper', runId, atStep, hyper: t.hyper() });
       return atStep;
     });
@@ -345,21 +471,26 @@ const api: LabWorkerApi = {
       }
     }
     if (!opts.load) return out;
-    await stopLoop();
-    return exclusive(async () => {
+    // Built and filled between steps, without stopping the run: weights that do not fit leave it as it was.
+    const target = await exclusive(async () => {
       const current = requireTrainer();
       // A fresh run (step 0, fresh optimiser) that starts from the loaded weights. The file's
       // architecture wins; data, optimiser and seed settings stay as they are in the form.
       const merged = { ...current.config } as Record<string, unknown>;
       if (out.config) for (const k of MODEL_FIELDS) merged[k] = out.config[k];
-      const target = buildTrainer(parseConfig(merged));
+      const t = buildTrainer(parseConfig(merged));
       try {
-        await target.importSafetensors(bytes);
+        await t.importSafetensors(bytes);
+        return t;
       } catch (e) {
-        target.dispose();
+        t.dispose();
         out.error = errText(e);
-        return out;
+        return null;
       }
+    });
+    if (!target) return out;
+    await stopLoop();
+    return exclusive(() => {
       out.run = replaceTrainer(target);
       out.loaded = true;
       return out;
@@ -378,6 +509,22 @@ const api: LabWorkerApi = {
   async setProbeEvery(n: number): Promise<void> {
     probes.setEvery(requireTrainer(), n);
   },
+
+  savedRun(): Promise<SavedRunInfo | null> {
+    return store.info();
+  },
+
+  async resumeSaved(): Promise<ResumedRun> {
+    await stopLoop();
+    return exclusive(resumeSavedRun);
+  },
+
+  discardSaved(): Promise<void> {
+    return store.clear();
+  },
 };
+
+// Test and debug hook (e2e/reliability.spec.ts): destroy the WebGPU device, a genuine device loss.
+Object.assign(self, { sparsejepaDebug: { destroyDevice } });
 
 Comlink.expose(api);

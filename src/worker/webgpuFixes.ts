@@ -18,10 +18,14 @@ export function applyWebGpuFixes(): string[] {
   if (applied || tf.getBackend() !== 'webgpu') return [];
   const original = tf.getKernel('AddN', 'webgpu');
   if (!original) return [];
-  const backend = tf.backend() as unknown as WebGpuBackendLike;
+  const initial = tf.backend() as unknown as WebGpuBackendLike;
   // One storage buffer is the output.
-  const maxInputs = Math.max(2, (backend.device?.limits?.maxStorageBuffersPerShaderStage ?? 8) - 1);
+  const inputsFor = (b: WebGpuBackendLike) => Math.max(2, (b.device?.limits?.maxStorageBuffersPerShaderStage ?? 8) - 1);
+  const maxInputsAtStart = inputsFor(initial);
   const kernelFunc: tf.KernelFunc = (args) => {
+    // The backend of this call, not the one at registration: after a lost device it is a new one.
+    const backend = args.backend as unknown as WebGpuBackendLike;
+    const maxInputs = inputsFor(backend);
     const inputs = args.inputs as unknown as tf.TensorInfo[];
     if (inputs.length <= maxInputs) return original.kernelFunc(args);
     let level: tf.TensorInfo[] = inputs;
@@ -47,5 +51,5 @@ export function applyWebGpuFixes(): string[] {
   tf.unregisterKernel('AddN', 'webgpu');
   tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc });
   applied = true;
-  return [`tf.addN split into chunks of ${maxInputs} inputs (WebGPU allows ${maxInputs + 1} storage buffers per shader stage)`];
+  return [`tf.addN split into chunks of ${maxInputsAtStart} inputs (WebGPU allows ${maxInputsAtStart + 1} storage buffers per shader stage)`];
 }
