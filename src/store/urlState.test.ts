@@ -64,6 +64,20 @@ describe('URL state', () => {
     expect(r.config.lambda).toBe(defaultConfig().lambda);
   });
 
+  it('names the key and value of each out-of-range or wrongly typed setting, and keeps the defaults for them', () => {
+    const r = decodeUrlState('checkpointEvery=-1&steps=1e400&normsEvery=2.5&proximal=yes&weightDecay=1,2,3&perClass=-5&checkpointEvery=10');
+    const all = r.errors.join('\n');
+    expect(all).toMatch(/checkpointEvery="-1": .*>=\s*0/);
+    expect(all).toMatch(/steps="1e400": expected a number/);
+    expect(all).toMatch(/normsEvery="2.5": .*expected int/);
+    expect(all).toMatch(/proximal="yes": expected true or false/);
+    expect(all).toMatch(/weightDecay="1,2,3": expected two numbers/);
+    expect(all).toMatch(/perClass="-5"/);
+    expect(r.errors).toHaveLength(6);
+    const d = defaultConfig();
+    expect(r.config).toEqual({ ...d, checkpointEvery: 10 }); // the valid repeat of a key is used
+  });
+
   it('strict parsing throws a clear error', () => {
     expect(() => parseUrlStateStrict('lr=2')).toThrow(UrlStateError);
     expect(() => parseUrlStateStrict('lr=2')).toThrow(/lr="2"/);
