@@ -1,6 +1,6 @@
-// (7) Nothing lost: a reload resumes from the checkpoint in IndexedDB with the same numbers; a
-// lost WebGPU device is recovered without a reload; a diverging run rolls back and pauses;
-// hostile files are refused while training goes on. Every test also checks that no request
+// (7) Nothing lost: a reload resumes from the checkpoint in IndexedDB with the same numbers (and
+// so does a backend switch); a lost WebGPU device is recovered without a reload; a diverging run
+// rolls back and pauses; hostile files are refused while training goes on. Every test also checks that no request
 // leaves the page's origin and that the Content-Security-Policy reports no violation.
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
@@ -71,6 +71,24 @@ test('reload mid-run: resumes from the checkpoint, with the charts so far and th
   const straight = losses(await exportMetricsJson(page));
   for (const [step, loss] of losses(resumed)) expect(loss, `loss at step ${step}`).toBe(straight.get(step));
   console.log(`[reliability] resumed at ${resumedAt}, compared ${resumed.metrics.length} steps`);
+  g.check();
+});
+
+test('switching backend saves the run and continues it on the new backend', async ({ page }) => {
+  test.setTimeout(120_000);
+  const g = guard(page);
+  await page.goto(`/?backend=wasm&${MICRO}&steps=100`);
+  await waitForReady(page);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, 7);
+  const at = await pause(page);
+  await page.getByLabel('Backend', { exact: true }).selectOption('cpu');
+  await expect(page.getByRole('note', { name: 'Run notice' })).toContainText(`Resumed from step ${at}`, { timeout: 90_000 });
+  await expect(page.getByLabel('Device in use')).toHaveAttribute('data-backend', 'cpu');
+  await expect(status(page)).toContainText(new RegExp(`step ${at} of 100.*paused`));
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, at + 1);
+  await pause(page);
   g.check();
 });
 
