@@ -33,6 +33,11 @@ function guard(page: Page): { check(): void; requests: string[] } {
 
 const losses = (f: MetricsFile) => new Map(f.metrics.map((m) => [m.step, m.loss]));
 
+/** tf.memory().numTensors as the status line shows it (sent after each step). */
+async function tensors(page: Page): Promise<number> {
+  return Number(/(\d+) tensors/.exec((await status(page).textContent()) ?? '')![1]);
+}
+
 test('reload mid-run: resumes from the checkpoint, with the charts so far and the same numbers', async ({ page }) => {
   test.setTimeout(240_000);
   const g = guard(page);
@@ -168,6 +173,7 @@ test('WebGPU device lost mid-run: a new device, the last checkpoint, and trainin
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await waitForStep(page, 1, 180_000, 2_000);
   mark('step 1');
+  const tensorsBefore = await tensors(page);
 
   // Destroy the real device tfjs uses, from inside the training worker.
   const worker = page.workers().find((w) => w.url().includes('trainWorker'));
@@ -184,6 +190,8 @@ test('WebGPU device lost mid-run: a new device, the last checkpoint, and trainin
   // No reload, and the run carries on from the checkpoint.
   const after = await waitForStep(page, from + 1, 180_000, 2_000);
   mark(`step ${after}`);
+  // The lost backend's tensors were released: the new trainer holds as many as the old one did.
+  expect(await tensors(page)).toBe(tensorsBefore);
   // Steps 1..after, each once: the steps between the checkpoint and the loss were dropped, then redone.
   const m = await exportMetricsJson(page);
   expect(m.metrics.map((x) => x.step).slice(0, after)).toEqual(Array.from({ length: after }, (_, i) => i + 1));

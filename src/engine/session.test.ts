@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import { TrainingSession } from './session';
 import * as tf from './tf';
@@ -37,6 +37,19 @@ describe('TrainingSession', () => {
     expect(after.kind === 'step' && after.metrics.loss).toBe(ref!.loss);
     trainer.dispose();
     clean.dispose();
+  });
+
+  it('a step whose read-back fails (a lost GPU device) throws it, applies nothing and leaks no tensor', async () => {
+    const trainer = Trainer.create(config, data);
+    const session = new TrainingSession(trainer, { checkpointEvery: 0 });
+    await session.step();
+    const before = tf.memory().numTensors;
+    const spy = vi.spyOn(tf.Tensor.prototype, 'data').mockRejectedValueOnce(new Error('Device was destroyed.'));
+    await expect(session.step()).rejects.toThrow('Device was destroyed.');
+    spy.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(trainer.stepCount).toBe(1);
+    trainer.dispose();
   });
 
   it('throws other errors as they are', async () => {

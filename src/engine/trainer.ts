@@ -169,8 +169,16 @@ export class Trainer {
     const gradSq = tf.tidy(() => Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
     const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
     tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
-    const [loss, predLoss, klValue, groupPenalty, gradNormSq] = await stacked.data();
-    stacked.dispose();
+    let read: Float32Array | Int32Array | Uint8Array;
+    try {
+      read = await stacked.data();
+    } catch (e) {
+      tf.dispose(grads); // a failed read-back (a lost GPU device) must not leak the gradients
+      throw e;
+    } finally {
+      stacked.dispose();
+    }
+    const [loss, predLoss, klValue, groupPenalty, gradNormSq] = read;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
       tf.dispose(grads);
       const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
