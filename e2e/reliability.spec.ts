@@ -31,6 +31,15 @@ function guard(page: Page): { check(): void; requests: string[] } {
   };
 }
 
+type DebugHooks = { sparsejepaDebug: { destroyDevice(opts?: { gpuGone?: boolean }): boolean } };
+
+/** Destroy the WebGPU device from inside the training worker (gpuGone: no adapter afterwards either). */
+async function destroyDevice(page: Page, gpuGone = false): Promise<boolean> {
+  const worker = page.workers().find((w) => w.url().includes('trainWorker'));
+  expect(worker, 'the training worker').toBeTruthy();
+  return worker!.evaluate((gone) => (self as unknown as DebugHooks).sparsejepaDebug.destroyDevice({ gpuGone: gone }), gpuGone);
+}
+
 const losses = (f: MetricsFile) => new Map(f.metrics.map((m) => [m.step, m.loss]));
 
 /** tf.memory().numTensors as the status line shows it (sent after each step). */
@@ -176,9 +185,7 @@ test('WebGPU device lost mid-run: a new device, the last checkpoint, and trainin
   const tensorsBefore = await tensors(page);
 
   // Destroy the real device tfjs uses, from inside the training worker.
-  const worker = page.workers().find((w) => w.url().includes('trainWorker'));
-  expect(worker, 'the training worker').toBeTruthy();
-  expect(await worker!.evaluate(() => (self as unknown as { sparsejepaDebug: { destroyDevice(): boolean } }).sparsejepaDebug.destroyDevice())).toBe(true);
+  expect(await destroyDevice(page)).toBe(true);
 
   const alert = page.getByRole('alert', { name: 'Run notice' });
   await expect(alert).toContainText(/GPU device was lost at step \d+ \(destroyed/, { timeout: 120_000 });
@@ -197,5 +204,24 @@ test('WebGPU device lost mid-run: a new device, the last checkpoint, and trainin
   expect(m.metrics.map((x) => x.step).slice(0, after)).toEqual(Array.from({ length: after }, (_, i) => i + 1));
   for (const x of m.metrics) expect(Number.isFinite(x.loss)).toBe(true);
   console.log(`[reliability] device lost, resumed from step ${from}, went on to ${after}`);
+  g.check();
+});
+
+test('WebGPU device lost and no GPU after it: the run falls back to WASM from its checkpoint', async ({ page }) => {
+  test.setTimeout(240_000);
+  const g = guard(page);
+  await page.goto(`/?backend=webgpu&preset=micro&patchSize=8&batchSize=2&warmupFraction=0&steps=100&checkpointEvery=1`);
+  await waitForReady(page);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, 1, 180_000, 2_000);
+  expect(await destroyDevice(page, true)).toBe(true);
+  const alert = page.getByRole('alert', { name: 'Run notice' });
+  await expect(alert).toContainText(/GPU device was lost at step \d+ .*recovered on WASM from the checkpoint at step \d+/, { timeout: 120_000 });
+  const info = page.getByLabel('Device in use');
+  await expect(info).toHaveAttribute('data-backend', 'wasm');
+  await expect(info).toContainText('WebGPU gave no adapter');
+  const from = Number(/from the checkpoint at step (\d+)/.exec((await alert.textContent()) ?? '')![1]);
+  await waitForStep(page, from + 3);
+  await pause(page);
   g.check();
 });

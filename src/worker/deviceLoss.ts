@@ -44,11 +44,17 @@ export function forgetWebGpuBackend(): void {
 
 /**
  * Test and debug hook: destroy the device tfjs uses. This is a real loss (device.lost resolves
- * with reason "destroyed"), not a simulation of one. Returns false when not on WebGPU.
+ * with reason "destroyed"), not a simulation of one. With `gpuGone`, navigator.gpu also gives no
+ * adapter from then on (a GPU that does not come back), so recovery has to fall back.
+ * Returns false when not on WebGPU.
  */
-export function destroyDevice(): boolean {
+export function destroyDevice(opts: { gpuGone?: boolean } = {}): boolean {
   const device = currentDevice();
   if (!device) return false;
+  if (opts.gpuGone) {
+    const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
+    if (gpu) Object.defineProperty(gpu, 'requestAdapter', { configurable: true, value: async () => null });
+  }
   device.destroy();
   return true;
 }
