@@ -4,6 +4,7 @@
 // leaves the page's origin and that the Content-Security-Policy reports no violation.
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import { cifar100Archive } from './cifarArchive';
 import { currentStep, exportMetricsJson, pause, status, waitForReady, waitForStep, type MetricsFile } from './helpers';
 
 const MICRO = 'preset=micro&batchSize=8&warmupFraction=0';
@@ -103,6 +104,50 @@ test('switching backend saves the run and continues it on the new backend', asyn
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await waitForStep(page, at + 1);
   await pause(page);
+  g.check();
+});
+
+test('a saved run the page cannot continue by itself is offered: another file to pick, other settings', async ({ page }) => {
+  test.setTimeout(150_000);
+  const g = guard(page);
+  const archive = { name: 'cifar-100-binary.tar.gz', mimeType: 'application/gzip', buffer: cifar100Archive(200, 40) };
+  await page.goto(`/?backend=wasm&${MICRO}&steps=100`);
+  await waitForReady(page);
+  await page.getByLabel('CIFAR file(s)').setInputFiles(archive);
+  await expect(page.getByLabel('Loaded images')).toContainText('cifar-100-binary.tar.gz: 200 train');
+  await expect(status(page)).toContainText(/step 0 of 100.*ready/);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, 4);
+  const at = await pause(page);
+  await expect(page.getByLabel('Last checkpoint')).toHaveAttribute('data-step', String(at));
+
+  // After a reload the file is not here: the page says which one to pick, and picking it resumes.
+  await page.reload();
+  const offer = page.getByRole('note', { name: 'Saved run' });
+  await expect(offer).toContainText(`step ${at} of SparseJEPA, micro`, { timeout: 90_000 });
+  await expect(offer).toContainText('Pick cifar-100-binary.tar.gz again');
+  await expect(status(page)).toContainText(/step 0 of 100.*ready/); // meanwhile: a fresh model on the built-in data
+  await page.getByLabel('CIFAR file(s)').setInputFiles(archive);
+  await expect(page.getByRole('note', { name: 'Run notice' })).toContainText(`Resumed from step ${at}`, { timeout: 60_000 });
+  await expect(status(page)).toContainText(new RegExp(`step ${at} of 100.*paused`));
+  await expect(offer).toHaveCount(0);
+
+  // A run on the built-in data replaces it once it trains; a link with other settings then
+  // offers that one, and "Resume saved run" takes its settings back.
+  await page.getByLabel('Dataset', { exact: true }).selectOption('synthetic');
+  await expect(status(page)).toContainText(/step 0 of 100.*ready/);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, 3);
+  const at2 = await pause(page);
+  await expect(page.getByLabel('Last checkpoint')).toHaveAttribute('data-step', String(at2));
+  await page.goto(`/?backend=wasm&${MICRO}&steps=100&seed=3`);
+  await expect(offer).toContainText(`step ${at2} of SparseJEPA, micro, 100 steps on built-in shapes`, { timeout: 90_000 });
+  await expect(offer).toContainText('Its settings differ from these');
+  await expect(status(page)).toContainText(/step 0 of 100.*ready/);
+  await offer.getByRole('button', { name: 'Resume saved run' }).click();
+  await expect(page.getByRole('note', { name: 'Run notice' })).toContainText(`Resumed from step ${at2}`, { timeout: 60_000 });
+  await expect(status(page)).toContainText(new RegExp(`step ${at2} of 100.*paused`));
+  expect(new URL(page.url()).searchParams.get('seed')).toBeNull(); // back to the saved run's seed (the default)
   g.check();
 });
 

@@ -17,6 +17,15 @@ import { emaMomentum, learningRate, weightDecay } from './schedules';
 import type { LiveHyper, StepMetrics } from './types';
 import { linear } from './vit';
 
+/** Read a tensor back and dispose it, also when the read fails (a lost GPU device rejects it). */
+async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** A non-finite loss: the message says what to try. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
@@ -169,14 +178,12 @@ export class Trainer {
     const gradSq = tf.tidy(() => Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
     const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
     tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
-    let read: Float32Array | Int32Array | Uint8Array;
+    let read: Float32Array;
     try {
-      read = await stacked.data();
+      read = await readAndDispose(stacked);
     } catch (e) {
       tf.dispose(grads); // a failed read-back (a lost GPU device) must not leak the gradients
       throw e;
-    } finally {
-      stacked.dispose();
     }
     const [loss, predLoss, klValue, groupPenalty, gradNormSq] = read;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
@@ -227,9 +234,7 @@ export class Trainer {
   async groupNorms(): Promise<{ groupNorms: number[][]; zeroShare: number } | null> {
     const sparse = this.model.sparseHead;
     if (!sparse) return null;
-    const t = tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D));
-    const flat = await t.data();
-    t.dispose();
+    const flat = await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D)));
     const { numGroups: G, latentDim: K } = this.dims;
     const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
     let zeros = 0;
@@ -253,8 +258,7 @@ export class Trainer {
       return tf.stack([t.total, t.pred, t.kl, t.penalty]);
     });
     disposeBatch(batch);
-    const [loss, predLoss, klLoss, groupPenalty] = await stacked.data();
-    stacked.dispose();
+    const [loss, predLoss, klLoss, groupPenalty] = await readAndDispose(stacked);
     return { loss, predLoss, klLoss, groupPenalty };
   }
 
@@ -266,9 +270,7 @@ export class Trainer {
       const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
       return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
     });
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
-    return data;
+    return readAndDispose(out);
   }
 
   /**
@@ -285,9 +287,7 @@ export class Trainer {
       const h = this.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
       return linear(h, sparse.mu);
     });
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
-    return data;
+    return readAndDispose(out);
   }
 
   /** Every parameter under its PyTorch name and layout. */
