@@ -176,6 +176,8 @@ async function runLoop(t: Trainer, id: number): Promise<void> {
   const done = t.stepCount >= t.config.steps;
   running = false;
   emit({ type: 'state', runId: id, state: done ? 'done' : 'paused', step: t.stepCount });
+  // A finished run is saved as it ended, not as of its last scheduled checkpoint.
+  if (done) void exclusive(() => (keeper?.trainer === t ? keeper.checkpointNow() : undefined)).catch(() => undefined);
 }
 
 async function stopLoop(): Promise<void> {
