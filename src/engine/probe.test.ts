@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitLinearProbe, standardise, topKAccuracy } from './probe';
 import { Rng } from './rng';
+import * as tf from './tf';
 
 /** n points per class around well-separated class centres in D dims. */
 function blobs(nPerClass: number, C: number, D: number, spread: number, seed: number) {
@@ -32,7 +33,9 @@ describe('linear probe', () => {
     const train = blobs(40, 5, 8, 0.3, 1);
     const test = blobs(20, 5, 8, 0.3, 1); // same centres (seed), fresh noise
     const s = standardise(train.x, test.x, 8);
+    const tensors = tf.memory().numTensors;
     const r = await fitLinearProbe(s.train, train.y, s.test, test.y, 5, { epochs: 30, batchSize: 64 });
+    expect(tf.memory().numTensors).toBe(tensors); // the weights, moments, data and labels all disposed
     expect(r.top1).toBeGreaterThan(0.97);
     expect(r.top5).toBe(1);
     expect(r.trainCount).toBe(200);

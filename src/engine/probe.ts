@@ -72,11 +72,11 @@ export async function fitLinearProbe(
   const n = trainY.length;
   const D = trainX.length / Math.max(1, n);
   if (n === 0 || testY.length === 0) throw new Error(`the probe needs train and test images (got ${n} and ${testY.length})`);
-  const W = tf.variable(tf.zeros([D, numClasses]));
-  const b = tf.variable(tf.zeros([numClasses]));
+  // tf.variable keeps its initial tensor alive beside itself; tidy drops the zeros.
+  const [W, b] = tf.tidy(() => [tf.variable(tf.zeros([D, numClasses])), tf.variable(tf.zeros([numClasses]))]);
   const optimizer = tf.train.adam(o.lr);
   const xAll = tf.tensor2d(trainX, [n, D]);
-  const yAll = tf.oneHot(tf.tensor1d(trainY, 'int32'), numClasses).toFloat() as tf.Tensor2D;
+  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(trainY, 'int32'), numClasses).toFloat() as tf.Tensor2D);
   const rng = new Rng(o.seed);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   try {
