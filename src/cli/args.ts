@@ -1,13 +1,13 @@
 // Command-line flags → the one config schema. Each flag names a config field; values are
 // checked here for type and by the schema for range, and errors name the flag.
 import { parseArgs } from 'node:util';
-import { parseConfig, type LabConfig } from '../engine/config';
+import { ConfigSchema, parseConfig, type LabConfig } from '../engine/config';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-type Kind = 'string' | 'number' | 'int' | 'list' | 'bool';
+type Kind = 'string' | 'number' | 'int' | 'list' | 'bool' | 'range';
 /** flag → [config field, kind]. */
 const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   dataset: ['dataset', 'string'],
@@ -26,6 +26,9 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   'num-targets': ['numTargets', 'int'],
   'min-keep': ['minKeep', 'int'],
   'warmup-fraction': ['warmupFraction', 'number'],
+  ema: ['emaMomentum', 'range'],
+  wd: ['weightDecay', 'range'],
+  'patch-embed-std': ['patchEmbedStd', 'number'],
   'norms-every': ['normsEvery', 'int'],
   'zero-threshold': ['zeroThreshold', 'number'],
   'probe-every': ['probeEvery', 'int'],
@@ -36,6 +39,9 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   superclasses: ['subset.superclasses', 'list'],
   'per-class': ['subset.perClass', 'int'],
 };
+
+/** config field → flag, to name the flag in range errors. */
+const FLAG_OF_FIELD = new Map(Object.entries(CONFIG_FLAGS).map(([flag, [field]]) => [field, flag]));
 
 export interface CliOptions<Extra extends string> {
   config: LabConfig;
@@ -49,6 +55,12 @@ function convert(flag: string, kind: Kind, raw: string | boolean): unknown {
   const s = String(raw);
   if (kind === 'string') return s;
   if (kind === 'list') return s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  if (kind === 'range') {
+    const parts = s.split(',');
+    const nums = parts.map((x) => (x.trim() === '' ? NaN : Number(x)));
+    if (parts.length !== 2 || nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${flag}: expected two numbers FROM,TO, got '${s}'`);
+    return nums;
+  }
   const n = Number(s);
   if (s.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a number, got '${s}'`);
   if (kind === 'int' && !Number.isInteger(n)) throw new UsageError(`--${flag}: expected a whole number, got '${s}'`);
@@ -79,9 +91,20 @@ export function parseCli<Extra extends string>(argv: string[], extraFlags: reado
     else input[field] = v;
   }
   if (Object.keys(subset).length) input.subset = subset;
+  const merged = { ...base, ...input };
+  // Out-of-range values name the flag the user typed, not only the config field.
+  const checked = ConfigSchema.safeParse(merged);
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => {
+      const field = i.path.filter((k) => typeof k !== 'number').join('.');
+      const flag = FLAG_OF_FIELD.get(field);
+      return `${flag && flag in values ? `--${flag}` : field || '(config)'}: ${i.message}`;
+    });
+    throw new UsageError(issues.join('; '));
+  }
   let config: LabConfig;
   try {
-    config = parseConfig({ ...base, ...input });
+    config = parseConfig(merged);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -1,7 +1,7 @@
 // Every command ends the same way: a clear one-line error and a non-zero exit, no stack trace.
 import { UsageError } from './args';
 
-export function runMain(name: string, fn: (argv: string[]) => Promise<void>): void {
+export function runMain(name: string, fn: (argv: string[]) => Promise<unknown>): void {
   fn(process.argv.slice(2)).catch((e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     console.error(`${name}: ${err.message}`);

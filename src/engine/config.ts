@@ -45,6 +45,12 @@ export const ConfigSchema = z.object({
   /** Predictor width as a fraction of the encoder width. */
   predictorWidthRatio: z.number().positive().max(1).default(0.5),
   latentDim: z.number().int().min(1).max(1024).default(32),
+  /**
+   * Std of the patch embedding's truncated-normal init. 0.02 is I-JEPA's; with 4×4 patches
+   * (48 inputs, vs 768 for I-JEPA's 16×16) it leaves ~89 % of each token's variance to the fixed
+   * position embedding at init, which short runs may collapse onto (README, linear probe).
+   */
+  patchEmbedStd: z.number().positive().max(1).default(0.02),
   grouping: z.enum(GROUPINGS).default('blocks2x2'),
 
   // Loss
@@ -122,6 +128,7 @@ export interface ModelDims {
   predictorHeads: number;
   latentDim: number; // K
   numGroups: number; // G
+  patchEmbedStd?: number; // init std of the patch embedding (config.patchEmbedStd)
 }
 
 export function modelDims(c: LabConfig): ModelDims {
@@ -143,6 +150,7 @@ export function modelDims(c: LabConfig): ModelDims {
     predictorHeads: p.heads,
     latentDim: c.latentDim,
     numGroups: groupCount(c.grouping, grid),
+    patchEmbedStd: c.patchEmbedStd,
   };
 }
 

@@ -19,7 +19,7 @@ export class Encoder {
     this.params = new ParamSet(prefix, rng, trainable);
     // A Conv2d with kernel = stride = p is a Linear on (c, y, x)-flattened patches.
     this.patchEmbed = {
-      w: this.params.add('patch_embed.proj.weight', [patchDim, D], { kind: 'truncNormal', std: 0.02 }, { layout: 'patch' }),
+      w: this.params.add('patch_embed.proj.weight', [patchDim, D], { kind: 'truncNormal', std: dims.patchEmbedStd ?? 0.02 }, { layout: 'patch' }),
       b: this.params.add('patch_embed.proj.bias', [D], { kind: 'zeros' }, { decay: false }),
     };
     this.posEmbed = this.params.fixed('pos_embed', sinCos2d(D, grid), [N, D], [1, N, D]);

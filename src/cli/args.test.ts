@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../engine/config';
+import { parseCli, UsageError } from './args';
+
+const parse = (argv: string[], base: Record<string, unknown> = {}) => parseCli(argv, ['out'] as const, base);
+const usageError = (argv: string[]): string => {
+  try {
+    parse(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`no error for ${argv.join(' ')}`);
+};
+
+describe('command-line flags → the config schema', () => {
+  it('maps each flag to its config field, and leaves the rest at the defaults', () => {
+    const { config, given, extra } = parse([
+      '--batch', '8', '--k', '16', '--lr', '2e-3', '--mode', 'jepa', '--preset', 'micro', '--steps', '300',
+      '--classes', '0,3,apple', '--per-class', '5', '--no-flip', '--proximal', '--ema', '0.98,1', '--wd', '0,0.1',
+      '--patch-embed-std', '0.1', '--probe-every', '25', '--out', 'runs/x',
+    ]);
+    expect(config).toMatchObject({
+      batchSize: 8, latentDim: 16, lr: 2e-3, mode: 'jepa', preset: 'micro', steps: 300, flip: false, proximal: true,
+      emaMomentum: [0.98, 1], weightDecay: [0, 0.1], patchEmbedStd: 0.1, probeEvery: 25,
+      subset: { classes: [0, 3, 'apple'], superclasses: [], perClass: 5 },
+    });
+    expect(config.beta).toBe(defaultConfig().beta);
+    expect(config.seed).toBe(0);
+    expect(Object.keys(given).sort()).toEqual(
+      ['batchSize', 'emaMomentum', 'flip', 'latentDim', 'lr', 'mode', 'patchEmbedStd', 'preset', 'probeEvery', 'proximal', 'steps', 'subset', 'weightDecay'].sort(),
+    );
+    expect(extra.out).toBe('runs/x');
+  });
+
+  it('takes --probe-every 0 (off, the default) and rejects a negative or fractional interval', () => {
+    expect(parse([]).config.probeEvery).toBe(0);
+    expect(parse(['--probe-every', '0']).config.probeEvery).toBe(0);
+    expect(usageError(['--probe-every=-1'])).toMatch(/^--probe-every: /);
+    expect(usageError(['--probe-every', '2.5'])).toBe("--probe-every: expected a whole number, got '2.5'");
+  });
+
+  it('names the flag in every bad value, by type and by range', () => {
+    expect(usageError(['--lr', 'abc'])).toBe("--lr: expected a number, got 'abc'");
+    expect(usageError(['--lr', ''])).toBe("--lr: expected a number, got ''");
+    expect(usageError(['--steps', '1.5'])).toBe("--steps: expected a whole number, got '1.5'");
+    expect(usageError(['--lr', '5'])).toMatch(/^--lr: /);
+    expect(usageError(['--mode', 'vae'])).toMatch(/^--mode: /);
+    expect(usageError(['--per-class=-2'])).toMatch(/^--per-class: /);
+    expect(usageError(['--per-class', '-2'])).toMatch(/'--per-class' argument is ambiguous/); // node:util's reading of '-2'
+    expect(usageError(['--ema', '0.9'])).toBe("--ema: expected two numbers FROM,TO, got '0.9'");
+    expect(usageError(['--ema', '0.9,x'])).toBe("--ema: expected two numbers FROM,TO, got '0.9,x'");
+    expect(usageError(['--ema', '1,0.9'])).toMatch(/^--ema: must be \[lo, hi\]/);
+    expect(usageError(['--patch-embed-std', '0'])).toMatch(/^--patch-embed-std: /);
+  });
+
+  it('rejects an unknown flag and a stray positional argument in one line', () => {
+    const unknown = usageError(['--bogus', '1']);
+    expect(unknown).toMatch(/Unknown option '--bogus'/);
+    expect(unknown).not.toContain('\n');
+    expect(usageError(['extra'])).toMatch(/positional/);
+  });
+
+  it('lays the flags over a base config (e.g. from a weights file), and names a bad base field by its field', () => {
+    const { config, given } = parse(['--steps', '5'], { steps: 10, mode: 'jepa', preset: 'micro' });
+    expect(config).toMatchObject({ steps: 5, mode: 'jepa', preset: 'micro' });
+    expect(given).toEqual({ steps: 5 });
+    expect(usageError2(() => parse([], { lr: 'fast' }))).toMatch(/^lr: /);
+  });
+});
+
+function usageError2(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error('no error');
+}

@@ -1,0 +1,104 @@
+// The probe and train commands, run in-process on a tiny slice of the built-in data (CPU backend).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../data/node';
+import { selectSubsetSplits } from '../data/subset';
+import { parseConfig } from '../engine/config';
+import * as tf from '../engine/tf';
+import { Trainer } from '../engine/trainer';
+import { UsageError } from './args';
+import { probeCommand } from './probeCommand';
+import { trainCommand } from './trainCommand';
+
+const dir = mkdtempSync(join(tmpdir(), 'sparsejepa-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = parseConfig({ dataset: 'synthetic:4', preset: 'micro', mode: 'sparse', batchSize: 4, steps: 2, seed: 2, subset: { perClass: 6 } });
+
+/** A weights file of `config` after `steps` steps. */
+async function weightsAfter(steps: number, name: string): Promise<string> {
+  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
+  const t = Trainer.create(config, data);
+  for (let i = 0; i < steps; i++) await t.step();
+  const path = join(dir, name);
+  writeFileSync(path, await t.exportSafetensors());
+  t.dispose();
+  return path;
+}
+
+async function rejects(argv: string[]): Promise<string> {
+  const e = await probeCommand(argv, () => {}).then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(UsageError);
+  return (e as Error).message;
+}
+
+describe('npm run probe', () => {
+  it('prints one JSON line with top-1/top-5, the random-init floor and the counts, and writes DIR/probe.json', async () => {
+    const weights = await weightsAfter(2, 'trained.safetensors');
+    const lines: string[] = [];
+    const before = tf.memory().numTensors;
+    const out = join(dir, 'probe-out');
+    const r = await probeCommand(['--weights', weights, '--out', out, '--backend', 'cpu', '--test-per-class', '5', '--epochs', '5'], (l) => lines.push(l));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lines).toHaveLength(1);
+    const printed = JSON.parse(lines[0]);
+    expect(printed).toEqual(r);
+    expect(JSON.parse(readFileSync(join(out, 'probe.json'), 'utf8'))).toEqual(printed);
+    expect(printed).toMatchObject({ trainCount: 24, testCount: 20, dataset: 'synthetic:4', mode: 'sparse', preset: 'micro', seed: 2, step: 2 });
+    for (const k of ['top1', 'top5', 'randomInitTop1', 'randomInitTop5'] as const) {
+      expect(printed[k]).toBeGreaterThanOrEqual(0);
+      expect(printed[k]).toBeLessThanOrEqual(1);
+    }
+    expect(printed.top5).toBe(1); // 4 classes: the true one is always among the top 5
+  });
+
+  it('the floor is the run’s own random init: an untrained weights file scores exactly the floor', async () => {
+    const weights = await weightsAfter(0, 'untrained.safetensors');
+    const r = await probeCommand(['--weights', weights, '--out', join(dir, 'p0'), '--backend', 'cpu', '--test-per-class', '5', '--epochs', '5'], () => {});
+    expect(r.top1).toBe(r.randomInitTop1);
+    expect(r.top5).toBe(r.randomInitTop5);
+  });
+
+  it('says in one line what is wrong with the weights file or the flags', async () => {
+    expect(await rejects(['--out', dir])).toBe('--weights FILE.safetensors is required');
+    expect(await rejects(['--weights', join(dir, 'missing.safetensors'), '--out', dir])).toBe(`--weights: file not found: ${join(dir, 'missing.safetensors')}`);
+    const junk = join(dir, 'junk.safetensors');
+    writeFileSync(junk, 'not a safetensors file');
+    expect(await rejects(['--weights', junk, '--out', dir])).toMatch(/^--weights: .*junk\.safetensors is not a readable \.safetensors file: /);
+    const weights = await weightsAfter(0, 'w.safetensors');
+    expect(await rejects(['--weights', weights])).toBe('--out DIR is required');
+    expect(await rejects(['--weights', weights, '--out', dir, '--bogus'])).toMatch(/Unknown option '--bogus'/);
+    expect(await rejects(['--weights', weights, '--out', dir, '--epochs', '0'])).toBe("--epochs: expected a whole number ≥ 1, got '0'");
+    expect(await rejects(['--weights', weights, '--out', dir, '--backend', 'webgl'])).toBe("--backend: expected one of wasm, cpu, got 'webgl'");
+    for (const m of [await rejects(['--out', dir]), await rejects(['--weights', junk, '--out', dir])]) expect(m).not.toContain('\n');
+  });
+});
+
+describe('npm run train --probe-every', () => {
+  it('probes at step 0 (the floor), every N steps and at the end; prints each and writes DIR/probes.jsonl', async () => {
+    const out = join(dir, 'train-out');
+    const lines: string[] = [];
+    const argv = ['--dataset', 'synthetic:3', '--per-class', '4', '--preset', 'micro', '--mode', 'jepa', '--steps', '3', '--batch', '4',
+      '--probe-every', '2', '--probe-epochs', '3', '--log-every', '0', '--backend', 'wasm', '--seed', '1', '--out', out];
+    const { probes } = await trainCommand(argv, (l) => lines.push(l));
+    expect(probes.map((p) => p.step)).toEqual([0, 2, 3]);
+    const file = readFileSync(join(out, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(file).toEqual(probes);
+    expect(lines.slice(0, 3).map((l) => JSON.parse(l).probe)).toEqual(probes);
+    expect(probes[0].top1).toBe(probes[0].randomInitTop1);
+    for (const p of probes) expect(p).toMatchObject({ randomInitTop1: probes[0].top1, trainCount: 12, testCount: 300 });
+    const last = JSON.parse(lines[3]);
+    expect(last).toEqual({ out, steps: 3, backend: 'wasm', probe: { top1: probes[2].top1, top5: probes[2].top5, randomInitTop1: probes[0].top1 } });
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(existsSync(join(out, 'weights.safetensors'))).toBe(true);
+  });
+
+  it('writes no probes without --probe-every', async () => {
+    const out = join(dir, 'train-plain');
+    const { probes } = await trainCommand(['--dataset', 'synthetic:3', '--per-class', '2', '--preset', 'micro', '--steps', '1', '--batch', '2', '--log-every', '0', '--backend', 'cpu', '--out', out], () => {});
+    expect(probes).toEqual([]);
+    expect(existsSync(join(out, 'probes.jsonl'))).toBe(false);
+  });
+});

@@ -1,0 +1,105 @@
+// npm run probe -- --weights FILE.safetensors [--dataset synthetic|PATH] [subset flags] --out DIR
+// Linear probe of a trained target encoder against the same architecture at random init (the
+// run's own starting point: same config, same seed). Prints one JSON line {top1, top5,
+// randomInitTop1, randomInitTop5, trainCount, testCount, …} and writes it to DIR/probe.json.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../data/node';
+import { selectSubsetSplits } from '../data/subset';
+import { probeEncoder, type ProbeOptions } from '../engine/probe';
+import { Trainer } from '../engine/trainer';
+import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
+import { parseCli, UsageError } from './args';
+import { useBackend } from './backend';
+
+export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class'] as const;
+
+/** A whole number ≥ min from an optional flag value. */
+export function wholeFlag(flag: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag}: expected a whole number ≥ ${min}, got '${raw}'`);
+  return n;
+}
+
+/** The weights file, read and parsed; errors name the file. */
+function readWeights(path: string): { bytes: Uint8Array; file: SafetensorsFile } {
+  if (!existsSync(path)) throw new UsageError(`--weights: file not found: ${path}`);
+  const bytes = new Uint8Array(readFileSync(path));
+  try {
+    return { bytes, file: readSafetensors(bytes) };
+  } catch (e) {
+    throw new UsageError(`--weights: ${path} is not a readable .safetensors file: ${(e as Error).message}`);
+  }
+}
+
+/** The run's config from a weights file's metadata. */
+function configOf(path: string, file: SafetensorsFile): Record<string, unknown> {
+  const text = file.metadata.config;
+  if (text === undefined) throw new UsageError(`--weights: ${path} has no __metadata__.config (not written by this lab?)`);
+  try {
+    const c: unknown = JSON.parse(text);
+    if (c && typeof c === 'object' && !Array.isArray(c)) return c as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`--weights: ${path}: __metadata__.config is not a JSON object`);
+}
+
+export interface ProbeSummary {
+  top1: number;
+  top5: number;
+  randomInitTop1: number;
+  randomInitTop5: number;
+  trainCount: number;
+  testCount: number;
+  weights: string;
+  dataset: string;
+  mode: string;
+  preset: string;
+  seed: number;
+  step: number;
+}
+
+/** Run the probe command; returns what it printed. */
+export async function probeCommand(argv: string[], log: (line: string) => void = console.log): Promise<ProbeSummary> {
+  const weightsPath = parseCli(argv, PROBE_FLAGS).extra.weights;
+  if (!weightsPath) throw new UsageError('--weights FILE.safetensors is required');
+  const { bytes, file } = readWeights(weightsPath);
+  const { config, extra } = parseCli(argv, PROBE_FLAGS, configOf(weightsPath, file));
+  if (!extra.out) throw new UsageError('--out DIR is required');
+  const epochs = extra.epochs === undefined ? undefined : wholeFlag('epochs', extra.epochs, 0);
+  const testPerClass = wholeFlag('test-per-class', extra['test-per-class'], 0, 0);
+  await useBackend(extra.backend ?? 'wasm');
+
+  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed, testPerClass);
+  const trained = Trainer.create(config, data);
+  const randomInit = Trainer.create(config, data); // same config and seed: the run's own starting point
+  try {
+    await trained.importSafetensors(bytes);
+    const opts: Partial<ProbeOptions> = { seed: config.seed, ...(epochs ? { epochs } : {}) };
+    const r = await probeEncoder(trained, data, opts);
+    const floor = await probeEncoder(randomInit, data, opts);
+    const result: ProbeSummary = {
+      top1: r.top1,
+      top5: r.top5,
+      randomInitTop1: floor.top1,
+      randomInitTop5: floor.top5,
+      trainCount: r.trainCount,
+      testCount: r.testCount,
+      weights: weightsPath,
+      dataset: config.dataset,
+      mode: config.mode,
+      preset: config.preset,
+      seed: config.seed,
+      step: Number(file.metadata.step ?? 0),
+    };
+    mkdirSync(extra.out, { recursive: true });
+    writeFileSync(join(extra.out, 'probe.json'), JSON.stringify(result, null, 2) + '\n');
+    log(JSON.stringify(result));
+    return result;
+  } finally {
+    trained.dispose();
+    randomInit.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+// npm run train -- --dataset synthetic|PATH --preset micro|small|vit-tiny --mode jepa|sparse
+//   --steps N --batch B --lr X --lambda X --beta X --seed S --out DIR [subset flags]
+//   [--probe-every N [--probe-epochs E]]
+// Writes DIR/config.json, DIR/metrics.jsonl (one object per step), DIR/weights.safetensors and,
+// with --probe-every, DIR/probes.jsonl (the linear probe at step 0 — the random-init floor — every
+// N steps and at the end; each line is also printed).
+import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../data/node';
+import { selectSubsetSplits } from '../data/subset';
+import type { DatasetSplits } from '../data/types';
+import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { Trainer } from '../engine/trainer';
+import { FLAG_HELP, parseCli, UsageError } from './args';
+import { useBackend } from './backend';
+import { wholeFlag } from './probeCommand';
+
+const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs'] as const;
+
+/** One line of probes.jsonl: the probe at `step`, next to the run's random-init floor. */
+export interface ProbePoint extends ProbeResult {
+  step: number;
+  randomInitTop1: number;
+  randomInitTop5: number;
+}
+
+/** Probes the trainer's target encoder at chosen steps; the first call (step 0) is the floor. */
+class ProbeSeries {
+  private floor: ProbeResult | null = null;
+  readonly points: ProbePoint[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly data: DatasetSplits,
+    private readonly opts: Partial<ProbeOptions>,
+    private readonly log: (line: string) => void,
+  ) {
+    writeFileSync(path, '');
+  }
+
+  async record(trainer: Trainer): Promise<ProbePoint> {
+    const r = await probeEncoder(trainer, this.data, this.opts);
+    this.floor ??= r; // step 0: the untrained encoder of this very run
+    const point = { step: trainer.stepCount, ...r, randomInitTop1: this.floor.top1, randomInitTop5: this.floor.top5 };
+    this.points.push(point);
+    appendFileSync(this.path, JSON.stringify(point) + '\n');
+    this.log(JSON.stringify({ probe: point }));
+    console.error(`probe at step ${point.step}: top-1 ${point.top1.toFixed(3)} top-5 ${point.top5.toFixed(3)} (random init ${point.randomInitTop1.toFixed(3)})`);
+    return point;
+  }
+}
+
+/** Run the train command; `log` gets the JSON lines meant for stdout. */
+export async function trainCommand(argv: string[], log: (line: string) => void = console.log): Promise<{ steps: number; probes: ProbePoint[] }> {
+  const { config, extra } = parseCli(argv, TRAIN_FLAGS);
+  if (!extra.out) throw new UsageError(`--out DIR is required (flags: ${FLAG_HELP} --out --backend --log-every --probe-epochs)`);
+  const logEvery = wholeFlag('log-every', extra['log-every'], 10, 0);
+  const probeEpochs = extra['probe-epochs'] === undefined ? undefined : wholeFlag('probe-epochs', extra['probe-epochs'], 0);
+  const backend = await useBackend(extra.backend ?? 'wasm');
+
+  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
+  mkdirSync(extra.out, { recursive: true });
+  writeFileSync(join(extra.out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const trainer = Trainer.create(config, data);
+  console.error(
+    `train: ${config.mode} ${config.preset} on ${data.train.name} (${data.train.size} train images, ` +
+      `${data.train.classNames.length} classes), ${config.steps} steps, backend ${backend}`,
+  );
+  const probes =
+    config.probeEvery > 0
+      ? new ProbeSeries(join(extra.out, 'probes.jsonl'), data, { seed: config.seed, ...(probeEpochs ? { epochs: probeEpochs } : {}) }, log)
+      : null;
+
+  const metricsFd = openSync(join(extra.out, 'metrics.jsonl'), 'w');
+  try {
+    await probes?.record(trainer);
+    for (let i = 0; i < config.steps; i++) {
+      const m = await trainer.step();
+      writeSync(metricsFd, JSON.stringify(m) + '\n');
+      if (logEvery > 0 && (m.step % logEvery === 0 || m.step === 1)) {
+        const zeros = m.zeroShare === undefined ? '' : ` zero-cols ${(100 * m.zeroShare).toFixed(1)}%`;
+        console.error(
+          `step ${m.step} loss ${m.loss.toFixed(4)} pred ${m.predLoss.toFixed(4)} kl ${m.klLoss.toFixed(3)} ` +
+            `group ${m.groupPenalty.toFixed(3)}${zeros} lr ${m.lr.toExponential(2)} ${m.imgPerSec.toFixed(1)} img/s`,
+        );
+      }
+      if (probes && (m.step % config.probeEvery === 0 || m.step === config.steps)) await probes.record(trainer);
+    }
+    writeFileSync(join(extra.out, 'weights.safetensors'), await trainer.exportSafetensors());
+  } finally {
+    closeSync(metricsFd);
+    trainer.dispose();
+  }
+  const last = probes?.points.at(-1);
+  const probe = last && { top1: last.top1, top5: last.top5, randomInitTop1: last.randomInitTop1 };
+  log(JSON.stringify({ out: extra.out, steps: config.steps, backend, ...(probe ? { probe } : {}) }));
+  return { steps: config.steps, probes: probes?.points ?? [] };
+}
