@@ -1,7 +1,7 @@
 // npm run bench [-- --json] [--quick] [--full] [--only node,pytorch,archive,browser] [--out FILE]
 //
-// One run measures, on every backend it can reach (Node: WASM and CPU; the browser through
-// Playwright: WebGPU and WASM): training images/s of the micro and small presets (median over
+// One run measures, on every backend it can reach (Node: WASM, CPU, and WebGPU through Dawn when
+// the `webgpu` package finds an adapter; the browser through Playwright: WebGPU and WASM): training images/s of the micro and small presets (median over
 // steps after warm-up), FLOPs per step (src/bench/flops.ts), achieved GFLOP/s, the same backend's
 // plain matMul GFLOP/s at the model's largest product, and their ratio; PyTorch's images/s for the
 // same step on the same thread count (when /usr/bin/python3 has torch); tf.memory() after 20 and
@@ -21,7 +21,9 @@ import { benchArchive, timeArchiveRead, type ArchiveFile, type ArchiveRead } fro
 import { benchConfig, benchMemory, benchPreset, round, type MemoryBench, type PresetResult, type TrainOptions } from '../bench/measure';
 import type { BenchResult } from '../bench/protocol';
 import { UsageError } from './args';
+import { isSoftwareAdapter, describeAdapterText } from '../worker/adapter';
 import { useBackend } from './backend';
+import { registerNodeWebGpu, type NodeAdapter } from './nodeWebgpu';
 import { runMain } from './main';
 
 const PY = '/usr/bin/python3';
@@ -39,7 +41,28 @@ interface NodeBackendResult {
   presets: Partial<Record<PresetName, PresetResult>>;
   skipped?: Partial<Record<PresetName, string>>;
   memory?: MemoryBench;
+  /** WebGPU through Dawn: the adapter it ran on. */
+  adapter?: NodeAdapter;
   error?: string;
+}
+
+/**
+ * WebGPU in Node when the `webgpu` package finds an adapter (SPARSEJEPA_DAWN picks a Dawn
+ * backend): micro and small at batch 32 on a GPU; micro at batch 8 on a software adapter.
+ */
+async function nodeWebGpu(quick: boolean, p: ReturnType<typeof plan>): Promise<NodeBackendResult> {
+  let adapter: NodeAdapter;
+  try {
+    adapter = await registerNodeWebGpu();
+  } catch (e) {
+    log(`node webgpu: skipped: ${errText(e)}`);
+    return { backend: 'webgpu', threads: 1, presets: {}, error: `skipped: ${errText(e)}` };
+  }
+  const software = isSoftwareAdapter(adapter);
+  const t = (preset: PresetName, batchSize: number, warmup: number, steps: number, maxSeconds: number): TrainOptions => ({ preset, batchSize, warmup, steps, maxSeconds });
+  const presets = software ? [t('micro', 8, 1, 2, 60)] : [t('micro', 32, 2, quick ? 4 : 8, 30), t('small', 32, 2, quick ? 3 : 6, 60)];
+  const skipped: Partial<Record<PresetName, string>> = software ? { small: 'software adapter (a CPU): micro only' } : {};
+  return nodeBackend('webgpu', presets, software ? 3 : p.wasmMatMulReps, software ? null : p.memory, skipped);
 }
 
 /** One PyTorch formulation of the step. */
@@ -90,10 +113,15 @@ function plan(quick: boolean, full: boolean) {
   };
 }
 
-async function nodeBackend(name: 'wasm' | 'cpu', presets: TrainOptions[], matMulReps: number, memory: ReturnType<typeof plan>['memory'] | null, skipped: Partial<Record<PresetName, string>>): Promise<NodeBackendResult> {
+async function nodeBackend(name: 'wasm' | 'cpu' | 'webgpu', presets: TrainOptions[], matMulReps: number, memory: ReturnType<typeof plan>['memory'] | null, skipped: Partial<Record<PresetName, string>>): Promise<NodeBackendResult> {
   const result: NodeBackendResult = { backend: name, threads: 1, presets: {}, skipped };
   try {
     await useBackend(name);
+    if (name === 'webgpu') {
+      const a = await registerNodeWebGpu();
+      result.adapter = a;
+      result.note = `Dawn (the webgpu package) on ${describeAdapterText({ ...a, software: isSoftwareAdapter(a) })}`;
+    }
     if (name === 'wasm') {
       result.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
       result.note = 'Node: tfjs-wasm runs single-threaded (its thread pool needs browser Web Workers and cross-origin isolation)';
@@ -324,6 +352,7 @@ async function bench(argv: string[]): Promise<void> {
   if (want('node')) {
     const skipped: Partial<Record<PresetName, string>> = p.cpu.some((x) => x.preset === 'small') ? {} : { small: 'minutes per step on the pure-JS backend; --full runs it' };
     node.cpu = await nodeBackend('cpu', p.cpu, p.cpuMatMulReps, null, skipped);
+    node.webgpu = await nodeWebGpu(quick, p);
   }
   load.push(loadavg()[0]);
   if (want('archive')) archive = runArchive(p.archiveReps);

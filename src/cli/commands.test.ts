@@ -71,7 +71,7 @@ describe('npm run probe', () => {
     expect(await rejects(['--weights', weights])).toBe('--out DIR is required');
     expect(await rejects(['--weights', weights, '--out', dir, '--bogus'])).toMatch(/Unknown option '--bogus'/);
     expect(await rejects(['--weights', weights, '--out', dir, '--epochs', '0'])).toBe("--epochs: expected a whole number ≥ 1, got '0'");
-    expect(await rejects(['--weights', weights, '--out', dir, '--backend', 'webgl'])).toBe("--backend: expected one of wasm, cpu, got 'webgl'");
+    expect(await rejects(['--weights', weights, '--out', dir, '--backend', 'webgl'])).toBe("--backend: expected one of wasm, cpu, webgpu, got 'webgl'");
     for (const m of [await rejects(['--out', dir]), await rejects(['--weights', junk, '--out', dir])]) expect(m).not.toContain('\n');
   });
 });
