@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
-import { probeEncoder, type ProbeOptions } from '../engine/probe';
+import { probeEncoder, type ProbeOptions, type ProbeWithFloor } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { parseCli, UsageError } from './args';
@@ -46,13 +46,7 @@ function configOf(path: string, file: SafetensorsFile): Record<string, unknown> 
   throw new UsageError(`--weights: ${path}: __metadata__.config is not a JSON object`);
 }
 
-export interface ProbeSummary {
-  top1: number;
-  top5: number;
-  randomInitTop1: number;
-  randomInitTop5: number;
-  trainCount: number;
-  testCount: number;
+export interface ProbeSummary extends ProbeWithFloor {
   weights: string;
   dataset: string;
   mode: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
-import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import { FLAG_HELP, parseCli, UsageError } from './args';
 import { useBackend } from './backend';
@@ -18,10 +18,8 @@ import { wholeFlag } from './probeCommand';
 const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs'] as const;
 
 /** One line of probes.jsonl: the probe at `step`, next to the run's random-init floor. */
-export interface ProbePoint extends ProbeResult {
+export interface ProbePoint extends ProbeWithFloor {
   step: number;
-  randomInitTop1: number;
-  randomInitTop5: number;
 }
 
 /** Probes the trainer's target encoder at chosen steps; the first call (step 0) is the floor. */

@@ -23,6 +23,12 @@ export interface ProbeResult {
   testCount: number;
 }
 
+/** A probe beside its floor: the same probe on the same architecture and seed at random init. */
+export interface ProbeWithFloor extends ProbeResult {
+  randomInitTop1: number;
+  randomInitTop5: number;
+}
+
 /** Features [n, D]: per-feature mean and std from the train split, applied to both splits. */
 export function standardise(train: Float32Array, test: Float32Array, D: number): { train: Float32Array; test: Float32Array } {
   const n = train.length / D;

@@ -5,6 +5,7 @@
 // every read-back happens in the worker.
 import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { LiveHyper, StepMetrics } from '../engine/types';
+import type { ProbeWithFloor } from '../engine/probe';
 import type { BackendRequest } from '../store/urlState';
 
 export type { BackendRequest };
@@ -209,15 +210,9 @@ export interface ResumedRun {
 export type ProbePhase = 'trained' | 'random-init';
 
 /** Linear-probe accuracy of the target encoder at `step`, and of the same encoder at its random init (the floor). */
-export interface ProbeReport {
+export interface ProbeReport extends ProbeWithFloor {
   runId: number;
   step: number;
-  top1: number;
-  top5: number;
-  randomInitTop1: number;
-  randomInitTop5: number;
-  trainCount: number;
-  testCount: number;
   ms: number;
   /** The floor came from the cache (same seed, architecture and data as an earlier probe). */
   floorCached: boolean;
