@@ -113,3 +113,11 @@ export function parseCli<Extra extends string>(argv: string[], extraFlags: reado
 }
 
 export const FLAG_HELP = Object.keys(CONFIG_FLAGS).map((f) => `--${f}`).join(' ');
+
+/** A whole number ≥ min from an optional flag value. */
+export function wholeFlag(flag: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag}: expected a whole number ≥ ${min}, got '${raw}'`);
+  return n;
+}

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs'; // registers every op's gradient and the CPU backend
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../engine/tf';
 import { UsageError } from './args';
+import { describeAdapterText, isSoftwareAdapter } from '../worker/adapter';
 import { useNodeWebGpu } from './nodeWebgpu';
 
 export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
@@ -14,7 +15,7 @@ export async function useBackend(name: string): Promise<string> {
   }
   if (name === 'webgpu') {
     const a = await useNodeWebGpu();
-    console.error(`webgpu: Dawn adapter ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || '(no description)'}`);
+    console.error(`webgpu: Dawn adapter ${describeAdapterText({ ...a, software: isSoftwareAdapter(a) })}`);
     return tf.getBackend();
   }
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend could not start`);

@@ -1,12 +1,13 @@
 // npm run bench [-- --json] [--quick] [--full] [--only node,pytorch,archive,browser] [--out FILE]
 //
 // One run measures, on every backend it can reach (Node: WASM, CPU, and WebGPU through Dawn when
-// the `webgpu` package finds an adapter; the browser through Playwright: WebGPU and WASM): training images/s of the micro and small presets (median over
-// steps after warm-up), FLOPs per step (src/bench/flops.ts), achieved GFLOP/s, the same backend's
-// plain matMul GFLOP/s at the model's largest product, and their ratio; PyTorch's images/s for the
-// same step on the same thread count (when /usr/bin/python3 has torch); tf.memory() after 20 and
-// 200 steps; the time to read a full-size CIFAR-100 archive; the lab page's longest main-thread
-// task while training. Progress goes to stderr; --json prints one JSON object on stdout.
+// the `webgpu` package finds an adapter; the browser through Playwright: WebGPU and WASM):
+// training images/s of the micro and small presets (median over steps after warm-up), FLOPs per
+// step (src/bench/flops.ts), achieved GFLOP/s, the same backend's plain matMul GFLOP/s at the
+// model's largest product, and their ratio; PyTorch's images/s for the same step on the same
+// thread count (when /usr/bin/python3 has torch); tf.memory() after 20 and 200 steps; the time to
+// read a full-size CIFAR-100 archive; the lab page's longest main-thread task while training.
+// Progress goes to stderr; --json prints one JSON object on stdout.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -9,18 +9,10 @@ import { selectSubsetSplits } from '../data/subset';
 import { probeEncoder, type ProbeOptions, type ProbeWithFloor } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
-import { parseCli, UsageError } from './args';
+import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 
 export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class'] as const;
-
-/** A whole number ≥ min from an optional flag value. */
-export function wholeFlag(flag: string, raw: string | undefined, fallback: number, min = 1): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag}: expected a whole number ≥ ${min}, got '${raw}'`);
-  return n;
-}
 
 /** The weights file, read and parsed; errors name the file. */
 function readWeights(path: string): { bytes: Uint8Array; file: SafetensorsFile } {

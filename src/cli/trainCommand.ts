@@ -11,9 +11,8 @@ import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
-import { FLAG_HELP, parseCli, UsageError } from './args';
+import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
-import { wholeFlag } from './probeCommand';
 
 const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs'] as const;
 
