@@ -10,6 +10,7 @@ import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
+import type { LabConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
@@ -23,7 +24,6 @@ export interface ProbePoint extends ProbeWithFloor {
 
 /** Probes the trainer's target encoder at chosen steps; the first call (step 0) is the floor. */
 class ProbeSeries {
-  private floor: ProbeResult | null = null;
   readonly points: ProbePoint[] = [];
 
   constructor(
@@ -31,12 +31,13 @@ class ProbeSeries {
     private readonly data: DatasetSplits,
     private readonly opts: Partial<ProbeOptions>,
     private readonly log: (line: string) => void,
+    private floor: ProbeResult | null = null,
   ) {
     writeFileSync(path, '');
   }
 
   async record(trainer: Trainer): Promise<ProbePoint> {
-    const r = await probeEncoder(trainer, this.data, this.opts);
+    const r = trainer.stepCount === 0 && this.floor ? this.floor : await probeEncoder(trainer, this.data, this.opts);
     this.floor ??= r; // step 0: the untrained encoder of this very run
     const point = { step: trainer.stepCount, ...r, randomInitTop1: this.floor.top1, randomInitTop5: this.floor.top5 };
     this.points.push(point);
@@ -45,6 +46,65 @@ class ProbeSeries {
     console.error(`probe at step ${point.step}: top-1 ${point.top1.toFixed(3)} top-5 ${point.top5.toFixed(3)} (random init ${point.randomInitTop1.toFixed(3)})`);
     return point;
   }
+}
+
+export interface TrainRunOptions {
+  out: string;
+  /** Console progress every n steps (0 = none). */
+  logEvery: number;
+  probeEpochs?: number;
+  /** The probe of this config's untrained model, when already known (a sweep shares it across modes). */
+  floor?: ProbeResult;
+  log: (line: string) => void;
+}
+
+export interface TrainRunResult {
+  probes: ProbePoint[];
+  predLosses: number[];
+  zeroShare: number | null;
+}
+
+/**
+ * Train one run to its last step and write DIR/config.json, DIR/metrics.jsonl, DIR/probes.jsonl
+ * (config.probeEvery > 0, or always when `forceProbe`: the floor at step 0 and the end) and
+ * DIR/weights.safetensors.
+ */
+export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainRunOptions, forceProbe = false): Promise<TrainRunResult> {
+  mkdirSync(o.out, { recursive: true });
+  writeFileSync(join(o.out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  const trainer = Trainer.create(config, data);
+  const probing = config.probeEvery > 0 || forceProbe;
+  const probes = probing
+    ? new ProbeSeries(join(o.out, 'probes.jsonl'), data, { seed: config.seed, ...(o.probeEpochs ? { epochs: o.probeEpochs } : {}) }, o.log, o.floor ?? null)
+    : null;
+  const predLosses: number[] = [];
+  let zeroShare: number | null = null;
+  const metricsFd = openSync(join(o.out, 'metrics.jsonl'), 'w');
+  try {
+    await probes?.record(trainer);
+    for (let i = 0; i < config.steps; i++) {
+      const m = await trainer.step();
+      predLosses.push(m.predLoss);
+      if (m.zeroShare !== undefined) zeroShare = m.zeroShare;
+      writeSync(metricsFd, JSON.stringify(m) + '\n');
+      if (o.logEvery > 0 && (m.step % o.logEvery === 0 || m.step === 1)) {
+        const zeros = m.zeroShare === undefined ? '' : ` zero-cols ${(100 * m.zeroShare).toFixed(1)}%`;
+        console.error(
+          `step ${m.step} loss ${m.loss.toFixed(4)} pred ${m.predLoss.toFixed(4)} kl ${m.klLoss.toFixed(3)} ` +
+            `group ${m.groupPenalty.toFixed(3)}${zeros} lr ${m.lr.toExponential(2)} ${m.imgPerSec.toFixed(1)} img/s`,
+        );
+      }
+      const due = config.probeEvery > 0 && m.step % config.probeEvery === 0;
+      if (probes && (due || m.step === config.steps)) await probes.record(trainer);
+    }
+    const final = await trainer.groupNorms();
+    if (final) zeroShare = final.zeroShare;
+    writeFileSync(join(o.out, 'weights.safetensors'), await trainer.exportSafetensors());
+  } finally {
+    closeSync(metricsFd);
+    trainer.dispose();
+  }
+  return { probes: probes?.points ?? [], predLosses, zeroShare };
 }
 
 /** Run the train command; `log` gets the JSON lines meant for stdout. */
@@ -56,40 +116,13 @@ export async function trainCommand(argv: string[], log: (line: string) => void =
   const backend = await useBackend(extra.backend ?? 'wasm');
 
   const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
-  mkdirSync(extra.out, { recursive: true });
-  writeFileSync(join(extra.out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const trainer = Trainer.create(config, data);
   console.error(
     `train: ${config.mode} ${config.preset} on ${data.train.name} (${data.train.size} train images, ` +
       `${data.train.classNames.length} classes), ${config.steps} steps, backend ${backend}`,
   );
-  const probes =
-    config.probeEvery > 0
-      ? new ProbeSeries(join(extra.out, 'probes.jsonl'), data, { seed: config.seed, ...(probeEpochs ? { epochs: probeEpochs } : {}) }, log)
-      : null;
-
-  const metricsFd = openSync(join(extra.out, 'metrics.jsonl'), 'w');
-  try {
-    await probes?.record(trainer);
-    for (let i = 0; i < config.steps; i++) {
-      const m = await trainer.step();
-      writeSync(metricsFd, JSON.stringify(m) + '\n');
-      if (logEvery > 0 && (m.step % logEvery === 0 || m.step === 1)) {
-        const zeros = m.zeroShare === undefined ? '' : ` zero-cols ${(100 * m.zeroShare).toFixed(1)}%`;
-        console.error(
-          `step ${m.step} loss ${m.loss.toFixed(4)} pred ${m.predLoss.toFixed(4)} kl ${m.klLoss.toFixed(3)} ` +
-            `group ${m.groupPenalty.toFixed(3)}${zeros} lr ${m.lr.toExponential(2)} ${m.imgPerSec.toFixed(1)} img/s`,
-        );
-      }
-      if (probes && (m.step % config.probeEvery === 0 || m.step === config.steps)) await probes.record(trainer);
-    }
-    writeFileSync(join(extra.out, 'weights.safetensors'), await trainer.exportSafetensors());
-  } finally {
-    closeSync(metricsFd);
-    trainer.dispose();
-  }
-  const last = probes?.points.at(-1);
+  const { probes } = await trainRun(config, data, { out: extra.out, logEvery, probeEpochs, log });
+  const last = probes.at(-1);
   const probe = last && { top1: last.top1, top5: last.top5, randomInitTop1: last.randomInitTop1 };
   log(JSON.stringify({ out: extra.out, steps: config.steps, backend, ...(probe ? { probe } : {}) }));
-  return { steps: config.steps, probes: probes?.points ?? [] };
+  return { steps: config.steps, probes };
 }

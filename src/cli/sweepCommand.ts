@@ -1,0 +1,174 @@
+// npm run sweep -- --dataset D --preset P --steps N --lambda 0,1e-4,1e-3,1e-2 [--beta 1e-4,…]
+//   [--proximal] --seeds 0,1,2 [--modes jepa,sparse] [--probe-every N] [--test-per-class N]
+//   --out DIR [config flags]
+// Trains the baselines and every SparseJEPA setting from the same seeds (same images,
+// augmentations and masks), probes each at its end beside its random-init floor (and every
+// --probe-every steps), and writes DIR/sweep.jsonl (one row per finished run), DIR/sweep.svg and
+// DIR/runs/<key>/ (each run's config, metrics, probes, weights). Started again on the same DIR, a
+// finished run (same key, same config) is not trained again.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataset } from '../data/node';
+import { selectSubsetSplits } from '../data/subset';
+import type { DatasetSplits } from '../data/types';
+import { ConfigError, type LabConfig } from '../engine/config';
+import { probeEncoder, type ProbeResult } from '../engine/probe';
+import { finishedRuns, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
+import { Trainer } from '../engine/trainer';
+import { sweepSvg } from '../io/sweepSvg';
+import { parseCli, UsageError, wholeFlag } from './args';
+import { useBackend } from './backend';
+import { trainRun } from './trainCommand';
+
+const SWEEP_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'test-per-class'] as const;
+/** The sweep's own list flags; every other flag is a config flag laid over every run. */
+const LIST_FLAGS = ['lambda', 'beta', 'seeds', 'modes'] as const;
+
+/** Remove `--name value` / `--name=value` from argv; returns the value (the last one given). */
+export function takeFlag(argv: string[], name: string): { rest: string[]; value: string | undefined } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === `--${name}`) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name}: expected a comma-separated list after it`);
+      i++;
+    } else if (a.startsWith(`--${name}=`)) value = a.slice(name.length + 3);
+    else rest.push(a);
+  }
+  return { rest, value };
+}
+
+/** "0,1e-4,1e-3" → numbers; the error names the flag and the item. */
+export function numberList(flag: string, raw: string, integers = false): number[] {
+  const items = raw.split(',').map((x) => x.trim());
+  if (items.length === 0 || items.every((x) => x === '')) throw new UsageError(`--${flag}: the list is empty`);
+  return items.map((x) => {
+    const n = Number(x);
+    if (x === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a comma-separated list of numbers, got '${x}' in '${raw}'`);
+    if (integers && (!Number.isInteger(n) || n < 0)) throw new UsageError(`--${flag}: expected whole numbers ≥ 0, got '${x}'`);
+    if (n < 0) throw new UsageError(`--${flag}: expected numbers ≥ 0, got '${x}'`);
+    return n;
+  });
+}
+
+export interface SweepArgs {
+  base: LabConfig;
+  modes: SweepMode[];
+  lambdas: number[];
+  betas: number[];
+  seeds: number[];
+  extra: Record<(typeof SWEEP_FLAGS)[number], string | undefined>;
+}
+
+export function parseSweepArgs(argv: string[]): SweepArgs {
+  let rest = argv;
+  const lists: Partial<Record<(typeof LIST_FLAGS)[number], string>> = {};
+  for (const f of LIST_FLAGS) {
+    const t = takeFlag(rest, f);
+    rest = t.rest;
+    if (t.value !== undefined) lists[f] = t.value;
+  }
+  const { config: base, extra } = parseCli(rest, SWEEP_FLAGS);
+  const modes = (lists.modes ?? 'jepa,sparse').split(',').map((m) => m.trim()).filter(Boolean);
+  if (modes.length === 0) throw new UsageError('--modes: the list is empty');
+  const known = ['jepa', 'sparse'];
+  for (const m of modes) if (!known.includes(m)) throw new UsageError(`--modes: unknown mode '${m}' (expected ${known.join(', ')})`);
+  const sparse = modes.includes('sparse');
+  if (sparse && lists.lambda === undefined) throw new UsageError('--lambda: required (a comma-separated list, e.g. 0,1e-3,1e-2)');
+  return {
+    base,
+    modes: modes as SweepMode[],
+    lambdas: lists.lambda !== undefined ? numberList('lambda', lists.lambda) : [],
+    betas: lists.beta !== undefined ? numberList('beta', lists.beta) : [base.beta],
+    seeds: lists.seeds !== undefined ? numberList('seeds', lists.seeds, true) : [base.seed],
+    extra,
+  };
+}
+
+function readRows(path: string): SweepRow[] {
+  if (!existsSync(path)) return [];
+  const rows: SweepRow[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        rows.push(JSON.parse(line) as SweepRow);
+      } catch {
+        // A line cut short by an interrupted write: that run is trained again.
+        console.error(`sweep: ${path} line ${i + 1} is not JSON; ignored`);
+      }
+    });
+  return rows;
+}
+
+/** Run the sweep command; returns the rows of the plan (finished earlier or now). */
+export async function sweepCommand(argv: string[], log: (line: string) => void = console.log): Promise<SweepRow[]> {
+  const args = parseSweepArgs(argv);
+  const out = args.extra.out;
+  if (!out) throw new UsageError('--out DIR is required');
+  let plan;
+  try {
+    plan = planSweep({ base: args.base, modes: args.modes, lambdas: args.lambdas, betas: args.betas, seeds: args.seeds });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message.replace(/^sweep: /, ''));
+    throw e;
+  }
+  const logEvery = wholeFlag('log-every', args.extra['log-every'], 0, 0);
+  const probeEpochs = args.extra['probe-epochs'] === undefined ? undefined : wholeFlag('probe-epochs', args.extra['probe-epochs'], 1);
+  const testPerClass = wholeFlag('test-per-class', args.extra['test-per-class'], 0, 0);
+  const backend = await useBackend(args.extra.backend ?? 'wasm');
+
+  mkdirSync(out, { recursive: true });
+  const rowsPath = join(out, 'sweep.jsonl');
+  const done = finishedRuns(plan, readRows(rowsPath));
+  writeFileSync(join(out, 'sweep.json'), JSON.stringify({ modes: args.modes, lambdas: args.lambdas, betas: args.betas, seeds: args.seeds, base: args.base, runs: plan.map((r) => r.key) }, null, 2) + '\n');
+  console.error(`sweep: ${plan.length} runs (${done.size} already finished) on backend ${backend}, out ${out}`);
+
+  // Data per seed (a subset may depend on it); the floor per seed and encoder architecture: the
+  // target encoder starts as a copy of the context encoder, which is drawn first from the seed,
+  // so JEPA and SparseJEPA runs of one seed share their random-init floor.
+  const dataBySeed = new Map<number, DatasetSplits>();
+  const floors = new Map<string, ProbeResult>();
+  const rows: SweepRow[] = [];
+  for (const [i, run] of plan.entries()) {
+    const finished = done.get(run.key);
+    if (finished) {
+      rows.push(finished);
+      continue;
+    }
+    const c = run.config;
+    let data = dataBySeed.get(c.seed);
+    if (!data) {
+      data = selectSubsetSplits(loadDataset(c.dataset, c.seed), c.subset, c.seed, testPerClass);
+      dataBySeed.set(c.seed, data);
+    }
+    const floorKey = JSON.stringify([c.seed, c.preset, c.patchSize, c.mlpRatio, c.patchEmbedStd, c.imageSize, c.dataset, c.subset]);
+    let floor = floors.get(floorKey);
+    if (!floor) {
+      const untrained = Trainer.create(c, data);
+      try {
+        floor = await probeEncoder(untrained, data, { seed: c.seed, ...(probeEpochs ? { epochs: probeEpochs } : {}) });
+      } finally {
+        untrained.dispose();
+      }
+      floors.set(floorKey, floor);
+    }
+    console.error(`sweep: run ${i + 1}/${plan.length} ${run.key}`);
+    const t0 = performance.now();
+    const r = await trainRun(c, data, { out: join(out, 'runs', run.key), logEvery, probeEpochs, floor, log: () => undefined }, true);
+    const row = sweepRow(run, { predLosses: r.predLosses, zeroShare: r.zeroShare, probes: r.probes.map(({ step, top1, top5 }) => ({ step, top1, top5 })), floor });
+    appendFileSync(rowsPath, JSON.stringify(row) + '\n');
+    rows.push(row);
+    log(JSON.stringify({ run: row.key, top1: row.top1, floorTop1: row.floorTop1, predLoss: row.predLoss, zeroShare: row.zeroShare, seconds: Math.round((performance.now() - t0) / 1000) }));
+    writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(args.base) }));
+  }
+  writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(args.base) }));
+  return rows;
+}
+
+function sweepTitle(c: LabConfig): string {
+  return `Probe top-1 vs λ — ${c.dataset}, ${c.preset}, ${c.steps} steps, batch ${c.batchSize}${c.proximal ? ', proximal' : ''}`;
+}
