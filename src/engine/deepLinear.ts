@@ -8,8 +8,10 @@
 // Model: encoder W̄ = W_L ⋯ W_1 (square d×d layers), predictor/decoder V, P = V·W̄.
 //   MAE:  L = ½ E‖y − P x‖²                → ∂L/∂P = P Σ_xx − Σ_yx
 //   JEPA: L = ½ E‖P x − sg(W̄) y‖²          → ∂L/∂P = P Σ_xx − W̄ Σ_yx   (no gradient through the target)
-// Initialisation (the paper's): balanced and aligned with the features, W̄(0) = ε·I, i.e. every
-// layer and V start at ε^{1/L}·I. Gradient flow keeps the L+1 factors equal (each θ_j² changes by
+// Initialisation: small, balanced and aligned with the features, as the paper's analysis assumes;
+// here W̄(0) = ε·I, i.e. every layer and V start at ε^{1/L}·I (a fixed encoder gain ε across
+// depths; with a fixed per-layer scale instead, the depth effect saturates — checked while
+// choosing the defaults). Gradient flow keeps the L+1 factors equal (each θ_j² changes by
 // −2P·∂L/∂P alike), so feature i's per-layer scale a_i obeys, derived here from the losses above,
 //   MAE:  ȧ = λ a^L (ρ − a^{L+1}),   encoder gain g = a^L → ρ^{L/(L+1)}
 //   JEPA: ȧ = λ a^{2L} (ρ − a),       encoder gain g = a^L → ρ^L
