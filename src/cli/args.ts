@@ -125,3 +125,20 @@ export function wholeFlag(flag: string, raw: string | undefined, fallback: numbe
   if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag}: expected a whole number ≥ ${min}, got '${raw}'`);
   return n;
 }
+
+/** A finite number from an optional flag value. */
+export function numberFlag(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a number, got '${raw}'`);
+  return n;
+}
+
+/** Comma-separated finite numbers from an optional flag value (`--lambdas 1,0.5`). */
+export function numberListFlag(flag: string, raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((x) => x.trim());
+  const nums = parts.map((x) => (x === '' ? NaN : Number(x)));
+  if (nums.some((n) => !Number.isFinite(n))) throw new UsageError(`--${flag}: expected numbers separated by commas, got '${raw}'`);
+  return nums;
+}

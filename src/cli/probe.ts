@@ -1,5 +1,6 @@
 // npm run probe -- --weights FILE.safetensors --out DIR [--dataset …] [subset flags] [--epochs N]
-// [--test-per-class N] [--backend wasm|cpu]: see probeCommand.ts.
+// [--test-per-class N] [--backend wasm|cpu] [--kind linear|attentive [--heads H] [--queries Q]]:
+// see probeCommand.ts.
 import { runMain } from './main';
 import { probeCommand } from './probeCommand';
 

@@ -1,18 +1,35 @@
 // npm run probe -- --weights FILE.safetensors [--dataset synthetic|PATH] [subset flags] --out DIR
-// Linear probe of a trained target encoder against the same architecture at random init (the
-// run's own starting point: same config, same seed). Prints one JSON line {top1, top5,
-// randomInitTop1, randomInitTop5, trainCount, testCount, …} and writes it to DIR/probe.json.
+//   [--kind linear|attentive [--heads H] [--queries Q]]
+// Linear (or attentive) probe of a trained target encoder against the same architecture at random
+// init (the run's own starting point: same config, same seed). Prints one JSON line {top1, top5,
+// randomInitTop1, randomInitTop5, trainCount, testCount, probe, …} and writes it to
+// DIR/probe.json (linear) or DIR/probe-attentive.json (attentive).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
-import { probeEncoder, type ProbeOptions, type ProbeWithFloor } from '../engine/probe';
+import type { DatasetSplits } from '../data/types';
+import type { ProbeResult, ProbeWithFloor } from '../engine/probe';
+import { PROBE_KINDS, probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 
-export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class'] as const;
+export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class', 'kind', 'heads', 'queries'] as const;
+
+/** --kind, and the attentive probe's own flags (refused with the linear one). */
+function probeKindOf(extra: Record<(typeof PROBE_FLAGS)[number], string | undefined>): { kind: ProbeKind; opts: AnyProbeOptions } {
+  const kind = (extra.kind ?? 'linear') as ProbeKind;
+  if (!PROBE_KINDS.includes(kind)) throw new UsageError(`--kind: expected one of ${PROBE_KINDS.join(', ')}, got '${extra.kind}'`);
+  const opts: AnyProbeOptions = {};
+  for (const flag of ['heads', 'queries'] as const) {
+    if (extra[flag] === undefined) continue;
+    if (kind !== 'attentive') throw new UsageError(`--${flag}: only for --kind attentive`);
+    opts[flag] = wholeFlag(flag, extra[flag], 1);
+  }
+  return { kind, opts };
+}
 
 /** The weights file, read and parsed; errors name the file. */
 function readWeights(path: string): { bytes: Uint8Array; file: SafetensorsFile } {
@@ -38,7 +55,19 @@ function configOf(path: string, file: SafetensorsFile): Record<string, unknown> 
   throw new UsageError(`--weights: ${path}: __metadata__.config is not a JSON object`);
 }
 
+/** The probe; a bad attentive setting (heads that do not divide D) is reported under its flag. */
+async function probeNamingFlags(kind: ProbeKind, encoder: Trainer, data: DatasetSplits, opts: AnyProbeOptions): Promise<ProbeResult> {
+  try {
+    return await probeEncoderOfKind(kind, encoder, data, opts);
+  } catch (e) {
+    if (e instanceof RangeError && /^(heads|queries): /.test(e.message)) throw new UsageError(`--${e.message}`);
+    throw e;
+  }
+}
+
 export interface ProbeSummary extends ProbeWithFloor {
+  /** Which read-out: the mean-pooled linear probe or the attentive probe. */
+  probe: ProbeKind;
   weights: string;
   dataset: string;
   mode: string;
@@ -56,6 +85,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
   if (!extra.out) throw new UsageError('--out DIR is required');
   const epochs = extra.epochs === undefined ? undefined : wholeFlag('epochs', extra.epochs, 0);
   const testPerClass = wholeFlag('test-per-class', extra['test-per-class'], 0, 0);
+  const { kind, opts: kindOpts } = probeKindOf(extra);
   await useBackend(extra.backend ?? 'wasm');
 
   const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed, testPerClass);
@@ -63,9 +93,9 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
   const randomInit = Trainer.create(config, data); // same config and seed: the run's own starting point
   try {
     await trained.importSafetensors(bytes);
-    const opts: Partial<ProbeOptions> = { seed: config.seed, ...(epochs ? { epochs } : {}) };
-    const r = await probeEncoder(trained, data, opts);
-    const floor = await probeEncoder(randomInit, data, opts);
+    const opts: AnyProbeOptions = { seed: config.seed, ...(epochs ? { epochs } : {}), ...kindOpts };
+    const r = await probeNamingFlags(kind, trained, data, opts);
+    const floor = await probeNamingFlags(kind, randomInit, data, opts);
     const result: ProbeSummary = {
       top1: r.top1,
       top5: r.top5,
@@ -73,6 +103,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
       randomInitTop5: floor.top5,
       trainCount: r.trainCount,
       testCount: r.testCount,
+      probe: kind,
       weights: weightsPath,
       dataset: config.dataset,
       mode: config.mode,
@@ -81,7 +112,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
       step: Number(file.metadata.step ?? 0),
     };
     mkdirSync(extra.out, { recursive: true });
-    writeFileSync(join(extra.out, 'probe.json'), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(join(extra.out, kind === 'linear' ? 'probe.json' : `probe-${kind}.json`), JSON.stringify(result, null, 2) + '\n');
     log(JSON.stringify(result));
     return result;
   } finally {
