@@ -1,16 +1,20 @@
-// npm run probe -- --weights FILE.safetensors [--dataset synthetic|PATH] [subset flags] --out DIR
+// npm run probe -- --weights FILE.safetensors [--dataset ID|PATH] [subset flags] --out DIR
 // Linear probe of a trained target encoder against the same architecture at random init (the
-// run's own starting point: same config, same seed). Prints one JSON line {top1, top5,
-// randomInitTop1, randomInitTop5, trainCount, testCount, …} and writes it to DIR/probe.json.
+// run's own starting point: same config, same seed), both on the probe dataset. That is the
+// pretraining dataset (from the file's metadata) unless --dataset names another — a transfer
+// probe, the paper's table I: pretrained on A, probed on B, beside the floor on B. Prints one JSON
+// line {top1, top5, randomInitTop1, randomInitTop5, trainCount, testCount, pretrainDataset,
+// probeDataset, …} and writes it to DIR/probe.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../data/node';
+import { isBuiltInDataset } from '../data/builtin';
 import { selectSubsetSplits } from '../data/subset';
 import { probeEncoder, type ProbeOptions, type ProbeWithFloor } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
+import { openForCommand } from './dataset';
 
 export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class'] as const;
 
@@ -40,7 +44,12 @@ function configOf(path: string, file: SafetensorsFile): Record<string, unknown> 
 
 export interface ProbeSummary extends ProbeWithFloor {
   weights: string;
-  dataset: string;
+  /** What the weights were trained on (their metadata's config.dataset). */
+  pretrainDataset: string;
+  /** What the probe was fitted and scored on: pretrainDataset, or --dataset. */
+  probeDataset: string;
+  /** Classes of the probe dataset (after any subset): chance is 1 / numClasses. */
+  numClasses: number;
   mode: string;
   preset: string;
   seed: number;
@@ -52,19 +61,32 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
   const weightsPath = parseCli(argv, PROBE_FLAGS).extra.weights;
   if (!weightsPath) throw new UsageError('--weights FILE.safetensors is required');
   const { bytes, file } = readWeights(weightsPath);
-  const { config, extra } = parseCli(argv, PROBE_FLAGS, configOf(weightsPath, file));
+  const trained = configOf(weightsPath, file);
+  const pretrainDataset = String(trained.dataset ?? 'synthetic');
+  const first = parseCli(argv, PROBE_FLAGS, trained);
+  const probeDataset = first.config.dataset;
+  // A transfer probe keeps the architecture and seed but not the pretraining subset: its classes
+  // name A's classes. Only subset flags given here apply to B.
+  const { subset: _pretrainSubset, ...architecture } = trained;
+  const { config, extra } = probeDataset === pretrainDataset ? first : parseCli(argv, PROBE_FLAGS, architecture);
   if (!extra.out) throw new UsageError('--out DIR is required');
+  if (probeDataset === pretrainDataset && !isBuiltInDataset(probeDataset) && !existsSync(probeDataset)) {
+    throw new UsageError(
+      `the weights were pretrained on ${JSON.stringify(pretrainDataset)}, which is neither a built-in dataset nor a path here: pass --dataset ID|PATH to probe on`,
+    );
+  }
   const epochs = extra.epochs === undefined ? undefined : wholeFlag('epochs', extra.epochs, 0);
   const testPerClass = wholeFlag('test-per-class', extra['test-per-class'], 0, 0);
   await useBackend(extra.backend ?? 'wasm');
 
-  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed, testPerClass);
-  const trained = Trainer.create(config, data);
+  const loaded = await openForCommand(probeDataset, config.seed);
+  const data = selectSubsetSplits(loaded.splits, config.subset, config.seed, testPerClass);
+  const model = Trainer.create(config, data);
   const randomInit = Trainer.create(config, data); // same config and seed: the run's own starting point
   try {
-    await trained.importSafetensors(bytes);
+    await model.importSafetensors(bytes);
     const opts: Partial<ProbeOptions> = { seed: config.seed, ...(epochs ? { epochs } : {}) };
-    const r = await probeEncoder(trained, data, opts);
+    const r = await probeEncoder(model, data, opts);
     const floor = await probeEncoder(randomInit, data, opts);
     const result: ProbeSummary = {
       top1: r.top1,
@@ -74,7 +96,9 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
       trainCount: r.trainCount,
       testCount: r.testCount,
       weights: weightsPath,
-      dataset: config.dataset,
+      pretrainDataset,
+      probeDataset,
+      numClasses: data.train.classNames.length,
       mode: config.mode,
       preset: config.preset,
       seed: config.seed,
@@ -85,7 +109,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
     log(JSON.stringify(result));
     return result;
   } finally {
-    trained.dispose();
+    model.dispose();
     randomInit.dispose();
   }
 }

@@ -9,6 +9,8 @@ import { IMAGE_FOLDER_LIMITS, decodeImageFolder, planImageFolder, type ImageFold
 import { nodeImageDecoder } from './nodeDecoder';
 import { DatasetError, showName, type DatasetSplits } from './types';
 
+export type { LoadedDataset } from './archive';
+
 /** A file's bytes as a plain Uint8Array view (Buffer's subclass methods differ, e.g. slice shares memory). */
 const readBytes = (path: string): Uint8Array => {
   const b = readFileSync(path);
