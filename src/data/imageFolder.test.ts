@@ -183,7 +183,7 @@ describe('loadImageFolder (pngjs / jpeg-js in Node)', () => {
     const r = await loadImageFolder(entries, 'd.zip', { decoder, splitSeed: 3 });
     const skipped = Object.fromEntries(r.skipped.map((s) => [s.path, s.reason]));
     expect(Object.keys(skipped).sort()).toEqual(['d/a/corrupt.png', 'd/a/notes.txt', 'd/a/truncated.png', 'd/b/anim.webp', 'd/b/empty.jpg', 'd/b/text.png', 'd/b/truncated.jpg']);
-    expect(skipped['d/a/truncated.png']).toMatch(/^corrupt or truncated PNG \(/);
+    expect(skipped['d/a/truncated.png']).toBe('truncated PNG (the image data ends early)');
     expect(skipped['d/a/corrupt.png']).toMatch(/^corrupt or truncated PNG \(/);
     expect(skipped['d/b/truncated.jpg']).toMatch(/^corrupt or truncated JPEG \(/);
     expect(skipped['d/b/text.png']).toBe('not a PNG, JPEG or WebP image');

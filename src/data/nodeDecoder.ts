@@ -11,7 +11,12 @@ export interface NodeDecoderLimits {
   maxPixelsPerImage: number;
 }
 
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/**
+ * The decoder's own message; but a TypeError or RangeError is the decoder tripping over malformed
+ * data (jpeg-js: "Cannot set properties of undefined"), which says nothing about the file.
+ */
+const reason = (e: unknown) =>
+  e instanceof TypeError || e instanceof RangeError ? `the decoder failed on malformed data: ${e.name}` : e instanceof Error ? e.message : String(e);
 
 /** pngjs and jpeg-js behind the ImageDecoder interface; errors say which format failed and why. */
 export function nodeImageDecoder(limits: NodeDecoderLimits): ImageDecoder {
@@ -25,6 +30,8 @@ export function nodeImageDecoder(limits: NodeDecoderLimits): ImageDecoder {
         try {
           png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
         } catch (e) {
+          // pngjs's sync reader says only this when the data stops early.
+          if (/waitng on finished stream|waiting on finished stream|ran out of data/i.test(reason(e))) throw new Error('truncated PNG (the image data ends early)');
           throw new Error(`corrupt or truncated PNG (${reason(e)})`);
         }
         const d = png.data;
