@@ -78,7 +78,7 @@ describe('loadDatasetArchive: image folders', () => {
     expect(r.splits.train.size).toBe(6);
     expect(r.splits.train.images.length).toBe(6 * IMAGE_BYTES);
     await expect(loadDatasetArchive(new TextEncoder().encode('just some text. '.repeat(40)), 'n.bin', { decoder })).rejects.toThrow(
-      new DatasetError('n.bin: not a dataset archive (neither zip, gzip nor tar)'),
+      new DatasetError('n.bin: not a CIFAR archive or an image-folder archive (neither zip, gzip nor tar)'),
     );
   });
 });

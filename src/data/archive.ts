@@ -3,7 +3,7 @@
 // CIFAR binary files are read as CIFAR; anything else as an image folder (./imageFolder),
 // decoded by the runtime's ImageDecoder.
 import { loadCifarArchive } from './cifar';
-import { gunzipAsync, isGzip } from './gzip';
+import { gunzip, isGzip } from './gzip';
 import {
   IMAGE_FOLDER_LIMITS,
   decodeImageFolder,
@@ -76,13 +76,15 @@ export async function loadDatasetArchive(bytes: Uint8Array, name: string, opts: 
   const limits = { ...IMAGE_FOLDER_LIMITS, ...opts.limits };
   if (isZip(bytes)) return fromZip(readZipDirectory(bytes, name, limits.maxFiles), opts);
   const gz = isGzip(bytes);
-  const tar = gz ? await gunzipAsync(bytes, showName(name), limits.maxTotalBytes) : bytes;
+  // The synchronous decoder (Node's zlib, fflate in a browser), as CIFAR archives have always been read:
+  // it names a truncated stream as such, where DecompressionStream's messages do not.
+  const tar = gz ? gunzip(bytes, showName(name), limits.maxTotalBytes) : bytes;
   let files: Map<string, Uint8Array>;
   try {
     files = readTar(tar, showName(name));
   } catch (e) {
     if (!gz && e instanceof DatasetError && /not a tar archive|empty tar archive/.test(e.message)) {
-      throw new DatasetError(`${showName(name)}: not a dataset archive (neither zip, gzip nor tar)`);
+      throw new DatasetError(`${showName(name)}: not a CIFAR archive or an image-folder archive (neither zip, gzip nor tar)`);
     }
     throw e;
   }
