@@ -3,8 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { classFolder, zipOf } from '../data/image-test-helpers';
 import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
+import { syntheticClass } from '../data/synthetic';
 import { parseConfig } from '../engine/config';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
@@ -17,10 +19,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = parseConfig({ dataset: 'synthetic:4', preset: 'micro', mode: 'sparse', batchSize: 4, steps: 2, seed: 2, subset: { perClass: 6 } });
 
-/** A weights file of `config` after `steps` steps. */
-async function weightsAfter(steps: number, name: string): Promise<string> {
-  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
-  const t = Trainer.create(config, data);
+/** A weights file of `c` after `steps` steps. */
+async function weightsAfter(steps: number, name: string, c = config): Promise<string> {
+  const data = selectSubsetSplits(loadDataset('synthetic:4', c.seed), c.subset, c.seed);
+  const t = Trainer.create(c, data);
   for (let i = 0; i < steps; i++) await t.step();
   const path = join(dir, name);
   writeFileSync(path, await t.exportSafetensors());
@@ -46,7 +48,9 @@ describe('npm run probe', () => {
     const printed = JSON.parse(lines[0]);
     expect(printed).toEqual(r);
     expect(JSON.parse(readFileSync(join(out, 'probe.json'), 'utf8'))).toEqual(printed);
-    expect(printed).toMatchObject({ trainCount: 24, testCount: 20, dataset: 'synthetic:4', mode: 'sparse', preset: 'micro', seed: 2, step: 2 });
+    expect(printed).toMatchObject({
+      trainCount: 24, testCount: 20, pretrainDataset: 'synthetic:4', probeDataset: 'synthetic:4', numClasses: 4, mode: 'sparse', preset: 'micro', seed: 2, step: 2,
+    });
     for (const k of ['top1', 'top5', 'randomInitTop1', 'randomInitTop5'] as const) {
       expect(printed[k]).toBeGreaterThanOrEqual(0);
       expect(printed[k]).toBeLessThanOrEqual(1);
@@ -73,6 +77,47 @@ describe('npm run probe', () => {
     expect(await rejects(['--weights', weights, '--out', dir, '--epochs', '0'])).toBe("--epochs: expected a whole number ≥ 1, got '0'");
     expect(await rejects(['--weights', weights, '--out', dir, '--backend', 'webgl'])).toBe("--backend: expected one of wasm, cpu, webgpu, got 'webgl'");
     for (const m of [await rejects(['--out', dir]), await rejects(['--weights', junk, '--out', dir])]) expect(m).not.toContain('\n');
+  });
+});
+
+describe('npm run probe --dataset B: transfer probes', () => {
+  const argsOn = (weights: string, out: string, ...more: string[]) => ['--weights', weights, '--out', join(dir, out), '--backend', 'cpu', '--epochs', '3', ...more];
+
+  it('fits and scores the probe on B, records A and B, and the floor is the untrained model on B', async () => {
+    // Pretrained on two named synthetic classes: a subset that names nothing in the counting set.
+    const onA = parseConfig({ ...config, subset: { classes: [syntheticClass(0).name, syntheticClass(2).name], perClass: 6 } });
+    const weights = await weightsAfter(2, 'transfer.safetensors', onA);
+    const lines: string[] = [];
+    const before = tf.memory().numTensors;
+    const r = await probeCommand(argsOn(weights, 'to-counting', '--dataset', 'counting:3', '--per-class', '5', '--test-per-class', '3'), (l) => lines.push(l));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r).toMatchObject({ pretrainDataset: 'synthetic:4', probeDataset: 'counting:3', numClasses: 3, trainCount: 15, testCount: 9, step: 2 });
+    expect(JSON.parse(lines[0])).toEqual(r);
+    const untrained = await weightsAfter(0, 'transfer0.safetensors', onA);
+    const r0 = await probeCommand(argsOn(untrained, 'to-counting0', '--dataset', 'counting:3', '--per-class', '5', '--test-per-class', '3'), () => {});
+    expect([r0.top1, r0.top5]).toEqual([r0.randomInitTop1, r0.randomInitTop5]);
+    expect([r.randomInitTop1, r.randomInitTop5]).toEqual([r0.randomInitTop1, r0.randomInitTop5]); // the same floor on B for the same architecture and seed
+  });
+
+  it('probes on an image folder archive, and npm run train takes one as --dataset', async () => {
+    const zip = join(dir, 'colours.zip');
+    writeFileSync(zip, zipOf(classFolder('colours/', ['dark', 'light'], [6, 6])));
+    const weights = await weightsAfter(1, 'w1.safetensors');
+    const r = await probeCommand(argsOn(weights, 'to-zip', '--dataset', zip), () => {});
+    expect(r).toMatchObject({ pretrainDataset: 'synthetic:4', probeDataset: zip, numClasses: 2, trainCount: 10, testCount: 2 });
+    const out = join(dir, 'train-zip');
+    const { steps } = await trainCommand(['--dataset', zip, '--preset', 'micro', '--steps', '1', '--batch', '4', '--log-every', '0', '--backend', 'cpu', '--out', out], () => {});
+    expect(steps).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).dataset).toBe(zip);
+  });
+
+  it('asks for --dataset when the pretraining data is not here (a file picked in the page)', async () => {
+    const weights = await weightsAfter(0, 'page.safetensors', parseConfig({ ...config, dataset: 'file:my-photos.zip' }));
+    expect(await rejects(['--weights', weights, '--out', dir])).toBe(
+      'the weights were pretrained on "file:my-photos.zip", which is neither a built-in dataset nor a path here: pass --dataset ID|PATH to probe on',
+    );
+    const r = await probeCommand(argsOn(weights, 'page-probe', '--dataset', 'synthetic:2', '--per-class', '3', '--test-per-class', '2'), () => {});
+    expect(r).toMatchObject({ pretrainDataset: 'file:my-photos.zip', probeDataset: 'synthetic:2', trainCount: 6, testCount: 4 });
   });
 });
 

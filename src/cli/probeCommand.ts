@@ -1,12 +1,15 @@
-// npm run probe -- --weights FILE.safetensors [--dataset synthetic|PATH] [subset flags] --out DIR
-//   [--kind linear|attentive [--heads H] [--queries Q]]
-// Linear (or attentive) probe of a trained target encoder against the same architecture at random
-// init (the run's own starting point: same config, same seed). Prints one JSON line {top1, top5,
-// randomInitTop1, randomInitTop5, trainCount, testCount, probe, …} and writes it to
-// DIR/probe.json (linear) or DIR/probe-attentive.json (attentive).
+// npm run probe -- --weights FILE.safetensors [--dataset ID|PATH] [subset flags] --out DIR
+// Linear probe of a trained target encoder against the same architecture at random init (the
+// run's own starting point: same config, same seed), both on the probe dataset. That is the
+// pretraining dataset (from the file's metadata) unless --dataset names another — a transfer
+// probe, the paper's table I: pretrained on A, probed on B, beside the floor on B. Prints one JSON
+// line {top1, top5, randomInitTop1, randomInitTop5, trainCount, testCount, pretrainDataset,
+// probeDataset, probe, …} and writes it to DIR/probe.json. --kind attentive fits V-JEPA's
+// attentive probe instead (learned queries cross-attending over the patch tokens) and writes
+// DIR/probe-attentive.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../data/node';
+import { isBuiltInDataset } from '../data/builtin';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import type { ProbeResult, ProbeWithFloor } from '../engine/probe';
@@ -15,6 +18,7 @@ import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
+import { openForCommand } from './dataset';
 
 export const PROBE_FLAGS = ['weights', 'out', 'backend', 'epochs', 'test-per-class', 'kind', 'heads', 'queries'] as const;
 
@@ -69,7 +73,12 @@ export interface ProbeSummary extends ProbeWithFloor {
   /** Which read-out: the mean-pooled linear probe or the attentive probe. */
   probe: ProbeKind;
   weights: string;
-  dataset: string;
+  /** What the weights were trained on (their metadata's config.dataset). */
+  pretrainDataset: string;
+  /** What the probe was fitted and scored on: pretrainDataset, or --dataset. */
+  probeDataset: string;
+  /** Classes of the probe dataset (after any subset): chance is 1 / numClasses. */
+  numClasses: number;
   mode: string;
   preset: string;
   seed: number;
@@ -81,20 +90,33 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
   const weightsPath = parseCli(argv, PROBE_FLAGS).extra.weights;
   if (!weightsPath) throw new UsageError('--weights FILE.safetensors is required');
   const { bytes, file } = readWeights(weightsPath);
-  const { config, extra } = parseCli(argv, PROBE_FLAGS, configOf(weightsPath, file));
+  const trained = configOf(weightsPath, file);
+  const pretrainDataset = String(trained.dataset ?? 'synthetic');
+  const first = parseCli(argv, PROBE_FLAGS, trained);
+  const probeDataset = first.config.dataset;
+  // A transfer probe keeps the architecture and seed but not the pretraining subset: its classes
+  // name A's classes. Only subset flags given here apply to B.
+  const { subset: _pretrainSubset, ...architecture } = trained;
+  const { config, extra } = probeDataset === pretrainDataset ? first : parseCli(argv, PROBE_FLAGS, architecture);
   if (!extra.out) throw new UsageError('--out DIR is required');
+  if (probeDataset === pretrainDataset && !isBuiltInDataset(probeDataset) && !existsSync(probeDataset)) {
+    throw new UsageError(
+      `the weights were pretrained on ${JSON.stringify(pretrainDataset)}, which is neither a built-in dataset nor a path here: pass --dataset ID|PATH to probe on`,
+    );
+  }
   const epochs = extra.epochs === undefined ? undefined : wholeFlag('epochs', extra.epochs, 0);
   const testPerClass = wholeFlag('test-per-class', extra['test-per-class'], 0, 0);
   const { kind, opts: kindOpts } = probeKindOf(extra);
   await useBackend(extra.backend ?? 'wasm');
 
-  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed, testPerClass);
-  const trained = Trainer.create(config, data);
+  const loaded = await openForCommand(probeDataset, config.seed);
+  const data = selectSubsetSplits(loaded.splits, config.subset, config.seed, testPerClass);
+  const model = Trainer.create(config, data);
   const randomInit = Trainer.create(config, data); // same config and seed: the run's own starting point
   try {
-    await trained.importSafetensors(bytes);
+    await model.importSafetensors(bytes);
     const opts: AnyProbeOptions = { seed: config.seed, ...(epochs ? { epochs } : {}), ...kindOpts };
-    const r = await probeNamingFlags(kind, trained, data, opts);
+    const r = await probeNamingFlags(kind, model, data, opts);
     const floor = await probeNamingFlags(kind, randomInit, data, opts);
     const result: ProbeSummary = {
       top1: r.top1,
@@ -105,7 +127,9 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
       testCount: r.testCount,
       probe: kind,
       weights: weightsPath,
-      dataset: config.dataset,
+      pretrainDataset,
+      probeDataset,
+      numClasses: data.train.classNames.length,
       mode: config.mode,
       preset: config.preset,
       seed: config.seed,
@@ -116,7 +140,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
     log(JSON.stringify(result));
     return result;
   } finally {
-    trained.dispose();
+    model.dispose();
     randomInit.dispose();
   }
 }

@@ -8,7 +8,6 @@
 // finished run (same key, same config) is not trained again.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, type LabConfig } from '../engine/config';
@@ -18,6 +17,7 @@ import { Trainer } from '../engine/trainer';
 import { sweepSvg } from '../io/sweepSvg';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
+import { openForCommand } from './dataset';
 import { trainRun } from './trainCommand';
 
 const SWEEP_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'test-per-class'] as const;
@@ -142,7 +142,7 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
     const c = run.config;
     let data = dataBySeed.get(c.seed);
     if (!data) {
-      data = selectSubsetSplits(loadDataset(c.dataset, c.seed), c.subset, c.seed, testPerClass);
+      data = selectSubsetSplits((await openForCommand(c.dataset, c.seed)).splits, c.subset, c.seed, testPerClass);
       dataBySeed.set(c.seed, data);
     }
     const floorKey = JSON.stringify([c.seed, c.preset, c.patchSize, c.mlpRatio, c.patchEmbedStd, c.imageSize, c.dataset, c.subset]);

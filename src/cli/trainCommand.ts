@@ -1,4 +1,4 @@
-// npm run train -- --dataset synthetic|PATH --preset micro|small|vit-tiny --mode jepa|sparse
+// npm run train -- --dataset synthetic|counting|PATH --preset micro|small|vit-tiny --mode jepa|sparse
 //   --steps N --batch B --lr X --lambda X --beta X --seed S --out DIR [subset flags]
 //   [--probe-every N [--probe-epochs E]]
 // Writes DIR/config.json, DIR/metrics.jsonl (one object per step), DIR/weights.safetensors and,
@@ -6,7 +6,6 @@
 // N steps and at the end; each line is also printed).
 import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
@@ -14,6 +13,7 @@ import type { LabConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
+import { openForCommand } from './dataset';
 
 const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs'] as const;
 
@@ -115,7 +115,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void =
   const probeEpochs = extra['probe-epochs'] === undefined ? undefined : wholeFlag('probe-epochs', extra['probe-epochs'], 0);
   const backend = await useBackend(extra.backend ?? 'wasm');
 
-  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
+  const data = selectSubsetSplits((await openForCommand(config.dataset, config.seed)).splits, config.subset, config.seed);
   console.error(
     `train: ${config.mode} ${config.preset} on ${data.train.name} (${data.train.size} train images, ` +
       `${data.train.classNames.length} classes), ${config.steps} steps, backend ${backend}`,

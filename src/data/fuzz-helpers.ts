@@ -201,50 +201,50 @@ export interface FuzzReport {
 export function messageKind(msg: string): string {
   return msg
     .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
-    .replace(/[\w.-]*\.(tar|gz|bin|txt|safetensors)\b/g, 'FILE')
+    .replace(/[\w.-]*\.(tar|gz|bin|txt|safetensors|zip|png|jpe?g|webp)\b/gi, 'FILE')
     .replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/gi, 'N')
     .slice(0, 120);
 }
 
-/**
- * Run `iterations` seeded inputs through `run`. Each must return a result that passes `check`,
- * or throw `errorType`, within `perInputMs`. Anything else fails with the seed, the index, and
- * the mutations, so the input can be replayed (FUZZ_ONLY runs that index alone).
- */
-export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
-  const only = process.env.FUZZ_ONLY !== undefined && /^\d+$/.test(process.env.FUZZ_ONLY) ? Number(process.env.FUZZ_ONLY) : undefined;
-  const report: FuzzReport = { inputs: 0, parsed: 0, rejected: 0, slowestMs: 0, slowestIndex: -1, messageKinds: new Map(), families: new Map(), line: '' };
-  const t0 = performance.now();
-  for (let i = 0; i < o.iterations; i++) {
-    if (only !== undefined && i !== only) continue;
+interface Outcome<R> {
+  threw: boolean;
+  error?: unknown;
+  result?: R;
+}
+
+/** One fuzz run's state: the report, and the checks made on every input's outcome (shared by runFuzz and runFuzzAsync). */
+class FuzzSession<I, R> {
+  readonly only = process.env.FUZZ_ONLY !== undefined && /^\d+$/.test(process.env.FUZZ_ONLY) ? Number(process.env.FUZZ_ONLY) : undefined;
+  readonly report: FuzzReport = { inputs: 0, parsed: 0, rejected: 0, slowestMs: 0, slowestIndex: -1, messageKinds: new Map(), families: new Map(), line: '' };
+  readonly t0 = performance.now();
+  constructor(private readonly o: FuzzOptions<I, R> | AsyncFuzzOptions<I, R>) {}
+
+  /** The input for index i with its failure header, or undefined when FUZZ_ONLY skips it. */
+  generate(i: number): { input: I; where: () => string } | undefined {
+    const o = this.o;
+    if (this.only !== undefined && i !== this.only) return undefined;
     const rng = new FuzzRng(o.seed, i);
     const log: string[] = [];
     const where = () =>
       `fuzz ${o.name}: input #${i} (seed ${o.seed})\n  mutations: ${log.join('; ') || 'none'}\n` +
       `  replay: FUZZ_SEED=${o.seed} FUZZ_ONLY=${i} ${o.replay}`;
-    let input: I;
     try {
-      input = o.generate(rng, log);
+      return { input: o.generate(rng, log), where };
     } catch (e) {
       throw new Error(`${where()}\n  the generator itself failed (a bug in the test): ${e instanceof Error ? e.stack : String(e)}`);
     }
-    let result: R | undefined;
-    let error: unknown;
-    let threw = false;
-    const start = performance.now();
-    try {
-      result = o.run(input);
-    } catch (e) {
-      error = e;
-      threw = true;
-    }
-    const ms = performance.now() - start;
+  }
+
+  /** Check one outcome (thrown error or result) and count it; returns the time limit it had to meet. */
+  judge(i: number, input: I, where: () => string, out: Outcome<R>, ms: number): number {
+    const { o, report } = this;
     report.inputs++;
     if (ms > report.slowestMs) {
       report.slowestMs = ms;
       report.slowestIndex = i;
     }
-    if (threw) {
+    if (out.threw) {
+      const error = out.error;
       if (!(error instanceof o.errorType)) {
         const what = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n')}` : String(error);
         throw new Error(`${where()}\n  threw ${what}\n  (only ${o.errorType.name} is allowed)`);
@@ -266,7 +266,7 @@ export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
       report.messageKinds.set(k, (report.messageKinds.get(k) ?? 0) + 1);
     } else {
       try {
-        o.check(result as R, input);
+        o.check(out.result as R, input);
       } catch (e) {
         throw new Error(`${where()}\n  parsed to an invalid result: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -275,42 +275,101 @@ export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
     if (o.family) {
       const f = o.family(input);
       const counts = report.families.get(f) ?? [0, 0];
-      counts[threw ? 1 : 0]++;
+      counts[out.threw ? 1 : 0]++;
       report.families.set(f, counts);
     }
-    const limit = report.inputs <= (o.warmupInputs ?? 50) ? 5 * o.perInputMs : o.perInputMs;
-    if (ms > limit) {
-      // A garbage collection or a busy machine (other test files run alongside) can stall one
-      // call: time the same input twice more and fail only when every run is slow.
-      let best = ms;
-      for (let k = 0; k < 2 && best > limit; k++) {
-        const t = performance.now();
-        try {
-          o.run(input);
-        } catch {
-          /* same outcome as above; only the time matters here */
-        }
-        best = Math.min(best, performance.now() - t);
+    return report.inputs <= (o.warmupInputs ?? 50) ? 5 * o.perInputMs : o.perInputMs;
+  }
+
+  slow(where: () => string, best: number, limit: number): never {
+    throw new Error(`${where()}\n  took ${best.toFixed(0)} ms at best of 3 runs (limit ${limit} ms per input)`);
+  }
+
+  checkBudget(): void {
+    const total = performance.now() - this.t0;
+    if (total > this.o.totalMs) {
+      throw new Error(`fuzz ${this.o.name}: ${this.report.inputs} inputs took ${total.toFixed(0)} ms, over the ${this.o.totalMs} ms budget (seed ${this.o.seed})`);
+    }
+  }
+
+  finish(): FuzzReport {
+    const { o, report } = this;
+    const total = performance.now() - this.t0;
+    report.line =
+      `fuzz ${o.name}: ${report.inputs} inputs, ${report.parsed} parsed, ${report.rejected} rejected with ${o.errorType.name} ` +
+      `(${report.messageKinds.size} distinct messages; seed ${o.seed}; ${total.toFixed(0)} ms, slowest input ${report.slowestMs.toFixed(1)} ms)`;
+    if (report.families.size > 0) {
+      const parts = [...report.families].map(([f, [p, r]]) => `${f} ${p}/${r}`);
+      report.line += `\n  by family (parsed/rejected): ${parts.join(', ')}`;
+    }
+    if (process.env.FUZZ_VERBOSE) {
+      const kinds = [...report.messageKinds].sort((a, b) => b[1] - a[1]);
+      report.line += '\n' + kinds.map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join('\n');
+    }
+    console.log(report.line);
+    return report;
+  }
+}
+
+/**
+ * Run `iterations` seeded inputs through `run`. Each must return a result that passes `check`,
+ * or throw `errorType`, within `perInputMs`. Anything else fails with the seed, the index, and
+ * the mutations, so the input can be replayed (FUZZ_ONLY runs that index alone).
+ */
+export function runFuzz<I, R>(o: FuzzOptions<I, R>): FuzzReport {
+  const session = new FuzzSession(o);
+  for (let i = 0; i < o.iterations; i++) {
+    const g = session.generate(i);
+    if (!g) continue;
+    const timed = (): [Outcome<R>, number] => {
+      const start = performance.now();
+      let out: Outcome<R>;
+      try {
+        out = { threw: false, result: o.run(g.input) };
+      } catch (error) {
+        out = { threw: true, error };
       }
-      if (best > limit) throw new Error(`${where()}\n  took ${best.toFixed(0)} ms at best of 3 runs (limit ${limit} ms per input)`);
-    }
-    const total = performance.now() - t0;
-    if (total > o.totalMs) {
-      throw new Error(`fuzz ${o.name}: ${report.inputs} inputs took ${total.toFixed(0)} ms, over the ${o.totalMs} ms budget (seed ${o.seed})`);
-    }
+      return [out, performance.now() - start];
+    };
+    const [out, ms] = timed();
+    const limit = session.judge(i, g.input, g.where, out, ms);
+    // A garbage collection or a busy machine (other test files run alongside) can stall one
+    // call: time the same input twice more and fail only when every run is slow.
+    let best = ms;
+    for (let k = 0; k < 2 && best > limit; k++) best = Math.min(best, timed()[1]);
+    if (best > limit) session.slow(g.where, best, limit);
+    session.checkBudget();
   }
-  const total = performance.now() - t0;
-  report.line =
-    `fuzz ${o.name}: ${report.inputs} inputs, ${report.parsed} parsed, ${report.rejected} rejected with ${o.errorType.name} ` +
-    `(${report.messageKinds.size} distinct messages; seed ${o.seed}; ${total.toFixed(0)} ms, slowest input ${report.slowestMs.toFixed(1)} ms)`;
-  if (report.families.size > 0) {
-    const parts = [...report.families].map(([f, [p, r]]) => `${f} ${p}/${r}`);
-    report.line += `\n  by family (parsed/rejected): ${parts.join(', ')}`;
+  return session.finish();
+}
+
+/** FuzzOptions for a reader that returns a promise (the image-folder reader awaits its decoder). */
+export interface AsyncFuzzOptions<I, R> extends Omit<FuzzOptions<I, R>, 'run'> {
+  run: (input: I) => Promise<R>;
+}
+
+/** runFuzz for an async reader: the same checks, each input awaited before the next. */
+export async function runFuzzAsync<I, R>(o: AsyncFuzzOptions<I, R>): Promise<FuzzReport> {
+  const session = new FuzzSession(o);
+  for (let i = 0; i < o.iterations; i++) {
+    const g = session.generate(i);
+    if (!g) continue;
+    const timed = async (): Promise<[Outcome<R>, number]> => {
+      const start = performance.now();
+      let out: Outcome<R>;
+      try {
+        out = { threw: false, result: await o.run(g.input) };
+      } catch (error) {
+        out = { threw: true, error };
+      }
+      return [out, performance.now() - start];
+    };
+    const [out, ms] = await timed();
+    const limit = session.judge(i, g.input, g.where, out, ms);
+    let best = ms;
+    for (let k = 0; k < 2 && best > limit; k++) best = Math.min(best, (await timed())[1]);
+    if (best > limit) session.slow(g.where, best, limit);
+    session.checkBudget();
   }
-  if (process.env.FUZZ_VERBOSE) {
-    const kinds = [...report.messageKinds].sort((a, b) => b[1] - a[1]);
-    report.line += '\n' + kinds.map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join('\n');
-  }
-  console.log(report.line);
-  return report;
+  return session.finish();
 }

@@ -1,4 +1,5 @@
-// The browser-safe data layer (no Node modules): import './node' separately for file loading.
+// The browser-safe data layer (no Node modules): import './node' separately for file loading
+// (it brings the Node image decoders, ./nodeDecoder).
 export * from './types';
 export { readTar } from './tar';
 export { gunzip, gunzipAsync, gunzipFflate, gunzipStream, isGzip } from './gzip';
@@ -14,6 +15,39 @@ export {
 } from './cifar';
 export { keptClasses, resolveNames, selectSubset, selectSubsetSplits } from './subset';
 export { SYNTHETIC_MAX_CLASSES, syntheticClass, syntheticDataset, type SyntheticOptions } from './synthetic';
+export {
+  COUNTING_DEFAULT_OBJECTS,
+  COUNTING_MAX_OBJECTS,
+  countingDataset,
+  countingScene,
+  type CountingObject,
+  type CountingOptions,
+  type CountingScene,
+} from './counting';
+export { builtInDataset, isBuiltInDataset } from './builtin';
+export { loadDatasetArchive, loadDatasetEntries, type DatasetLoadOptions, type LoadedDataset } from './archive';
+export {
+  DEFAULT_TEST_FRACTION,
+  IMAGE_FOLDER_LIMITS,
+  decodeImageFolder,
+  loadImageFolder,
+  naturalCompare,
+  planImageFolder,
+  type DecodeOptions,
+  type FileListing,
+  type ImageFileEntry,
+  type ImageFolderDataset,
+  type ImageFolderLayout,
+  type ImageFolderLimits,
+  type ImageFolderPlan,
+  type LoadProgress,
+  type PlanOptions,
+  type SkippedFile,
+} from './imageFolder';
+export { IMAGE_EXTENSIONS, hasImageExtension, readImageHeader, type ImageFormat, type ImageHeader } from './imageHeader';
+export { browserImageDecoder, type DecodedImage, type ImageDecoder } from './imageDecoder';
+export { areaWeights, centreCropResize } from './resize';
+export { isZip, readZipDirectory, readZipEntry, type ZipDirectory, type ZipEntry } from './zip';
 export {
   CIFAR100_MEAN,
   CIFAR100_STD,

@@ -164,6 +164,11 @@ export function handleWorkerEvent(e: WorkerEvent): void {
     useLab.setState({ memory: e.memory });
     return;
   }
+  if (e.type === 'dataset-progress') {
+    // Only while the load is still awaited: a report overtaken by the load's reply is dropped.
+    if (s.datasetLoading) useLab.setState({ datasetLoading: `Decoding images: ${e.done} of ${e.total}${e.skipped ? ` (${e.skipped} skipped)` : ''}…` });
+    return;
+  }
   if (!s.run || e.runId !== s.run.runId) return; // from a run that was replaced
   switch (e.type) {
     case 'metrics':

@@ -34,10 +34,16 @@ export interface BackendInfo {
 
 /** Where the images come from. Byte buffers are transferred, not copied. */
 export type DatasetSource =
-  | { kind: 'synthetic' }
+  /** A built-in dataset: `id` "synthetic" (the default), "synthetic:<classes>", "counting", "counting:<N objects>". */
+  | { kind: 'synthetic'; id?: string }
   | { kind: 'served'; url: string; name: string }
+  /** CIFAR binaries (.tar.gz, .tar) or an image folder (.zip, .tar, .tar.gz). */
   | { kind: 'archive'; name: string; bytes: ArrayBuffer }
-  | { kind: 'files'; files: { name: string; bytes: ArrayBuffer }[] };
+  /**
+   * Loose CIFAR files, or an image folder's files: `name` is a path relative to the folder (for
+   * <input webkitdirectory>, webkitRelativePath without its first part) and `name` above is the folder's.
+   */
+  | { kind: 'files'; name?: string; files: { name: string; bytes: ArrayBuffer }[] };
 
 export interface DatasetSummary {
   /** The value config.dataset takes for this source. */
@@ -48,6 +54,8 @@ export interface DatasetSummary {
   numClasses: number;
   numSuperclasses: number;
   classNames: string[];
+  /** Files of an image folder left out, with why (not an image, corrupt, …); empty otherwise. */
+  skipped: { path: string; reason: string }[];
 }
 
 export interface RunInfo {
@@ -164,6 +172,8 @@ export type WorkerEvent =
   /** λ/β/lr changed; they apply from step `atStep` (1-based) on. */
   | { type: 'hyper'; runId: number; atStep: number; hyper: LiveHyper }
   | { type: 'memory'; memory: MemoryInfo }
+  /** An image folder is decoding: `done` of `total` images read, `skipped` of them left out. */
+  | { type: 'dataset-progress'; done: number; total: number; skipped: number }
   /** The linear probe is running: `done` in [0, 1] over both encoders (trained, then random init). */
   | { type: 'probe-progress'; runId: number; step: number; done: number; phase: ProbePhase }
   | ({ type: 'probe' } & ProbeReport)

@@ -6,7 +6,18 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 // And the chained ops (x.toFloat(), …), as the tfjs package registers them for Node: engine code runs the same in both.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tf from '../engine/tf';
-import { loadCifarArchive, selectSubsetSplits, syntheticDataset, type DatasetSplits } from '../data';
+import {
+  browserImageDecoder,
+  builtInDataset,
+  loadCifarArchive,
+  loadDatasetArchive,
+  loadDatasetEntries,
+  selectSubsetSplits,
+  syntheticDataset,
+  type DatasetLoadOptions,
+  type DatasetSplits,
+  type SkippedFile,
+} from '../data';
 import { parseConfig, type LabConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import type { LiveHyper } from '../engine/types';
@@ -186,10 +197,21 @@ async function stopLoop(): Promise<void> {
   loop = null;
 }
 
-async function loadSource(source: DatasetSource): Promise<{ id: string; name: string; splits: DatasetSplits }> {
+/** Image folders decode with the browser's decoders, reporting progress to the page. */
+const imageLoadOptions: DatasetLoadOptions = {
+  decoder: browserImageDecoder,
+  progressEveryMs: 250,
+  onProgress: (p) => emit({ type: 'dataset-progress', ...p }),
+};
+
+async function loadSource(source: DatasetSource): Promise<{ id: string; name: string; splits: DatasetSplits; skipped?: SkippedFile[] }> {
   switch (source.kind) {
-    case 'synthetic':
-      return { id: 'synthetic', name: 'built-in shapes', splits: syntheticDataset({ seed: 0 }) };
+    case 'synthetic': {
+      if (source.id === undefined || source.id === 'synthetic') return { id: 'synthetic', name: 'built-in shapes', splits: syntheticDataset({ seed: 0 }) };
+      const splits = builtInDataset(source.id);
+      if (!splits) throw new Error(`no built-in dataset "${source.id}" (synthetic[:classes], counting[:objects])`);
+      return { id: source.id.trim(), name: source.id.startsWith('counting') ? 'counting set' : 'built-in shapes', splits };
+    }
     case 'served': {
       let res: Response;
       try {
@@ -201,19 +223,24 @@ async function loadSource(source: DatasetSource): Promise<{ id: string; name: st
       const bytes = new Uint8Array(await res.arrayBuffer());
       return { id: 'cifar-100', name: source.name, splits: loadCifarArchive(bytes, source.name) };
     }
-    case 'archive':
-      return { id: `file:${source.name}`, name: source.name, splits: loadCifarArchive(new Uint8Array(source.bytes), source.name) };
+    case 'archive': {
+      // CIFAR binaries (.tar.gz, .tar) or an image folder (.zip, .tar, .tar.gz).
+      const d = await loadDatasetArchive(new Uint8Array(source.bytes), source.name, imageLoadOptions);
+      return { id: `file:${source.name}`, name: source.name, splits: d.splits, skipped: d.skipped };
+    }
     case 'files': {
-      const map = new Map(source.files.map((f) => [f.name, new Uint8Array(f.bytes)]));
-      const name = source.files.map((f) => f.name).join(' + ');
-      return { id: `file:${name}`, name, splits: loadCifarArchive(map, name) };
+      // Loose CIFAR files, or the files of a picked or dropped image folder (paths relative to it).
+      const name = source.name ?? source.files.map((f) => f.name).join(' + ');
+      const d = await loadDatasetEntries(source.files.map((f) => ({ path: f.name, bytes: new Uint8Array(f.bytes) })), name, imageLoadOptions);
+      return { id: `file:${name}`, name, splits: d.splits, skipped: d.skipped };
     }
   }
 }
 
-function summary(d: { id: string; name: string; splits: DatasetSplits }): DatasetSummary {
+function summary(d: { id: string; name: string; splits: DatasetSplits; skipped?: SkippedFile[] }): DatasetSummary {
   const { train, test } = d.splits;
   return {
+    skipped: d.skipped ?? [],
     id: d.id,
     name: d.name,
     trainSize: train.size,
