@@ -57,6 +57,16 @@ export const ConfigSchema = z.object({
   lambda: z.number().min(0).max(100).default(1e-3),
   beta: z.number().min(0).max(100).default(1e-4),
   proximal: z.boolean().default(false),
+  /** 'paper': Σ over a block's patches and features, mean over blocks (the paper's scale of β and λ); 'mean': MSE. */
+  predictionReduction: z.enum(['paper', 'mean']).default('paper'),
+
+  // The group head's W^(g), optimised as oi-VAE does (no weight decay in either optimiser)
+  /** 'sgd': plain gradient steps at groupLr (oi-VAE; the proximal step is then a true proximal-gradient step); 'adamw': Adam at the lr schedule. */
+  groupOptimizer: z.enum(['sgd', 'adamw']).default('sgd'),
+  /** Peak step size η_W of W's plain gradient steps; it follows the lr schedule's warm-up/cosine shape. */
+  groupLr: z.number().positive().max(100).default(1e-2),
+  /** 'unitNormal': W ~ N(0, 1), oi-VAE's init, so the shrink does not kill columns before they learn; 'truncNormal': std 0.02. */
+  groupInit: z.enum(['unitNormal', 'truncNormal']).default('unitNormal'),
 
   // Masks (I-JEPA multi-block)
   numTargets: z.number().int().min(1).max(8).default(4),

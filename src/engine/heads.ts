@@ -37,12 +37,15 @@ export class SparseGroupHead {
   readonly W: tf.Variable;
   readonly b: tf.Variable; // [G, D]
 
-  constructor(readonly dims: ModelDims, rng: Rng) {
+  constructor(readonly dims: ModelDims, rng: Rng, init: 'unitNormal' | 'truncNormal' = 'unitNormal') {
     const { predictorDim: Dp, latentDim: K, numGroups: G, embedDim: D } = dims;
     this.params = new ParamSet('group_head.', rng, true);
     this.mu = this.params.linear('mu', Dp, K);
     this.logVar = this.params.linear('logvar', Dp, K);
-    this.W = this.params.add('W', [G, K, D], { kind: 'truncNormal', std: 0.02 }, { layout: 'groupW' });
+    // oi-VAE starts W from N(0, 1) "so that proximal gradient descent doesn't prematurely kill them";
+    // W is never weight-decayed: the group lasso is its only regulariser.
+    const wInit = init === 'unitNormal' ? ({ kind: 'normal', std: 1 } as const) : ({ kind: 'truncNormal', std: 0.02 } as const);
+    this.W = this.params.add('W', [G, K, D], wInit, { layout: 'groupW', decay: false });
     this.b = this.params.add('b', [G, D], { kind: 'zeros' }, { decay: false });
   }
 

@@ -1,6 +1,6 @@
 import * as tf from './tf';
 import { describe, expect, it } from 'vitest';
-import { groupColumnNorms, groupLasso, klLoss, predictionLoss, proximalGroupShrink } from './losses';
+import { groupColumnNorms, groupHeadStep, groupLasso, klLoss, predictionLoss, proximalGroupShrink } from './losses';
 import { Rng } from './rng';
 
 const randn = (rng: Rng, n: number, s = 1) => Float64Array.from({ length: n }, () => rng.normal() * s);
@@ -46,6 +46,15 @@ describe('predictionLoss', () => {
     const target = tf.tensor2d([[0, 2, 5], [4, 8, 6]]);
     // (1 + 0 + 4 + 0 + 9 + 0) / 6
     expect(predictionLoss(pred, target).dataSync()[0]).toBeCloseTo(14 / 6, 6);
+  });
+
+  it("'paper' sums over a block's patches and features and averages over blocks", () => {
+    // Two blocks of two patches each (rows 0–1 and 2–3), D = 2, written out by hand:
+    // block 0: ‖(1,0)‖² + ‖(0,2)‖² = 1 + 4 = 5; block 1: ‖(3,0)‖² + ‖(1,1)‖² = 9 + 2 = 11.
+    const pred = tf.tensor2d([[1, 0], [0, 2], [3, 0], [1, 1]]);
+    const target = tf.zeros([4, 2]) as tf.Tensor2D;
+    expect(predictionLoss(pred, target, 'paper', 2).dataSync()[0]).toBeCloseTo((5 + 11) / 2, 6);
+    expect(predictionLoss(pred, target, 'mean', 2).dataSync()[0]).toBeCloseTo(16 / 8, 6);
   });
 });
 
@@ -118,5 +127,22 @@ describe('proximalGroupShrink', () => {
 
   it('keeps zero columns at zero', () => {
     expect(proximalGroupShrink(tf.zeros([1, 2, 3]), 0.1).dataSync().every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('groupHeadStep (oi-VAE: an SGD step on W, then the group shrink)', () => {
+  it('equals W − η∇W, then each column scaled by max(0, 1 − ηλ/‖col‖), by hand', () => {
+    // G = 1, K = 2 columns of D = 2: W = [[3, 4], [0.3, 0.4]], ∇W = [[1, 0], [0, 1]], η = 0.5, λ = 1.
+    const W = tf.tensor3d([[[3, 4], [0.3, 0.4]]]);
+    const g = tf.tensor3d([[[1, 0], [0, 1]]]);
+    // Stepped: [[2.5, 4], [0.3, −0.1]]; norms √22.25 = 4.717 and √0.1 = 0.316; threshold ηλ = 0.5.
+    const out = groupHeadStep(W, g, 0.5, 1).arraySync()[0];
+    const f = 1 - 0.5 / Math.sqrt(22.25);
+    expect(out[0][0]).toBeCloseTo(2.5 * f, 6);
+    expect(out[0][1]).toBeCloseTo(4 * f, 6);
+    expect(out[1].map(Math.abs)).toEqual([0, 0]); // 0.316 < 0.5: an exact zero column
+    // λ = 0: plain SGD.
+    const sgd = groupHeadStep(W, g, 0.5, 0).arraySync()[0].flat();
+    [2.5, 4, 0.3, -0.1].forEach((x, i) => expect(sgd[i]).toBeCloseTo(x, 6));
   });
 });

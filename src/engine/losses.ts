@@ -2,9 +2,18 @@
 //   L = predictionLoss + β·klLoss + λ·groupLasso,   or the λ term as a proximal step.
 import * as tf from './tf';
 
-/** (1/M) Σ_j ‖ŝ_j − s_j‖², averaged over tokens and features (MSE to the EMA targets). */
-export function predictionLoss(pred: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
-  return tf.mean(tf.square(tf.sub(pred, target)));
+/**
+ * How the prediction term is reduced. 'paper': (1/M) Σ_i Σ_{j∈B_i} ‖ŝ_j − s_j‖², summed over a
+ * block's patches and features, averaged over the M blocks (the paper's §4.2, and oi-VAE's
+ * per-example log-likelihood, which sums over features). 'mean': averaged over tokens and
+ * features as well — the lab's first version; it weighs β and λ ~D·|B_i| times more.
+ */
+export type PredictionReduction = 'paper' | 'mean';
+
+/** (1/M) Σ_i Σ_{j∈B_i} ‖ŝ_j − s_j‖² over M = `blocks` target blocks ('paper'), or the plain MSE ('mean'). */
+export function predictionLoss(pred: tf.Tensor2D, target: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): tf.Scalar {
+  const sq = tf.square(tf.sub(pred, target));
+  return reduction === 'paper' ? tf.div(tf.sum(sq), blocks) : tf.mean(sq);
 }
 
 /** mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)) = mean_p Σ_k ½(μ² + σ² − 1 − log σ²). */
@@ -31,5 +40,17 @@ export function proximalGroupShrink(W: tf.Tensor3D, threshold: number): tf.Tenso
     const safe = tf.maximum(norms, 1e-30); // a zero column stays zero: factor is 0 either way
     const factor = tf.relu(tf.sub(1, tf.div(threshold, safe)));
     return tf.mul(W, tf.expandDims(factor, 2));
+  });
+}
+
+/**
+ * One step on W as oi-VAE takes it: a plain gradient step of size η, then — with λ > 0 — the
+ * group soft-threshold by η·λ, so W ← prox_{ηλ‖·‖}(W − η∇W) is a true proximal-gradient step.
+ * With λ = 0 it is plain SGD (gradient mode: λ's subgradient is already in ∇W).
+ */
+export function groupHeadStep(W: tf.Tensor3D, grad: tf.Tensor3D, eta: number, lambda: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const stepped = tf.sub(W, tf.mul(grad, eta)) as tf.Tensor3D;
+    return lambda > 0 ? proximalGroupShrink(stepped, eta * lambda) : stepped;
   });
 }

@@ -70,4 +70,40 @@ describe('I-JEPA multi-block masks', () => {
     expect(sampleBatchMasks(new Rng(7), 4, settings)).toEqual(sampleBatchMasks(new Rng(7), 4, settings));
     expect(sampleBatchMasks(new Rng(7), 4, settings)).not.toEqual(sampleBatchMasks(new Rng(8), 4, settings));
   });
+
+  // How often each patch of the 8×8 grid is a target / context over many batches, after truncation.
+  function coverage(corners: 'whole-grid' | 'reference', batches = 2000, B = 8) {
+    const target = new Float64Array(64);
+    const context = new Float64Array(64);
+    const rng = new Rng(11);
+    for (let i = 0; i < batches; i++) {
+      const m = sampleBatchMasks(rng, B, { ...settings, corners });
+      for (const rows of m.targets) for (const row of rows) for (const p of row) target[p]++;
+      for (const row of m.context) for (const p of row) context[p]++;
+    }
+    const worst = (a: Float64Array) => Math.min(...a) / (a.reduce((x, y) => x + y, 0) / a.length);
+    return { target: worst(target), context: worst(context) };
+  }
+
+  it('covers the whole grid: every patch is a target and context at least a third as often as the average patch', () => {
+    const c = coverage('whole-grid');
+    expect(c.target).toBeGreaterThanOrEqual(1 / 3);
+    expect(c.context).toBeGreaterThanOrEqual(1 / 3);
+  });
+
+  it("the reference's exclusive corner draw leaves the last row and column uncovered (why the lab deviates)", () => {
+    const c = coverage('reference', 300);
+    expect(c.target).toBeLessThan(1 / 3);
+    expect(c.context).toBeLessThan(1 / 3);
+  });
+
+  it('truncates context to the batch minimum with a random subset of each image’s patches', () => {
+    const m = sampleBatchMasks(new Rng(3), 32, settings);
+    const full = sampleBatchMasks(new Rng(3), 32, { ...settings, corners: 'reference' });
+    expect(m.numContext).toBeGreaterThan(0);
+    // Not always the first positions in raster order: some kept row has a gap a prefix would not.
+    const lastRowSeen = m.context.some((row) => row.some((p) => p >= 56));
+    expect(lastRowSeen).toBe(true);
+    expect(full.context.every((row) => row.every((p) => p < 56))).toBe(true);
+  });
 });

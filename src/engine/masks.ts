@@ -1,6 +1,16 @@
 // I-JEPA multi-block masks (a port of the reference MaskCollator): per batch, `numTargets`
 // target blocks and one context block with the targets cut out, truncated to the batch minimum
 // so every image keeps the same counts and tensors stay rectangular.
+//
+// Two deliberate deviations from the reference, both because the lab's grid is small (8×8, not
+// I-JEPA's 14×14), where the reference's choices leave a quarter of the image untrained:
+// - blocks are placed over the whole grid, centred on a uniformly drawn patch (the reference's
+//   corner `randint(0, H − h)` is exclusive, so no block ever touched the last row or column: 15
+//   of 64 patches were never a target and never context, and the sparse head's edge groups got
+//   no prediction gradient);
+// - truncation to the batch minimum keeps a random subset of each image's context patches (the
+//   reference keeps the first ones in raster order, which drops the bottom rows most often).
+// `corners: 'reference'` keeps the reference's draw, for comparison and tests.
 import type { Rng } from './rng';
 
 export interface MaskSettings {
@@ -10,6 +20,8 @@ export interface MaskSettings {
   targetAspect: [number, number];
   contextScale: [number, number];
   minKeep: number;
+  /** 'whole-grid' (default): blocks anywhere, random-subset truncation; 'reference': I-JEPA's draw (blockStart). */
+  corners?: 'whole-grid' | 'reference';
 }
 
 export interface BatchMasks {
@@ -34,6 +46,20 @@ export function sampleBlockSize(rng: Rng, grid: number, scale: [number, number],
 }
 
 /**
+ * Where a block of `size` starts along one axis of the grid.
+ * 'reference': uniform over 0…grid−size−1 (I-JEPA's exclusive randint: the last row/column is never covered).
+ * 'whole-grid': the block's centre is a uniformly drawn patch, the block then shifted to fit inside
+ * the grid. (Corners uniform over 0…grid−size would cover every patch, but on 8×8 a 3×3 block would
+ * still cover a corner patch 5× less often than a central one; centring on a uniform patch keeps the
+ * least-covered patch at ~0.44 of the average.)
+ */
+export function blockStart(rng: Rng, grid: number, size: number, corners: 'whole-grid' | 'reference'): number {
+  if (corners === 'reference') return rng.int(grid - size);
+  const centre = rng.int(grid);
+  return Math.min(Math.max(centre - Math.floor(size / 2), 0), grid - size);
+}
+
+/**
  * One block at a random place, minus the disallowed regions, keeping more than `minKeep`
  * patches; after 20 failures one constraint is dropped (as the reference does).
  * Returns the kept positions (ascending) and the block's complement (1 = outside the block).
@@ -44,12 +70,13 @@ export function sampleBlockMask(
   [h, w]: [number, number],
   minKeep: number,
   allowedRegions?: Uint8Array[],
+  corners: 'whole-grid' | 'reference' = 'whole-grid',
 ): { positions: number[]; complement: Uint8Array } {
   let tries = 0;
   let timeout = 20;
   for (;;) {
-    const top = rng.int(grid - h);
-    const left = rng.int(grid - w);
+    const top = blockStart(rng, grid, h, corners);
+    const left = blockStart(rng, grid, w, corners);
     const mask = new Uint8Array(grid * grid);
     for (let r = top; r < top + h; r++) for (let c = left; c < left + w; c++) mask[r * grid + c] = 1;
     if (allowedRegions) {
@@ -70,8 +97,16 @@ export function sampleBlockMask(
   }
 }
 
+/** `k` of the ascending positions in `row`, chosen uniformly at random, kept ascending. */
+export function randomSubset(rng: Rng, row: number[], k: number): number[] {
+  if (k >= row.length) return row.slice();
+  const picked = (rng.shuffle(row.slice()) as number[]).slice(0, k);
+  return picked.sort((a, b) => a - b);
+}
+
 /** Masks for one batch of B images. */
 export function sampleBatchMasks(rng: Rng, B: number, s: MaskSettings): BatchMasks {
+  const corners = s.corners ?? 'whole-grid';
   const targetSize = sampleBlockSize(rng, s.grid, s.targetScale, s.targetAspect);
   const contextSize = sampleBlockSize(rng, s.grid, s.contextScale, [1, 1]);
   const targets: number[][][] = Array.from({ length: s.numTargets }, () => []);
@@ -81,17 +116,17 @@ export function sampleBatchMasks(rng: Rng, B: number, s: MaskSettings): BatchMas
   for (let b = 0; b < B; b++) {
     const complements: Uint8Array[] = [];
     for (let m = 0; m < s.numTargets; m++) {
-      const { positions, complement } = sampleBlockMask(rng, s.grid, targetSize, s.minKeep);
+      const { positions, complement } = sampleBlockMask(rng, s.grid, targetSize, s.minKeep, undefined, corners);
       targets[m].push(positions);
       complements.push(complement);
       numTarget = Math.min(numTarget, positions.length);
     }
-    const { positions } = sampleBlockMask(rng, s.grid, contextSize, s.minKeep, complements);
+    const { positions } = sampleBlockMask(rng, s.grid, contextSize, s.minKeep, complements, corners);
     context.push(positions);
     numContext = Math.min(numContext, positions.length);
   }
   return {
-    context: context.map((row) => row.slice(0, numContext)),
+    context: context.map((row) => (corners === 'reference' ? row.slice(0, numContext) : randomSubset(rng, row, numContext))),
     targets: targets.map((rows) => rows.map((row) => row.slice(0, numTarget))),
     numContext,
     numTarget,

@@ -43,7 +43,7 @@ export class JepaModel {
   constructor(readonly config: LabConfig, readonly dims: ModelDims, rng: Rng) {
     this.context = new Encoder('context_encoder.', dims, rng, true);
     this.predictor = new Predictor(dims, rng);
-    this.head = config.mode === 'sparse' ? new SparseGroupHead(dims, rng) : new LinearHead(dims, rng);
+    this.head = config.mode === 'sparse' ? new SparseGroupHead(dims, rng, config.groupInit) : new LinearHead(dims, rng);
     // θ̄ starts as a copy of θ and is never trained by gradients.
     this.target = new Encoder('target_encoder.', dims, rng, false);
     this.target.params.copyFrom(this.context.params);
@@ -87,7 +87,7 @@ export class JepaModel {
    */
   lossTerms(b: BatchTensors, targets: tf.Tensor2D, lambda: number, beta: number, proximal: boolean): LossTerms {
     const out = this.predict(b);
-    const pred = predictionLoss(out.pred, targets);
+    const pred = predictionLoss(out.pred, targets, this.config.predictionReduction, b.numTargets * b.B);
     const sparse = this.sparseHead;
     if (!sparse || !out.mu || !out.logVar) {
       const zero = tf.scalar(0);

@@ -24,7 +24,7 @@ export interface Param {
   frozen: boolean;
 }
 
-export type Init = { kind: 'zeros' } | { kind: 'ones' } | { kind: 'truncNormal'; std: number };
+export type Init = { kind: 'zeros' } | { kind: 'ones' } | { kind: 'truncNormal'; std: number } | { kind: 'normal'; std: number };
 
 /** Truncated normal as timm's trunc_normal_(std, a=-2σ, b=2σ): resample outside ±2σ. */
 function truncNormal(rng: Rng, n: number, std: number): Float32Array {
@@ -42,6 +42,7 @@ function initValues(init: Init, n: number, rng: Rng): Float32Array {
     case 'zeros': return new Float32Array(n);
     case 'ones': return new Float32Array(n).fill(1);
     case 'truncNormal': return truncNormal(rng, n, init.std);
+    case 'normal': return Float32Array.from({ length: n }, () => rng.normal() * init.std);
   }
 }
 

@@ -8,7 +8,7 @@ import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { AdamW } from './adamw';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
-import { groupColumnNorms, proximalGroupShrink } from './losses';
+import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
 import { sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
 import { fromExportLayout, toExportLayout } from './params';
@@ -81,6 +81,8 @@ export class Trainer {
   private steps = 0;
   private imagesSeen = 0;
   private last: LastBatch | null = null;
+  /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
+  private readonly sgdW: tf.Variable | null;
 
   static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
     return new Trainer(parseConfig(config), data);
@@ -91,7 +93,10 @@ export class Trainer {
     this.config = config;
     this.dims = modelDims(config);
     this.model = new JepaModel(config, this.dims, new Rng(config.seed));
-    this.optimizer = new AdamW(this.model.trainableParams());
+    // W^(g) is its own parameter group (oi-VAE): plain gradient steps when groupOptimizer is 'sgd'.
+    const sgdW = this.model.sparseHead && config.groupOptimizer === 'sgd' ? this.model.sparseHead.W : null;
+    this.optimizer = new AdamW(this.model.trainableParams().filter((p) => p.variable !== sgdW));
+    this.sgdW = sgdW;
     this.groups = groupOfPatch(config.grouping, this.dims.grid);
     this.maskSettings = {
       grid: this.dims.grid,
@@ -125,8 +130,8 @@ export class Trainer {
     }
   }
 
-  /** The schedules' values at a step (0-based). */
-  schedulesAt(step: number): { lr: number; wd: number; ema: number } {
+  /** The schedules' values at a step (0-based); groupLr is η_W,t, W's step size (the lr schedule's shape). */
+  schedulesAt(step: number): { lr: number; wd: number; ema: number; groupLr: number } {
     const c = this.config;
     const lr = learningRate(step, c.steps, {
       peak: this.live.lr,
@@ -134,7 +139,8 @@ export class Trainer {
       final: Math.min(c.finalLr, this.live.lr),
       warmupSteps: Math.round(c.warmupFraction * c.steps),
     });
-    return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum) };
+    const groupLr = c.groupOptimizer === 'sgd' ? (this.live.lr > 0 ? (c.groupLr * lr) / this.live.lr : 0) : lr;
+    return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum), groupLr };
   }
 
   /** The batch and masks of the last step taken (null before the first step and after restore). */
@@ -156,7 +162,7 @@ export class Trainer {
     const t0 = performance.now();
     const c = this.config;
     const { lambda, beta } = this.live;
-    const { lr, wd, ema } = this.schedulesAt(this.steps);
+    const { lr, wd, ema, groupLr } = this.schedulesAt(this.steps);
     const { indices } = this.sampler.next(c.batchSize);
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
     const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
@@ -167,7 +173,7 @@ export class Trainer {
       const t = this.model.lossTerms(batch, targets, lambda, beta, c.proximal);
       terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
       return t.total;
-    }, this.optimizer.params.map((p) => p.variable));
+    }, this.trainedVariables());
     disposeBatch(batch);
     targets.dispose();
     if (!terms) throw new Error('loss was not computed');
@@ -196,13 +202,18 @@ export class Trainer {
     }
 
     this.optimizer.apply(grads, lr, wd);
-    tf.dispose(grads);
     const sparse = this.model.sparseHead;
-    if (sparse && c.proximal && lambda > 0) {
-      const shrunk = proximalGroupShrink(sparse.W as tf.Tensor3D, lr * lambda);
+    if (this.sgdW) {
+      const next = groupHeadStep(this.sgdW as tf.Tensor3D, grads[this.sgdW.name] as tf.Tensor3D, groupLr, c.proximal ? lambda : 0);
+      this.sgdW.assign(next);
+      next.dispose();
+    } else if (sparse && c.proximal && lambda > 0) {
+      // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
+      const shrunk = proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda);
       sparse.W.assign(shrunk);
       shrunk.dispose();
     }
+    tf.dispose(grads);
     this.model.updateTarget(ema);
 
     this.steps++;
@@ -219,6 +230,9 @@ export class Trainer {
       lr,
       wd,
       ema,
+      ...(sparse ? { groupLr } : {}),
+      contextKept: masks.numContext,
+      targetKept: masks.numTarget,
       imgPerSec: 0,
       lambda,
       beta,
@@ -393,6 +407,12 @@ export class Trainer {
     this.dataRng.state = state.rng.data;
     this.maskRng.state = state.rng.mask;
     this.noiseRng.state = state.rng.noise;
+  }
+
+  /** Everything gradients are taken for: the AdamW group and, when it takes plain steps, W. */
+  private trainedVariables(): tf.Variable[] {
+    const vs = this.optimizer.params.map((p) => p.variable);
+    return this.sgdW ? [...vs, this.sgdW] : vs;
   }
 
   /** A trained variable's export name (`context_encoder.blocks.0.…`). */

@@ -16,6 +16,9 @@ export const METRIC_COLUMNS = [
   'lambda',
   'beta',
   'zeroShare',
+  'groupLr',
+  'contextKept',
+  'targetKept',
 ] as const satisfies readonly (keyof StepMetrics)[];
 
 export function csvField(v: unknown): string {

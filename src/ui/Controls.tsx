@@ -40,6 +40,17 @@ const SettingsForm = memo(function SettingsForm() {
         <CheckboxField field="proximal" label="Proximal group shrink (exact zeros)" />
       </fieldset>
       <fieldset>
+        <legend>Loss and the group head</legend>
+        <SelectField
+          field="predictionReduction"
+          label="Prediction loss"
+          options={[['paper', 'paper: Σ over a block, mean over blocks'], ['mean', 'mean over tokens and features']]}
+        />
+        <SelectField field="groupOptimizer" label="W optimiser" options={[['sgd', 'SGD (oi-VAE)'], ['adamw', 'Adam, no decay']]} />
+        <NumberField field="groupLr" label="W step size η_W" step={0.001} hint="peak; follows the lr schedule" />
+        <SelectField field="groupInit" label="W init" options={[['unitNormal', 'N(0, 1) (oi-VAE)'], ['truncNormal', 'trunc-normal 0.02']]} />
+      </fieldset>
+      <fieldset>
         <legend>Masks</legend>
         <NumberField field="numTargets" label="Target blocks" step={1} />
         <PairField field="targetScale" label="Target scale" />
