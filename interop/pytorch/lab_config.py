@@ -14,7 +14,7 @@ import json
 import math
 import os
 
-from safetensors_np import SafetensorsError, load_file
+from safetensors_np import SafetensorsError, load
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = json.load(open(os.path.join(HERE, "lab_config.json"), encoding="utf-8"))
@@ -197,18 +197,17 @@ def read_config_file(path):
     """A config from the CLI's config.json, or from a .safetensors file's metadata (weights or checkpoint)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(8)
+            data = f.read()
     except OSError as e:
         raise ConfigError(f"{path}: {e.strerror}") from None
-    if path.endswith(".safetensors") or (len(head) == 8 and head[:1] != b"{"):
+    if not data.lstrip()[:1] == b"{":  # a JSON object starts with '{'; a .safetensors file with its header length
         try:
-            _, metadata = load_file(path)
-        except (OSError, SafetensorsError) as e:
-            raise ConfigError(f"{path}: not a readable .safetensors file: {e}") from None
+            _, metadata = load(data)
+        except SafetensorsError as e:
+            raise ConfigError(f"{path}: neither a JSON config nor a readable .safetensors file: {e}") from None
         return config_from_metadata(metadata, path)
     try:
-        with open(path, encoding="utf-8") as f:
-            raw = json.load(f, parse_constant=_no_constants)
+        raw = json.loads(data.decode("utf-8"), parse_constant=_no_constants)
     except (ValueError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not a JSON config: {e}") from None
     return parse_config(raw)
