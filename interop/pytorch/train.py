@@ -61,6 +61,8 @@ def parse_args(argv):
     ap.add_argument("--threads", type=int, default=0, help="CPU threads per process (default: cores / processes)")
     ap.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps (0: never)")
     ap.add_argument("--name", help="the run's name in the lab (default: the --out folder's name)")
+    ap.add_argument("--until-step", type=int, default=0,
+                    help="stop after this step with a checkpoint (e.g. a job's time slot); --resume continues")
     return ap.parse_args(argv)
 
 
@@ -275,15 +277,15 @@ def main(argv=None):
                     print(f"step {m['step']} loss {m['loss']:.4f} pred {m['predLoss']:.4f} kl {m['klLoss']:.3f} "
                           f"group {m['groupPenalty']:.3f} lr {m['lr']:.2e} {m['imgPerSec']:.1f} img/s", file=sys.stderr)
             every = config["checkpointEvery"]
-            stopping = _any(stop["signal"] is not None, world, device)
+            stopping = _any(stop["signal"] is not None, world, device) or trainer.steps == args.until_step
             if lead and ((every and trainer.steps % every == 0) or stopping):
                 write_atomic(ckpt_path, checkpoint_bytes(trainer, stream, run))
             if stopping:
                 if lead:
                     print(f"train.py: stopped at step {trainer.steps}; continue with --resume", file=sys.stderr)
-                exit_code = 130
+                exit_code = 0 if trainer.steps == args.until_step else 130
                 break
-        if exit_code == 0 and lead:
+        if trainer.steps == config["steps"] and lead:
             write_atomic(ckpt_path, checkpoint_bytes(trainer, stream, run))
             write_atomic(os.path.join(args.out, "weights.safetensors"), weights_bytes(trainer, config, dims, run))
             print(json.dumps({"out": args.out, "steps": trainer.steps, "processes": world, "device": args.device, "run": run_id}))

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema, defaultConfig, modelDims, parseConfig } from '../engine/config';
 import { CONFIG_SPEC_PATH, configSpecText } from './configSpec';
-import { PY, torchWhyNot } from './pythonTorch';
+import { PY, torchWhyNot } from './pytorchTest';
 
 /** Run lab_config.py on a list of configs: each parsed config with its dims, or the error line. */
 function pythonParse(configs: unknown[]): ({ config: Record<string, unknown>; dims: Record<string, unknown> } | { error: string })[] {

@@ -2,7 +2,7 @@
 // train.py runs) takes the engine's checkpoint and the engine's batch and masks, and its loss
 // terms, gradient norm and updated weights match the engine's own step within 1e-4 (relative),
 // for JEPA, SparseJEPA with λ in the loss, and the proximal option (W by SGD, or in AdamW). Only
-// the attention key biases are exempt, and why is said where they are checked.
+// the attention key biases are exempt (compareWeights says why).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import type { BatchTensors } from '../engine/model';
 import { Trainer } from '../engine/trainer';
 import { encodeCheckpoint } from '../io/checkpoint';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
-import { PY, torchWhyNot } from './pythonTorch';
+import { compareWeights, PY, torchWhyNot } from './pytorchTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'pytorch-step-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,16 +32,6 @@ function dumpBatch(b: BatchTensors): Uint8Array {
   if (b.noise) tensors.push({ name: 'noise', shape: [b.numTargets, b.B, b.numTarget, b.noise.shape[1]], data: b.noise.dataSync() as Float32Array });
   return writeSafetensors(tensors);
 }
-
-const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d) / Math.max(Math.sqrt(n), 1e-30);
-};
 
 const CASES: [string, LabConfigInput][] = [
   ['JEPA', { mode: 'jepa' }],
@@ -71,35 +61,11 @@ describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step',
       const tm = JSON.parse(torch.metadata.metrics);
       const terms = ['loss', 'predLoss', 'klLoss', 'groupPenalty', 'gradNorm', 'lr', 'wd', 'ema'] as const;
       const termDiffs = Object.fromEntries(terms.map((k) => [k, Math.abs(tm[k] - m[k]) / Math.max(Math.abs(m[k]), 1e-30)]));
-      let worst = ['', 0] as [string, number];
-      for (const [n, t] of engine.tensors) {
-        const p = torch.tensors.get(n);
-        expect(p, `PyTorch wrote ${n}`).toBeDefined();
-        expect(p!.shape).toEqual(t.shape);
-        if (n.endsWith('attn.qkv.bias')) {
-          // The key bias adds q·b_k to every score of a row, which softmax ignores: its gradient is
-          // exactly zero, computed as float rounding noise that Adam's m̂/√v̂ turns into steps of
-          // arbitrary sign on both sides. Its third of qkv.bias is checked to stay at noise level;
-          // the query and value thirds are compared like every other tensor.
-          const D = t.data.length / 3;
-          const third = (x: Float32Array, i: number) => x.subarray(i * D, (i + 1) * D);
-          const maxAbs = (x: Float32Array) => x.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
-          const keyFloor = 0.2 * maxAbs(third(t.data as Float32Array, 0));
-          expect(maxAbs(third(t.data as Float32Array, 1)), `${n}: engine key bias`).toBeLessThan(keyFloor);
-          expect(maxAbs(third(p!.data as Float32Array, 1)), `${n}: PyTorch key bias`).toBeLessThan(keyFloor);
-          for (const i of [0, 2]) {
-            const d = relDiff(third(p!.data as Float32Array, i), third(t.data as Float32Array, i));
-            if (d > worst[1]) worst = [`${n} (${i === 0 ? 'query' : 'value'} third)`, d];
-          }
-          continue;
-        }
-        const d = relDiff(p!.data, t.data);
-        if (d > worst[1]) worst = [n, d];
-      }
-      console.log(`${name}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst[0]} ${worst[1].toExponential(2)}`);
+      const { worst, problems } = compareWeights(torch, engine);
+      console.log(`${name}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
       for (const k of terms) if (m[k] !== 0) expect(termDiffs[k], k).toBeLessThan(1e-4);
-      expect(torch.tensors.size).toBe(engine.tensors.size);
-      expect(worst[1], worst[0]).toBeLessThan(1e-4);
+      expect(problems).toEqual([]);
+      expect(worst.diff, worst.name).toBeLessThan(1e-4);
       expect(tm.contextKept).toBe(m.contextKept);
       expect(tm.targetKept).toBe(m.targetKept);
       if (m.groupLr !== undefined) expect(Math.abs(tm.groupLr - m.groupLr) / m.groupLr).toBeLessThan(1e-12);
