@@ -22,8 +22,8 @@ from torch.nn import functional as F
 from lab_config import group_of_patch, js_round
 from lab_data import BatchSampler, draw_augmentations, patch_batch
 from lab_masks import sample_batch_masks
-from lab_model import (Student, TokenEncoder, engine_to_export, export_to_engine, layout_of, no_weight_decay,
-                       trained_parameters)
+from lab_init import engine_shape, engine_to_export, export_to_engine, file_name, layout_of
+from lab_model import Student, TokenEncoder, no_weight_decay, trained_parameters
 from lab_rng import Rng
 from vit import LN_EPS
 
@@ -308,50 +308,14 @@ class TorchTrainer:
             stream.restore(state["rng"], state["sampler"])
 
 
-def weights_from_checkpoint(tensors, dims):
-    """A checkpoint's parameters (engine layout) in the file's layout, without the AdamW moments."""
-    return {k: engine_to_export(layout_of(file_name(k)), v, dims) for k, v in tensors.items() if not k.startswith("adam.")}
-
-
-def file_name(name):
-    """A target-encoder tensor's name as its context-encoder twin (same layout)."""
-    return "context_encoder." + name[len("target_encoder."):] if name.startswith("target_encoder.") else name
-
-
-def engine_shape(a):
-    """The engine keeps pos_embed as [N, D] and mask_token as [D_p]; the file as [1, N, D] and [1, 1, D_p]."""
-    while a.ndim > 1 and a.shape[0] == 1:
-        a = a.reshape(a.shape[1:])
-    return a
-
-
-def expected_shapes(student, target):
-    shapes = {"target_encoder." + k: list(v.shape) for k, v in target.state_dict().items()}
-    shapes.update({k: list(v.shape) for k, v in student.state_dict().items()})
-    return shapes
-
-
-class WeightsError(ValueError):
-    pass
-
-
-def check_state(state, shapes, what, mode):
-    """Every tensor this model has, with its shape, and nothing else; else one line naming the first problem."""
-    for name, shape in shapes.items():
-        if name not in state:
-            raise WeightsError(f"{what} has no tensor {name} (is it from a {mode} model of this preset?)")
-        if list(state[name].shape) != shape:
-            raise WeightsError(f"{what}: {name} has shape {list(state[name].shape)}, this config's model expects {shape}")
-    extra = sorted(k for k in state if k not in shapes and not k.startswith("adam."))
-    if extra:
-        raise WeightsError(f"{what} has tensors this model does not: {', '.join(extra[:3])}{' …' if len(extra) > 3 else ''} "
-                           f"(another mode or architecture than the config's {mode})")
-
-
 def load_state(student, target, state):
-    """Load file-layout tensors into the student and the target encoder (checked with check_state first)."""
+    """Load file-layout tensors into the student and the target encoder (checked with check_state first;
+    the engine's leading-1 shapes of pos_embed and mask_token are reshaped)."""
     with torch.no_grad():
         own = {"target_encoder." + k: v for k, v in target.state_dict().items()}
         own.update(student.state_dict())
         for name, t in own.items():
-            t.copy_(torch.as_tensor(np.asarray(state[name], dtype=np.float32)).reshape(t.shape))
+            value = np.asarray(state[name], dtype=np.float32)
+            if value.size != t.numel():
+                raise ValueError(f"{name}: {value.size} values for a tensor of shape {list(t.shape)}")
+            t.copy_(torch.as_tensor(value).reshape(t.shape))

@@ -33,15 +33,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.distributed as dist  # noqa: E402
 
 from lab_config import CHECKPOINT_FORMAT, WEIGHTS_FORMAT, ConfigError, config_from_metadata, model_dims, read_config_file  # noqa: E402
 from lab_data import DatasetError, load_dataset, select_subset  # noqa: E402
-from lab_model import Student, TokenEncoder, engine_init_state  # noqa: E402
-from lab_trainer import (BatchStream, DivergenceError, TorchTrainer, WeightsError, check_state, expected_shapes,  # noqa: E402
-                         weights_from_checkpoint)
+from lab_init import WeightsError, check_state, engine_init_state, file_shapes, weights_from_checkpoint  # noqa: E402
 from safetensors_np import SafetensorsError, load_file, save  # noqa: E402
+
+# torch is imported once the input has been checked (bad input is answered without its start-up time).
+torch = dist = None
 
 CHECKPOINT = "checkpoint.safetensors"
 
@@ -57,7 +56,7 @@ def parse_args(argv):
     ap.add_argument("--dataset", help="CIFAR-100/10 binary archive or folder (default: the config's dataset, if a path)")
     ap.add_argument("--out", required=True, help="output folder")
     ap.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
-    ap.add_argument("--device", choices=["cpu", "cuda"], default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when PyTorch sees a GPU, else cpu")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads per process (default: cores / processes)")
     ap.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps (0: never)")
     ap.add_argument("--name", help="the run's name in the lab (default: the --out folder's name)")
@@ -127,11 +126,12 @@ def prepare(args, world):
         raise UsageError(f"batchSize {B} is not divisible by the {world} processes (each takes an equal shard)")
 
     dims = model_dims(config)
-    student, target = Student(dims, config["mode"]), TokenEncoder(dims)
-    shapes = expected_shapes(student, target)
+    shapes = file_shapes(config, dims)
     if checkpoint:
-        needed = [k for k in shapes] + [f"adam.{m}.{n}" for n, p in student.named_parameters() if p.requires_grad
-                                        and not (n == "group_head.W" and config["groupOptimizer"] == "sgd") for m in "mv"]
+        fixed = ("pos_embed", "predictor_pos_embed")  # not trained: no AdamW moments
+        adam = [n for n in shapes if not n.startswith("target_encoder.") and n.rsplit(".", 1)[-1] not in fixed
+                and not (n == "group_head.W" and config["groupOptimizer"] == "sgd")]
+        needed = list(shapes) + [f"adam.{m}.{n}" for n in adam for m in "mv"]
         missing = [k for k in needed if k not in checkpoint[1]]
         if missing:
             raise UsageError(f"--resume: the checkpoint has no tensor {missing[0]} (another architecture than its config?)")
@@ -204,11 +204,16 @@ def metrics_file(out, resume_step):
 
 
 def main(argv=None):
+    global torch, dist
     args = parse_args(argv)
-    if args.device == "cuda" and not torch.cuda.is_available():
-        raise UsageError("--device cuda: this PyTorch sees no CUDA device (use --device cpu)")
     world_env = int(os.environ.get("WORLD_SIZE", "1"))
     config, dims, train, init, checkpoint = prepare(args, world_env)
+    import torch
+    import torch.distributed as dist
+    from lab_trainer import BatchStream, DivergenceError, TorchTrainer
+    args.device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise UsageError("--device cuda: this PyTorch sees no CUDA device (use --device cpu)")
     rank, world, local = setup_distributed(args.device)
     device = torch.device(f"cuda:{local}" if args.device == "cuda" else "cpu")
     torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // int(os.environ.get("LOCAL_WORLD_SIZE", world))))

@@ -7,13 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import type { BatchTensors } from '../engine/model';
+import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
+import type { StepMetrics } from '../engine/types';
 import { encodeCheckpoint } from '../io/checkpoint';
-import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import { readSafetensors, writeSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { compareWeights, PY, torchWhyNot } from './pytorchTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'pytorch-step-'));
@@ -40,37 +42,47 @@ const CASES: [string, LabConfigInput][] = [
   ['SparseJEPA, W in AdamW, proximal, trunc-normal init', { mode: 'sparse', proximal: true, lambda: 0.5, groupOptimizer: 'adamw', groupInit: 'truncNormal' }],
 ];
 
+interface Dumped {
+  engine: SafetensorsFile;
+  metrics: StepMetrics;
+  files: { checkpoint: string; batch: string; out: string };
+}
+
 describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step', () => {
   const data = syntheticDataset({ seed: 3, trainPerClass: 4, testPerClass: 1, numClasses: 4 });
+  const dumped = new Map<string, Dumped>();
 
-  it.each(CASES)('%s', async (name, overrides) => {
-    const trainer = Trainer.create({ preset: 'micro', batchSize: 4, steps: 20, seed: 5, ...overrides }, data);
-    try {
+  // The engine's side of every case, then every PyTorch step in one process (torch starts once).
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    for (const [name, overrides] of CASES) {
+      const trainer = Trainer.create({ preset: 'micro', batchSize: 4, steps: 20, seed: 5, ...overrides }, data);
       for (let i = 0; i < 2; i++) await trainer.step(); // AdamW moments and the EMA target under way
       const tag = name.replace(/\W+/g, '-');
-      const ckpt = join(dir, `${tag}-ckpt.safetensors`);
-      const batchFile = join(dir, `${tag}-batch.safetensors`);
-      const out = join(dir, `${tag}-torch.safetensors`);
-      writeFileSync(ckpt, encodeCheckpoint(await trainer.snapshot()));
-      trainer.onBatch = (b) => writeFileSync(batchFile, dumpBatch(b));
-      const m = await trainer.step();
-      const engine = readSafetensors(await trainer.exportSafetensors());
-
-      execFileSync(PY, ['interop/pytorch/step_check.py', '--checkpoint', ckpt, '--batch', batchFile, '--out', out]);
-      const torch = readSafetensors(new Uint8Array(readFileSync(out)));
-      const tm = JSON.parse(torch.metadata.metrics);
-      const terms = ['loss', 'predLoss', 'klLoss', 'groupPenalty', 'gradNorm', 'lr', 'wd', 'ema'] as const;
-      const termDiffs = Object.fromEntries(terms.map((k) => [k, Math.abs(tm[k] - m[k]) / Math.max(Math.abs(m[k]), 1e-30)]));
-      const { worst, problems } = compareWeights(torch, engine);
-      console.log(`${name}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
-      for (const k of terms) if (m[k] !== 0) expect(termDiffs[k], k).toBeLessThan(1e-4);
-      expect(problems).toEqual([]);
-      expect(worst.diff, worst.name).toBeLessThan(1e-4);
-      expect(tm.contextKept).toBe(m.contextKept);
-      expect(tm.targetKept).toBe(m.targetKept);
-      if (m.groupLr !== undefined) expect(Math.abs(tm.groupLr - m.groupLr) / m.groupLr).toBeLessThan(1e-12);
-    } finally {
+      const files = { checkpoint: join(dir, `${tag}-ckpt.safetensors`), batch: join(dir, `${tag}-batch.safetensors`), out: join(dir, `${tag}-torch.safetensors`) };
+      writeFileSync(files.checkpoint, encodeCheckpoint(await trainer.snapshot()));
+      trainer.onBatch = (b) => writeFileSync(files.batch, dumpBatch(b));
+      const metrics = await trainer.step();
+      dumped.set(name, { engine: readSafetensors(await trainer.exportSafetensors()), metrics, files });
       trainer.dispose();
     }
+    const args = [...dumped.values()].flatMap(({ files: f }) => ['--checkpoint', f.checkpoint, '--batch', f.batch, '--out', f.out]);
+    execFileSync(PY, ['interop/pytorch/step_check.py', ...args]);
+  }, 120_000);
+
+  it.each(CASES)('%s', (name) => {
+    const { engine, metrics: m, files } = dumped.get(name)!;
+    const torch = readSafetensors(new Uint8Array(readFileSync(files.out)));
+    const tm = JSON.parse(torch.metadata.metrics);
+    const terms = ['loss', 'predLoss', 'klLoss', 'groupPenalty', 'gradNorm', 'lr', 'wd', 'ema'] as const;
+    const termDiffs = Object.fromEntries(terms.map((k) => [k, Math.abs(tm[k] - m[k]) / Math.max(Math.abs(m[k]), 1e-30)]));
+    const { worst, problems } = compareWeights(torch, engine);
+    console.log(`${name}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
+    for (const k of terms) if (m[k] !== 0) expect(termDiffs[k], k).toBeLessThan(1e-4);
+    expect(problems).toEqual([]);
+    expect(worst.diff, worst.name).toBeLessThan(1e-4);
+    expect(tm.contextKept).toBe(m.contextKept);
+    expect(tm.targetKept).toBe(m.targetKept);
+    if (m.groupLr !== undefined) expect(Math.abs(tm.groupLr - m.groupLr) / m.groupLr).toBeLessThan(1e-12);
   });
 });
