@@ -94,20 +94,25 @@ class BatchStream:
             noise = self.noise_rng.normals(M * K).astype(np.float32).reshape(tgt.shape + (K,))
         return {"indices": indices, "flips": flips, "dx": dx, "dy": dy, "context": ctx, "targets": tgt, "noise": noise}
 
-    def shard(self, batch, rank, world, device):
-        """This rank's slice of a global batch, as the tensors a step takes."""
+    def local(self, batch, rank, world):
+        """This rank's contiguous slice of a global batch, as numpy: patches, masks, noise."""
         B = len(batch["indices"])
-        lo, hi = rank * B // world, (rank + 1) * B // world
-        sl = slice(lo, hi)
+        sl = slice(rank * B // world, (rank + 1) * B // world)
         images = self.train.images[batch["indices"][sl]]
         patches = patch_batch(images, self.config["patchSize"], batch["flips"][sl], batch["dx"][sl], batch["dy"][sl],
                               self.config["cropPad"])
-        return make_shard(patches, batch["context"][sl], batch["targets"][:, sl],
-                          None if batch["noise"] is None else batch["noise"][:, sl], self.groups, device)
+        return {"patches": patches, "context": batch["context"][sl], "targets": batch["targets"][:, sl],
+                "noise": None if batch["noise"] is None else batch["noise"][:, sl]}
+
+    def shard(self, local, device):
+        """A local slice as the tensors a step takes."""
+        return make_shard(local["patches"], local["context"], local["targets"], local["noise"], self.groups, device)
 
     @property
     def state(self):
-        return {"data": self.data_rng.state, "mask": self.mask_rng.state, "noise": self.noise_rng.state}
+        """Where the streams stand: {rng: {data, mask, noise}, sampler: SamplerState} (TrainerState's fields)."""
+        return {"rng": {"data": self.data_rng.state, "mask": self.mask_rng.state, "noise": self.noise_rng.state},
+                "sampler": self.sampler.state}
 
     def restore(self, rng, sampler):
         if sampler["size"] != self.train.size:
@@ -276,7 +281,8 @@ class TorchTrainer:
         return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in out.items()}
 
     # checkpoints: the lab's TrainerState (io/checkpoint.ts), tensors in the engine's layout
-    def trainer_state(self, stream):
+    def trainer_state(self, streams):
+        """The lab's TrainerState (io/checkpoint.ts) and its tensors; `streams` is BatchStream.state after the last batch trained."""
         tensors = {k: engine_shape(export_to_engine(layout_of(file_name(k)), v)) for k, v in self.weights().items()}
         params = dict(trained_parameters(self.student))
         adam_step = 0
@@ -289,7 +295,7 @@ class TorchTrainer:
             if "step" in st:
                 adam_step = int(st["step"])
         state = {"config": self.config, "step": self.steps, "imagesSeen": self.images_seen, "hyper": dict(self.hyper),
-                 "rng": stream.state, "sampler": stream.sampler.state, "adamStep": adam_step}
+                 "rng": streams["rng"], "sampler": streams["sampler"], "adamStep": adam_step}
         return state, tensors
 
     def restore(self, state, tensors, stream):

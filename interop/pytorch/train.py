@@ -24,8 +24,10 @@ on stderr, exit 2, nothing written. A non-finite loss: exit 3, the last checkpoi
 import argparse
 import json
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 import uuid
 
@@ -183,8 +185,8 @@ def weights_bytes(trainer, config, dims, run):
     return save(trainer.weights(), meta)
 
 
-def checkpoint_bytes(trainer, stream, run):
-    state, tensors = trainer.trainer_state(stream)
+def checkpoint_bytes(trainer, streams, run):
+    state, tensors = trainer.trainer_state(streams)
     state["run"] = run
     return save(tensors, {"format": CHECKPOINT_FORMAT, "state": json.dumps(state, separators=(",", ":"))})
 
@@ -255,11 +257,13 @@ def main(argv=None):
     signal.signal(signal.SIGINT, on_signal)
     ckpt_path = os.path.join(args.out, CHECKPOINT)
     exit_code = 0
+    streams = stream.state
+    batches = Prefetcher(stream, rank, world, config["steps"] - trainer.steps)
     try:
         while trainer.steps < config["steps"]:
             t0 = time.perf_counter()
-            batch = stream.next()
-            shard = stream.shard(batch, rank, world, device)
+            local, streams = batches.get()
+            shard = stream.shard(local, device)
             try:
                 m = trainer.step_on(shard)
             except DivergenceError as e:
@@ -284,14 +288,14 @@ def main(argv=None):
             every = config["checkpointEvery"]
             stopping = _any(stop["signal"] is not None, world, device) or trainer.steps == args.until_step
             if lead and ((every and trainer.steps % every == 0) or stopping):
-                write_atomic(ckpt_path, checkpoint_bytes(trainer, stream, run))
+                write_atomic(ckpt_path, checkpoint_bytes(trainer, streams, run))
             if stopping:
                 if lead:
                     print(f"train.py: stopped at step {trainer.steps}; continue with --resume", file=sys.stderr)
                 exit_code = 0 if trainer.steps == args.until_step else 130
                 break
         if trainer.steps == config["steps"] and lead:
-            write_atomic(ckpt_path, checkpoint_bytes(trainer, stream, run))
+            write_atomic(ckpt_path, checkpoint_bytes(trainer, streams, run))
             write_atomic(os.path.join(args.out, "weights.safetensors"), weights_bytes(trainer, config, dims, run))
             print(json.dumps({"out": args.out, "steps": trainer.steps, "processes": world, "device": args.device, "run": run_id}))
     finally:
@@ -300,6 +304,33 @@ def main(argv=None):
         if world > 1:
             dist.destroy_process_group()
     return exit_code
+
+
+class Prefetcher:
+    """Draws the coming batches (indices, crops, masks, noise, patches: numpy on the CPU) on a thread
+    while the device trains, in the order the loop takes them, so the run is the same; each comes
+    with the streams' state after it, which is what a checkpoint taken after that step records."""
+
+    def __init__(self, stream, rank, world, count, depth=2):
+        self.queue = queue.Queue(maxsize=depth)
+
+        def produce():
+            for _ in range(count):
+                try:
+                    item = (stream.local(stream.next(), rank, world), stream.state)
+                except Exception as e:  # noqa: BLE001 (handed to the loop, which raises it)
+                    item = e
+                self.queue.put(item)
+                if isinstance(item, Exception):
+                    return
+
+        threading.Thread(target=produce, daemon=True, name="batches").start()
+
+    def get(self):
+        item = self.queue.get()
+        if isinstance(item, Exception):
+            raise item
+        return item
 
 
 # The lab's StepMetrics fields, in its order (src/engine/types.ts).
