@@ -123,6 +123,23 @@ class Student(nn.Module):
         return self.group_head(h, groups, noise)
 
 
+def blas_is_reference():
+    """Whether this PyTorch multiplies matrices with the generic reference BLAS (Debian's build: about
+    3 GFLOP/s on one core here, against 25–35 for its oneDNN convolutions; see bench_step.py)."""
+    return "BLAS_INFO=generic" in torch.__config__.show()
+
+
+def use_cpu_linears(choice, device):
+    """How nn.Linear runs on the CPU: 'blas' as shipped, 'onednn' as the 1×1 convolution it equals
+    (bench_step.linear_as_conv1x1: the same product in float32, run by oneDNN), 'auto' = oneDNN where
+    the BLAS is the reference one. Returns what was chosen. GPUs always run nn.Linear as shipped."""
+    if str(device).startswith("cuda") or choice == "blas" or (choice == "auto" and not blas_is_reference()):
+        return "blas"
+    from bench_step import linear_as_conv1x1
+    nn.Linear.forward = linear_as_conv1x1
+    return "onednn"
+
+
 def trained_parameters(student):
     """(name, parameter) of what the optimisers update, named as in the weights file."""
     return [(n, p) for n, p in student.named_parameters() if p.requires_grad]

@@ -24,6 +24,7 @@ import torch  # noqa: E402
 
 from lab_config import config_from_metadata, group_of_patch, model_dims  # noqa: E402
 from lab_init import weights_from_checkpoint  # noqa: E402
+from lab_model import use_cpu_linears  # noqa: E402
 from lab_trainer import TorchTrainer, make_shard  # noqa: E402
 from safetensors_np import load_file, save_file  # noqa: E402
 
@@ -33,10 +34,12 @@ def main():
     ap.add_argument("--checkpoint", action="append", required=True)
     ap.add_argument("--batch", action="append", required=True)
     ap.add_argument("--out", action="append", required=True)
+    ap.add_argument("--cpu-linears", choices=["auto", "blas", "onednn"], default="auto", help="as train.py's flag")
     args = ap.parse_args()
     if not len(args.checkpoint) == len(args.batch) == len(args.out):
         ap.error("give one --batch and one --out per --checkpoint")
     torch.set_num_threads(1)
+    use_cpu_linears(args.cpu_linears, "cpu")
     for checkpoint, batch_file, out in zip(args.checkpoint, args.batch, args.out):
         step(checkpoint, batch_file, out)
 

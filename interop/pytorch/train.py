@@ -60,6 +60,8 @@ def parse_args(argv):
     ap.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint")
     ap.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when PyTorch sees a GPU, else cpu")
     ap.add_argument("--threads", type=int, default=0, help="CPU threads per process (default: cores / processes)")
+    ap.add_argument("--cpu-linears", choices=["auto", "blas", "onednn"], default="auto",
+                    help="on the CPU, nn.Linear through BLAS or as a oneDNN 1x1 convolution (auto: oneDNN where the BLAS is the reference one)")
     ap.add_argument("--log-every", type=int, default=10, help="print a progress line every N steps (0: never)")
     ap.add_argument("--name", help="the run's name in the lab (default: the --out folder's name)")
     ap.add_argument("--until-step", type=int, default=0,
@@ -218,6 +220,8 @@ def main(argv=None):
         raise UsageError("--device cuda: this PyTorch sees no CUDA device (use --device cpu)")
     rank, world, local = setup_distributed(args.device)
     device = torch.device(f"cuda:{local}" if args.device == "cuda" else "cpu")
+    from lab_model import use_cpu_linears
+    linears = use_cpu_linears(args.cpu_linears, device)
     torch.set_num_threads(args.threads or max(1, (os.cpu_count() or 1) // int(os.environ.get("LOCAL_WORLD_SIZE", world))))
 
     wrap = reduce = None
@@ -245,7 +249,8 @@ def main(argv=None):
             f.write("\n")
         metrics_out = metrics_file(args.out, trainer.steps if checkpoint else None)
         print(f"train.py: {config['mode']} {config['preset']} on {train.name} ({train.size} train images), "
-              f"{config['steps']} steps of {config['batchSize']} from step {trainer.steps}, {world} process(es) on {args.device}",
+              f"{config['steps']} steps of {config['batchSize']} from step {trainer.steps}, {world} process(es) on {args.device}"
+              f"{' (nn.Linear through oneDNN)' if linears == 'onednn' else ''}",
               file=sys.stderr)
 
     stop = {"signal": None}

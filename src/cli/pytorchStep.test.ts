@@ -45,8 +45,12 @@ const CASES: [string, LabConfigInput][] = [
 interface Dumped {
   engine: SafetensorsFile;
   metrics: StepMetrics;
-  files: { checkpoint: string; batch: string; out: string };
+  files: { checkpoint: string; batch: string; out: (linears: string) => string };
 }
+
+// nn.Linear as PyTorch ships it (what GPUs run), and through oneDNN (what train.py picks on a CPU
+// whose BLAS is the reference one, as Debian's is).
+const LINEARS = ['blas', 'onednn'] as const;
 
 describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step', () => {
   const data = syntheticDataset({ seed: 3, trainPerClass: 4, testPerClass: 1, numClasses: 4 });
@@ -59,25 +63,27 @@ describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step',
       const trainer = Trainer.create({ preset: 'micro', batchSize: 4, steps: 20, seed: 5, ...overrides }, data);
       for (let i = 0; i < 2; i++) await trainer.step(); // AdamW moments and the EMA target under way
       const tag = name.replace(/\W+/g, '-');
-      const files = { checkpoint: join(dir, `${tag}-ckpt.safetensors`), batch: join(dir, `${tag}-batch.safetensors`), out: join(dir, `${tag}-torch.safetensors`) };
+      const files = { checkpoint: join(dir, `${tag}-ckpt.safetensors`), batch: join(dir, `${tag}-batch.safetensors`), out: (l: string) => join(dir, `${tag}-torch-${l}.safetensors`) };
       writeFileSync(files.checkpoint, encodeCheckpoint(await trainer.snapshot()));
       trainer.onBatch = (b) => writeFileSync(files.batch, dumpBatch(b));
       const metrics = await trainer.step();
       dumped.set(name, { engine: readSafetensors(await trainer.exportSafetensors()), metrics, files });
       trainer.dispose();
     }
-    const args = [...dumped.values()].flatMap(({ files: f }) => ['--checkpoint', f.checkpoint, '--batch', f.batch, '--out', f.out]);
-    execFileSync(PY, ['interop/pytorch/step_check.py', ...args]);
+    for (const linears of LINEARS) {
+      const args = [...dumped.values()].flatMap(({ files: f }) => ['--checkpoint', f.checkpoint, '--batch', f.batch, '--out', f.out(linears)]);
+      execFileSync(PY, ['interop/pytorch/step_check.py', '--cpu-linears', linears, ...args]);
+    }
   }, 120_000);
 
-  it.each(CASES)('%s', (name) => {
+  it.each(CASES.flatMap(([name]) => LINEARS.map((l) => [name, l] as const)))('%s (nn.Linear by %s)', (name, linears) => {
     const { engine, metrics: m, files } = dumped.get(name)!;
-    const torch = readSafetensors(new Uint8Array(readFileSync(files.out)));
+    const torch = readSafetensors(new Uint8Array(readFileSync(files.out(linears))));
     const tm = JSON.parse(torch.metadata.metrics);
     const terms = ['loss', 'predLoss', 'klLoss', 'groupPenalty', 'gradNorm', 'lr', 'wd', 'ema'] as const;
     const termDiffs = Object.fromEntries(terms.map((k) => [k, Math.abs(tm[k] - m[k]) / Math.max(Math.abs(m[k]), 1e-30)]));
     const { worst, problems } = compareWeights(torch, engine);
-    console.log(`${name}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
+    console.log(`${name}, ${linears}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
     for (const k of terms) if (m[k] !== 0) expect(termDiffs[k], k).toBeLessThan(1e-4);
     expect(problems).toEqual([]);
     expect(worst.diff, worst.name).toBeLessThan(1e-4);
