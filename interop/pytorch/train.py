@@ -84,6 +84,28 @@ def same_run(a, b):
     return strip(a) == strip(b)
 
 
+def trainer_state_problem(state):
+    """What is wrong with a checkpoint's TrainerState (io/checkpoint.ts decodeCheckpoint's checks), or None."""
+    def whole(x):
+        return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+    def number(x):
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and np.isfinite(x)
+
+    if not isinstance(state, dict) or not isinstance(state.get("config"), dict):
+        return "the training state has no config"
+    if not all(whole(state.get(k)) for k in ("step", "imagesSeen", "adamStep")):
+        return "the step counters are missing or invalid"
+    rng, hyper, sampler = (state.get(k) if isinstance(state.get(k), dict) else {} for k in ("rng", "hyper", "sampler"))
+    if not all(whole(rng.get(k)) for k in ("data", "mask", "noise")):
+        return "the RNG state is missing or invalid"
+    if not all(number(hyper.get(k)) for k in ("lambda", "beta", "lr")):
+        return "λ/β/lr are missing or invalid"
+    if not all(whole(sampler.get(k)) for k in ("size", "seed", "epoch", "position")):
+        return "the sampler state is missing or invalid"
+    return None
+
+
 def prepare(args, world):
     """Everything checked before anything is written: config, data, initial weights or checkpoint."""
     ckpt_path = os.path.join(args.out, CHECKPOINT)
@@ -98,6 +120,9 @@ def prepare(args, world):
             state = json.loads(meta["state"])
         except (KeyError, ValueError):
             raise UsageError(f"--resume: {ckpt_path} has no readable training state") from None
+        problem = trainer_state_problem(state)
+        if problem:
+            raise UsageError(f"--resume: {ckpt_path}: {problem}")
         checkpoint = (state, tensors)
     elif os.path.exists(os.path.join(args.out, "metrics.jsonl")):
         raise UsageError(f"{args.out} already holds a run (metrics.jsonl); pass --resume to continue it, or choose another --out")
@@ -238,6 +263,8 @@ def main(argv=None):
     trainer = TorchTrainer(config, dims, device, init, wrap, reduce)
     if checkpoint:
         trainer.restore(checkpoint[0], checkpoint[1], stream)
+        if args.config:  # λ, β and lr given with --resume apply from here on (the checkpoint's, otherwise)
+            trainer.hyper = {k: config[k] for k in ("lambda", "beta", "lr")}
     run_id = (checkpoint[0].get("run", {}).get("id") if checkpoint else None) or uuid.uuid4().hex
     run = run_info(args, config, world, run_id)
 
