@@ -14,7 +14,7 @@ export type Grouping = (typeof GROUPINGS)[number];
 const range = (lo: number, hi: number) =>
   z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b && a >= lo && b <= hi, {
     message: `must be [lo, hi] with ${lo} <= lo <= hi <= ${hi}`,
-  });
+  }).meta({ orderedWithin: [lo, hi] }); // the refinement, spelled out for the JSON Schema the PyTorch trainer reads
 
 export const SubsetSchema = z.object({
   /** Fine class indices or names to keep; empty = all. */

@@ -81,6 +81,8 @@ export class Trainer {
   private steps = 0;
   private imagesSeen = 0;
   private last: LastBatch | null = null;
+  /** Sees each step's batch before the loss (the PyTorch equivalence test writes it out); null in runs. */
+  onBatch: ((batch: BatchTensors) => void) | null = null;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
 
@@ -166,6 +168,7 @@ export class Trainer {
     const { indices } = this.sampler.next(c.batchSize);
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
     const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
+    this.onBatch?.(batch);
     const targets = this.model.targets(batch);
 
     let terms: LossTerms | undefined;

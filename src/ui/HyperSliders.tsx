@@ -7,11 +7,13 @@ import { useLab } from '../store/runStore';
 import { NumberField } from './fields';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
 
-const MIN_EXP = -6;
-const MAX_EXP = 2;
+/** Slider ranges (10^min … 10^max, position 0 = off), for the paper's loss scale: on the built-in
+ * data λ ≈ 0.1–10 moves the group norms within a few hundred micro steps (README, "What λ does"). */
+const RANGES: Record<'lambda' | 'beta', [number, number]> = { lambda: [-3, 2], beta: [-6, 1] };
 const DEBOUNCE_MS = 120;
 
 function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol: string; name: string }) {
+  const [MIN_EXP, MAX_EXP] = RANGES[field];
   const sliderId = useId();
   const numberId = useId();
   const value = useLab((s) => s.config[field]);

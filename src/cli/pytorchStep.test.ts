@@ -1,0 +1,94 @@
+// Equivalence of one training step: the PyTorch trainer (interop/pytorch/lab_trainer.py, what
+// train.py runs) takes the engine's checkpoint and the engine's batch and masks, and its loss
+// terms, gradient norm and updated weights match the engine's own step within 1e-4 (relative),
+// for JEPA, SparseJEPA with λ in the loss, and the proximal option (W by SGD, or in AdamW). Only
+// the attention key biases are exempt (compareWeights says why).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticDataset } from '../data/synthetic';
+import type { LabConfigInput } from '../engine/config';
+import type { BatchTensors } from '../engine/model';
+import * as tf from '../engine/tf';
+import { Trainer } from '../engine/trainer';
+import type { StepMetrics } from '../engine/types';
+import { encodeCheckpoint } from '../io/checkpoint';
+import { readSafetensors, writeSafetensors, type SafetensorsFile } from '../io/safetensors';
+import { compareWeights, PY, torchWhyNot } from './pytorchTest';
+
+const dir = mkdtempSync(join(tmpdir(), 'pytorch-step-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The batch tensors of one step as plain arrays in the layouts step_check.py reads. */
+function dumpBatch(b: BatchTensors): Uint8Array {
+  const [BN, P] = b.patches.shape;
+  const ctx = b.contextPos.dataSync();
+  const tgt = b.targetPos.dataSync();
+  const tensors = [
+    { name: 'patches', shape: [b.B, BN / b.B, P], data: b.patches.dataSync() as Float32Array },
+    { name: 'context', shape: [b.B, b.numContext], data: Int32Array.from(ctx), dtype: 'I32' as const },
+    { name: 'targets', shape: [b.numTargets, b.B, b.numTarget], data: Int32Array.from(tgt), dtype: 'I32' as const },
+  ];
+  if (b.noise) tensors.push({ name: 'noise', shape: [b.numTargets, b.B, b.numTarget, b.noise.shape[1]], data: b.noise.dataSync() as Float32Array });
+  return writeSafetensors(tensors);
+}
+
+const CASES: [string, LabConfigInput][] = [
+  ['JEPA', { mode: 'jepa' }],
+  ['SparseJEPA, λ in the loss, W by SGD', { mode: 'sparse', lambda: 0.05, beta: 1e-3 }],
+  ['SparseJEPA, proximal shrink after the SGD step on W', { mode: 'sparse', proximal: true, lambda: 20, beta: 1e-3 }],
+  ['SparseJEPA, W in AdamW, proximal, trunc-normal init', { mode: 'sparse', proximal: true, lambda: 0.5, groupOptimizer: 'adamw', groupInit: 'truncNormal' }],
+];
+
+interface Dumped {
+  engine: SafetensorsFile;
+  metrics: StepMetrics;
+  files: { checkpoint: string; batch: string; out: (linears: string) => string };
+}
+
+// nn.Linear as PyTorch ships it (what GPUs run), and through oneDNN (what train.py picks on a CPU
+// whose BLAS is the reference one, as Debian's is).
+const LINEARS = ['blas', 'onednn'] as const;
+
+describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step', () => {
+  const data = syntheticDataset({ seed: 3, trainPerClass: 4, testPerClass: 1, numClasses: 4 });
+  const dumped = new Map<string, Dumped>();
+
+  // The engine's side of every case, then every PyTorch step in one process (torch starts once).
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    for (const [name, overrides] of CASES) {
+      const trainer = Trainer.create({ preset: 'micro', batchSize: 4, steps: 20, seed: 5, ...overrides }, data);
+      for (let i = 0; i < 2; i++) await trainer.step(); // AdamW moments and the EMA target under way
+      const tag = name.replace(/\W+/g, '-');
+      const files = { checkpoint: join(dir, `${tag}-ckpt.safetensors`), batch: join(dir, `${tag}-batch.safetensors`), out: (l: string) => join(dir, `${tag}-torch-${l}.safetensors`) };
+      writeFileSync(files.checkpoint, encodeCheckpoint(await trainer.snapshot()));
+      trainer.onBatch = (b) => writeFileSync(files.batch, dumpBatch(b));
+      const metrics = await trainer.step();
+      dumped.set(name, { engine: readSafetensors(await trainer.exportSafetensors()), metrics, files });
+      trainer.dispose();
+    }
+    for (const linears of LINEARS) {
+      const args = [...dumped.values()].flatMap(({ files: f }) => ['--checkpoint', f.checkpoint, '--batch', f.batch, '--out', f.out(linears)]);
+      execFileSync(PY, ['interop/pytorch/step_check.py', '--cpu-linears', linears, ...args]);
+    }
+  }, 120_000);
+
+  it.each(CASES.flatMap(([name]) => LINEARS.map((l) => [name, l] as const)))('%s (nn.Linear by %s)', (name, linears) => {
+    const { engine, metrics: m, files } = dumped.get(name)!;
+    const torch = readSafetensors(new Uint8Array(readFileSync(files.out(linears))));
+    const tm = JSON.parse(torch.metadata.metrics);
+    const terms = ['loss', 'predLoss', 'klLoss', 'groupPenalty', 'gradNorm', 'lr', 'wd', 'ema'] as const;
+    const termDiffs = Object.fromEntries(terms.map((k) => [k, Math.abs(tm[k] - m[k]) / Math.max(Math.abs(m[k]), 1e-30)]));
+    const { worst, problems } = compareWeights(torch, engine);
+    console.log(`${name}, ${linears}: loss ${m.loss.toPrecision(6)} vs ${tm.loss.toPrecision(6)}; worst term ${Math.max(...Object.values(termDiffs)).toExponential(2)}; worst tensor ${worst.name} ${worst.diff.toExponential(2)}`);
+    for (const k of terms) if (m[k] !== 0) expect(termDiffs[k], k).toBeLessThan(1e-4);
+    expect(problems).toEqual([]);
+    expect(worst.diff, worst.name).toBeLessThan(1e-4);
+    expect(tm.contextKept).toBe(m.contextKept);
+    expect(tm.targetKept).toBe(m.targetKept);
+    if (m.groupLr !== undefined) expect(Math.abs(tm.groupLr - m.groupLr) / m.groupLr).toBeLessThan(1e-12);
+  });
+});
