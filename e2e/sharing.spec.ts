@@ -39,7 +39,7 @@ test('Latent sharing: highlighted patches follow the last norms matrix; proximal
   test.setTimeout(170_000);
   await observeLongTasks(page);
   // η_W·λ = 1.25 per step (no warm-up) against W ~ N(0, 1) columns of norm ≈ 8.
-  await page.goto(`${BASE}&lambda=25&proximal=true&groupLr=0.05&warmupFraction=0`);
+  await page.goto(`${BASE}&lambda=25&proximal=true&groupLr=0.05&groupInit=unitNormal&warmupFraction=0`);
   await waitForReady(page);
   await expect(page.getByLabel('Device in use')).toContainText('WASM');
   const t0 = await pageNow(page);
@@ -124,7 +124,7 @@ test('Latent sharing: highlighted patches follow the last norms matrix; proximal
   const { baseURL, viewport } = testInfo.project.use;
   const plainContext = await browser.newContext({ baseURL, viewport });
   const plainPage = await plainContext.newPage();
-  await plainPage.goto(`${BASE}&lambda=0`);
+  await plainPage.goto(`${BASE}&lambda=0&groupInit=unitNormal`);
   await waitForReady(plainPage);
   await takeSteps(plainPage, STEPS);
   const plainRegion = await sharingAt(plainPage, STEPS);

@@ -33,7 +33,7 @@ describe('npm run sweep', () => {
     const before = tf.memory().numTensors;
     const rows = await sweepCommand(argv, (l) => printed.push(l));
     expect(tf.memory().numTensors).toBe(before);
-    expect(rows.map((r) => r.key)).toEqual(['jepa-seed0', 'sparse-lambda1e-3-beta1e-4-seed0', 'jepa-seed1', 'sparse-lambda1e-3-beta1e-4-seed1']);
+    expect(rows.map((r) => r.key)).toEqual(['jepa-seed0', 'sparse-lambda1e-3-beta0.01-seed0', 'jepa-seed1', 'sparse-lambda1e-3-beta0.01-seed1']);
     expect(printed).toHaveLength(4);
     const lines = readFileSync(join(out, 'sweep.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SweepRow);
     expect(lines).toEqual(rows);
@@ -64,7 +64,7 @@ describe('npm run sweep', () => {
     // One more λ: only its two runs train.
     const more: string[] = [];
     const all = await sweepCommand([...BASE, '--lambda', '0,1e-3', '--seeds', '0,1', '--out', out], (l) => more.push(l));
-    expect(more.map((l) => JSON.parse(l).run)).toEqual(['sparse-lambda0-beta1e-4-seed0', 'sparse-lambda0-beta1e-4-seed1']);
+    expect(more.map((l) => JSON.parse(l).run)).toEqual(['sparse-lambda0-beta0.01-seed0', 'sparse-lambda0-beta0.01-seed1']);
     expect(all).toHaveLength(6);
     const svg2 = readFileSync(join(out, 'sweep.svg'), 'utf8');
     expect(svg2.match(/<circle cx=/g)).toHaveLength(2 + 1); // λ = 0 and 1e-3, + legend

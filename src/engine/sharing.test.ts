@@ -142,9 +142,9 @@ describe('sharing on a trained model (micro preset, built-in data, WASM backend)
     const steps = 6;
     const threshold = defaultConfig().zeroThreshold; // the view's default threshold
     const summary = async (t: Trainer) => sparsitySummary((await t.groupNorms())!.groupNorms, threshold);
-    const plainRun = await summary(await train({ lambda: 0 }, steps));
+    const plainRun = await summary(await train({ lambda: 0, groupInit: 'unitNormal' }, steps));
     // η_W·λ = 1.25 per step against W ~ N(0, 1) columns of norm ≈ 8: some columns reach exact zero.
-    const sparseRun = await summary(await train({ lambda: 25, proximal: true, groupLr: 0.05 }, steps));
+    const sparseRun = await summary(await train({ lambda: 25, proximal: true, groupLr: 0.05, groupInit: 'unitNormal' }, steps));
     const [plain, sparse] = [plainRun.latentsPerGroup, sparseRun.latentsPerGroup];
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`active latents per group after ${steps} steps (threshold ${threshold}): λ=0 mean ${mean(plain)} [${plain.join(' ')}]; proximal λ=25 (η_W 0.05) mean ${mean(sparse)} [${sparse.join(' ')}]`);
