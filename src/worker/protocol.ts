@@ -106,7 +106,7 @@ export interface BatchMaskSample {
 export interface SharingSample {
   runId: number;
   step: number;
-  mode: 'jepa' | 'sparse';
+  mode: LabConfig['mode'];
   imageIndex: number;
   trainSize: number;
   label: string;
