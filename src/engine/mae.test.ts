@@ -165,6 +165,10 @@ describe('MAE Trainer', () => {
     const b = make();
     await b.restore(state);
     expect((await b.step()).loss).toBe((await a.step()).loss);
+    // A checkpoint saved before targetEncoder, maeNormPix and healthEvery existed restores too (they were at their defaults).
+    const { targetEncoder: _t, maeNormPix: _m, healthEvery: _h, ...older } = state.config;
+    await make().restore({ ...state, config: older as typeof state.config });
+    await expect(make().restore({ ...state, config: { ...state.config, maeNormPix: false } })).rejects.toThrow(/another config/);
   });
 
   for (const maeNormPix of [true, false]) {

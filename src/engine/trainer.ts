@@ -474,7 +474,8 @@ export class Trainer {
   /** Continue from a snapshot of a run with the same config (λ, β and lr may differ). */
   async restore(state: TrainerState): Promise<void> {
     const fixed = (c: LabConfig) => JSON.stringify({ ...c, lambda: 0, beta: 0, lr: 0 });
-    if (fixed(state.config) !== fixed(this.config)) throw new WeightsError('the checkpoint is of a run with another config');
+    // Parsed again: a checkpoint saved before a config field existed holds that field at its default.
+    if (fixed(parseConfig(state.config)) !== fixed(this.config)) throw new WeightsError('the checkpoint is of a run with another config');
     const byName = new Map(state.tensors.map((t) => [t.name, t]));
     const take = (name: string, v: tf.Variable): Float32Array => {
       const t = byName.get(name);
