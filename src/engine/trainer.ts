@@ -1,5 +1,6 @@
 // The training loop: one call to step() samples a batch and masks, computes the SparseJEPA
-// loss, applies AdamW (and the proximal shrink), updates the EMA target, and reports metrics.
+// loss (MAE: the reconstruction loss), applies AdamW (and the proximal shrink), updates the EMA
+// target (where there is one), and reports metrics.
 import * as tf from './tf';
 import { makeImageBatch, makePatchBatch } from '../data/batch';
 import { BatchSampler, type SamplerState } from '../data/sampler';
