@@ -40,6 +40,15 @@ describe('command-line flags → the config schema', () => {
     expect(usageError(['--probe-every', '2.5'])).toBe("--probe-every: expected a whole number, got '2.5'");
   });
 
+  it('takes MAE and the collapse settings: --mode mae, --no-mae-norm-pix, --target-encoder, --health-every', () => {
+    expect(parse([]).config).toMatchObject({ maeNormPix: true, targetEncoder: 'ema', healthEvery: 0 });
+    const { config } = parse(['--mode', 'mae', '--no-mae-norm-pix', '--health-every', '10']);
+    expect(config).toMatchObject({ mode: 'mae', maeNormPix: false, healthEvery: 10 });
+    expect(parse(['--target-encoder', 'online-no-stopgrad']).config.targetEncoder).toBe('online-no-stopgrad');
+    expect(usageError(['--target-encoder', 'online'])).toMatch(/^--target-encoder: /);
+    expect(usageError(['--health-every=-1'])).toMatch(/^--health-every: /);
+  });
+
   it('names the flag in every bad value, by type and by range', () => {
     expect(usageError(['--lr', 'abc'])).toBe("--lr: expected a number, got 'abc'");
     expect(usageError(['--lr', ''])).toBe("--lr: expected a number, got ''");

@@ -10,6 +10,7 @@ import { syntheticClass } from '../data/synthetic';
 import { parseConfig } from '../engine/config';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
+import { readSafetensors } from '../io/safetensors';
 import { UsageError } from './args';
 import { probeCommand } from './probeCommand';
 import { trainCommand } from './trainCommand';
@@ -138,6 +139,30 @@ describe('npm run train --probe-every', () => {
     expect(last).toEqual({ out, steps: 3, backend: 'wasm', probe: { top1: probes[2].top1, top5: probes[2].top5, randomInitTop1: probes[0].top1 } });
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(existsSync(join(out, 'weights.safetensors'))).toBe(true);
+  });
+
+  it('--mode mae --health-every: trains MAE, writes DIR/health.jsonl, and its weights file is probed through the context encoder', async () => {
+    const out = join(dir, 'train-mae');
+    const lines: string[] = [];
+    const argv = ['--dataset', 'synthetic:3', '--per-class', '4', '--preset', 'micro', '--mode', 'mae', '--steps', '3', '--batch', '4',
+      '--health-every', '2', '--log-every', '0', '--backend', 'wasm', '--seed', '1', '--out', out];
+    await trainCommand(argv, (l) => lines.push(l));
+    const health = readFileSync(join(out, 'health.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(health.map((h) => h.step)).toEqual([0, 2, 3]);
+    for (const h of health) {
+      // 12 train images, fewer than the fixed batch's 32 and 128: all of them, every patch token or one row each.
+      expect(h.tokens).toMatchObject({ rows: 12 * 64, dim: 64 });
+      expect(h.pooled).toMatchObject({ rows: 12, dim: 64 });
+      expect(h.tokens.rankMe).toBeGreaterThan(1);
+      expect(h.contextTokens).toBeUndefined(); // MAE's evaluated encoder is its context encoder
+    }
+    expect(lines.filter((l) => 'health' in JSON.parse(l))).toHaveLength(3);
+    const weights = readSafetensors(new Uint8Array(readFileSync(join(out, 'weights.safetensors'))));
+    expect(weights.tensors.has('decoder.decoder_pred.weight')).toBe(true);
+    expect(weights.tensors.has('target_encoder.norm.weight')).toBe(false);
+    const r = await probeCommand(['--weights', join(out, 'weights.safetensors'), '--out', join(out, 'probe'), '--backend', 'cpu', '--test-per-class', '5', '--epochs', '3'], () => {});
+    expect(r).toMatchObject({ mode: 'mae', step: 3, trainCount: 12 });
+    expect(r.top1).toBeGreaterThanOrEqual(0);
   });
 
   it('writes no probes without --probe-every', async () => {

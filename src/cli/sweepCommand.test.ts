@@ -12,7 +12,7 @@ import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
 import { sweepSvg } from '../io/sweepSvg';
 import { UsageError } from './args';
-import { numberList, sweepCommand } from './sweepCommand';
+import { numberList, parseSweepArgs, sweepCommand } from './sweepCommand';
 
 const dir = mkdtempSync(join(tmpdir(), 'sparsejepa-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,11 +71,26 @@ describe('npm run sweep', () => {
     expect(svg2).toContain('λ = 0');
   });
 
+  it('--modes mae,jepa,sparse: MAE is a baseline beside JEPA, from the same seed and the same floor', async () => {
+    expect(parseSweepArgs([...BASE, '--modes', 'mae,jepa,sparse', '--lambda', '1e-3']).modes).toEqual(['mae', 'jepa', 'sparse']);
+    const out = join(dir, 's-mae');
+    const rows = await sweepCommand([...BASE, '--modes', 'mae,jepa', '--out', out], () => {});
+    expect(rows.map((r) => r.key)).toEqual(['mae-seed0', 'jepa-seed0']);
+    const [mae, jepa] = rows;
+    expect(mae).toMatchObject({ mode: 'mae', zeroShare: null, steps: 2 });
+    expect(Number.isFinite(mae.predLoss)).toBe(true);
+    expect(mae.floorTop1).toBe(jepa.floorTop1);
+    expect(readFileSync(join(out, 'runs', 'mae-seed0', 'config.json'), 'utf8')).toContain('"mode": "mae"');
+    const svg = readFileSync(join(out, 'sweep.svg'), 'utf8');
+    expect(svg).toContain('MAE baseline');
+    expect(svg).toContain('#2ca02c'); // MAE's band colour
+  });
+
   it('refuses bad lists with one line naming the flag', async () => {
     expect(await refused(['--lambda', '0,abc'])).toMatch(/^--lambda: expected a comma-separated list of numbers, got 'abc'/);
     expect(await refused(['--lambda', ''])).toMatch(/^--lambda: the list is empty/);
     expect(await refused(['--lambda', '1e-3', '--seeds', '0,1.5'])).toMatch(/^--seeds: expected whole numbers/);
-    expect(await refused(['--lambda', '1e-3', '--modes', 'jepa,vae'])).toMatch(/^--modes: unknown mode 'vae'/);
+    expect(await refused(['--lambda', '1e-3', '--modes', 'jepa,vae'])).toMatch(/^--modes: unknown mode 'vae' \(expected jepa, sparse, mae\)/);
     expect(await refused(['--seeds', '0'])).toMatch(/^--lambda: required/);
     const seeds = Array.from({ length: 34 }, (_, i) => i).join(',');
     expect(await refused(['--lambda', '0,1e-3', '--seeds', seeds])).toMatch(/102 runs planned .* at most 100/);

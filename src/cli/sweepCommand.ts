@@ -1,7 +1,7 @@
 // npm run sweep -- --dataset D --preset P --steps N --lambda 0,1e-4,1e-3,1e-2 [--beta 1e-4,…]
-//   [--proximal] --seeds 0,1,2 [--modes jepa,sparse] [--probe-every N] [--test-per-class N]
+//   [--proximal] --seeds 0,1,2 [--modes mae,jepa,sparse] [--probe-every N] [--test-per-class N]
 //   --out DIR [config flags]
-// Trains the baselines and every SparseJEPA setting from the same seeds (same images,
+// Trains the baselines (JEPA, MAE) and every SparseJEPA setting from the same seeds (same images,
 // augmentations and masks), probes each at its end beside its random-init floor (and every
 // --probe-every steps), and writes DIR/sweep.jsonl (one row per finished run), DIR/sweep.svg and
 // DIR/runs/<key>/ (each run's config, metrics, probes, weights). Started again on the same DIR, a
@@ -10,7 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
-import { ConfigError, type LabConfig } from '../engine/config';
+import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeResult } from '../engine/probe';
 import { finishedRuns, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
 import { Trainer } from '../engine/trainer';
@@ -73,7 +73,7 @@ export function parseSweepArgs(argv: string[]): SweepArgs {
   const { config: base, extra } = parseCli(rest, SWEEP_FLAGS);
   const modes = (lists.modes ?? 'jepa,sparse').split(',').map((m) => m.trim()).filter(Boolean);
   if (modes.length === 0) throw new UsageError('--modes: the list is empty');
-  const known = ['jepa', 'sparse'];
+  const known: readonly string[] = ConfigSchema.shape.mode.unwrap().options;
   for (const m of modes) if (!known.includes(m)) throw new UsageError(`--modes: unknown mode '${m}' (expected ${known.join(', ')})`);
   const sparse = modes.includes('sparse');
   if (sparse && lists.lambda === undefined) throw new UsageError('--lambda: required (a comma-separated list, e.g. 0,1e-3,1e-2)');
@@ -129,7 +129,8 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
 
   // Data per seed (a subset may depend on it); the floor per seed and encoder architecture: the
   // target encoder starts as a copy of the context encoder, which is drawn first from the seed,
-  // so JEPA and SparseJEPA runs of one seed share their random-init floor.
+  // so JEPA and SparseJEPA runs of one seed share their random-init floor; MAE is probed through
+  // its context encoder, the same draw, so it shares it too.
   const dataBySeed = new Map<number, DatasetSplits>();
   const floors = new Map<string, ProbeResult>();
   const rows: SweepRow[] = [];

@@ -1,15 +1,17 @@
-// npm run train -- --dataset synthetic|counting|PATH --preset micro|small|vit-tiny --mode jepa|sparse
+// npm run train -- --dataset synthetic|counting|PATH --preset micro|small|vit-tiny --mode jepa|sparse|mae
 //   --steps N --batch B --lr X --lambda X --beta X --seed S --out DIR [subset flags]
-//   [--probe-every N [--probe-epochs E]]
+//   [--probe-every N [--probe-epochs E]] [--health-every N] [--target-encoder online-no-stopgrad]
 // Writes DIR/config.json, DIR/metrics.jsonl (one object per step), DIR/weights.safetensors and,
 // with --probe-every, DIR/probes.jsonl (the linear probe at step 0 — the random-init floor — every
-// N steps and at the end; each line is also printed).
+// N steps and at the end; each line is also printed); with --health-every, DIR/health.jsonl (the
+// evaluated encoder's representation health at step 0, every N steps and at the end, also printed).
 import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import type { LabConfig } from '../engine/config';
+import type { RepresentationHealth } from '../engine/representationHealth';
 import { Trainer } from '../engine/trainer';
 import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
@@ -58,6 +60,17 @@ export interface TrainRunOptions {
   log: (line: string) => void;
 }
 
+/**
+ * One line of health.jsonl: Trainer.representationHealth at `step` over patch tokens and
+ * mean-pooled; with an EMA target also the context encoder's (tokens), which trains at full speed.
+ */
+export interface HealthPoint {
+  step: number;
+  tokens: RepresentationHealth;
+  pooled: RepresentationHealth;
+  contextTokens?: RepresentationHealth;
+}
+
 export interface TrainRunResult {
   probes: ProbePoint[];
   predLosses: number[];
@@ -80,8 +93,22 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
   const predLosses: number[] = [];
   let zeroShare: number | null = null;
   const metricsFd = openSync(join(o.out, 'metrics.jsonl'), 'w');
+  const healthPath = join(o.out, 'health.jsonl');
+  const recordHealth = async () => {
+    const point: HealthPoint = { step: trainer.stepCount, tokens: await trainer.representationHealth(), pooled: await trainer.representationHealth({ pool: 'mean' }) };
+    if (trainer.model.hasTarget) point.contextTokens = await trainer.representationHealth({ encoder: 'context' });
+    appendFileSync(healthPath, JSON.stringify(point) + '\n');
+    const brief = ({ rankMe, stdMean, stdMin }: RepresentationHealth) => ({ rankMe, stdMean, stdMin });
+    const context = point.contextTokens ? { contextTokens: brief(point.contextTokens) } : {};
+    o.log(JSON.stringify({ health: { step: point.step, tokens: brief(point.tokens), pooled: brief(point.pooled), ...context } }));
+    const say = (h: RepresentationHealth) => `RankMe ${h.rankMe.toFixed(2)} of ${Math.min(h.rows, h.dim)}, std mean ${h.stdMean.toExponential(2)} min ${h.stdMin.toExponential(2)}`;
+    const ctx = point.contextTokens ? `; context encoder tokens ${say(point.contextTokens)}` : '';
+    console.error(`health at step ${point.step}: tokens ${say(point.tokens)}; pooled ${say(point.pooled)}${ctx}`);
+  };
+  if (config.healthEvery > 0) writeFileSync(healthPath, '');
   try {
     await probes?.record(trainer);
+    if (config.healthEvery > 0) await recordHealth();
     for (let i = 0; i < config.steps; i++) {
       const m = await trainer.step();
       predLosses.push(m.predLoss);
@@ -96,6 +123,7 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
       }
       const due = config.probeEvery > 0 && m.step % config.probeEvery === 0;
       if (probes && (due || m.step === config.steps)) await probes.record(trainer);
+      if (config.healthEvery > 0 && (m.step % config.healthEvery === 0 || m.step === config.steps)) await recordHealth();
     }
     const final = await trainer.groupNorms();
     if (final) zeroShare = final.zeroShare;

@@ -27,7 +27,8 @@ export const SubsetSchema = z.object({
 export type Subset = z.infer<typeof SubsetSchema>;
 
 export const ConfigSchema = z.object({
-  mode: z.enum(['jepa', 'sparse']).default('sparse'),
+  /** 'jepa': I-JEPA; 'sparse': SparseJEPA; 'mae': a masked autoencoder (same encoder and masks, a decoder reconstructs the target patches' pixels). */
+  mode: z.enum(['jepa', 'sparse', 'mae']).default('sparse'),
   preset: z.enum(['micro', 'small', 'vit-tiny']).default('small'),
   seed: z.number().int().nonnegative().default(0),
 
@@ -62,8 +63,24 @@ export const ConfigSchema = z.object({
   lambda: z.number().min(0).max(100).default(1),
   beta: z.number().min(0).max(100).default(1e-2),
   proximal: z.boolean().default(false),
-  /** 'paper': Σ over a block's patches and features, mean over blocks (the paper's scale of β and λ); 'mean': MSE. */
+  /** 'paper': Σ over a block's patches and features (MAE: pixels), mean over blocks (the paper's scale of β and λ); 'mean': MSE. */
   predictionReduction: z.enum(['paper', 'mean']).default('paper'),
+
+  /**
+   * Where JEPA's targets come from (not used by MAE, whose targets are pixels). 'ema': f_θ̄, an
+   * EMA copy of the context encoder behind a stop-gradient (I-JEPA). 'online-no-stopgrad': the
+   * context encoder itself on the whole image, gradients flowing through the targets too — the
+   * setting that lets the representation collapse (there is then no target encoder). EMA momentum
+   * 0 (emaMomentum [0, 0]) is the other ablation: a stop-gradient copy of the current encoder.
+   */
+  targetEncoder: z.enum(['ema', 'online-no-stopgrad']).default('ema'),
+  /**
+   * MAE: reconstruct each target patch's pixels normalised by that patch's own mean and variance
+   * (the MAE paper's "norm pix" targets, which it finds give better representations) rather than
+   * the raw pixels. Default on: without it the loss is dominated by each patch's brightness and
+   * colour, the high-variance, low-information part of the image.
+   */
+  maeNormPix: z.boolean().default(true),
 
   // The group head's W^(g), optimised as oi-VAE does (no weight decay in either optimiser)
   /** 'sgd': plain gradient steps at groupLr (oi-VAE; the proximal step is then a true proximal-gradient step); 'adamw': Adam at the lr schedule. */
@@ -103,6 +120,8 @@ export const ConfigSchema = z.object({
   zeroThreshold: z.number().nonnegative().default(1e-2),
   /** Run the linear probe every n steps (0 = only when asked). */
   probeEvery: z.number().int().min(0).default(0),
+  /** Measure representation health (per-dimension std, RankMe) every n steps (0 = only when asked). */
+  healthEvery: z.number().int().min(0).default(0),
 
   // Keeping work
   /** Save the full training state every n steps (0 = only on Pause). */

@@ -1,6 +1,6 @@
 import * as tf from './tf';
 import { describe, expect, it } from 'vitest';
-import { groupColumnNorms, groupHeadStep, groupLasso, klLoss, predictionLoss, proximalGroupShrink } from './losses';
+import { groupColumnNorms, groupHeadStep, groupLasso, klLoss, normalisedPixels, predictionLoss, proximalGroupShrink, reconstructionLoss } from './losses';
 import { Rng } from './rng';
 
 const randn = (rng: Rng, n: number, s = 1) => Float64Array.from({ length: n }, () => rng.normal() * s);
@@ -55,6 +55,25 @@ describe('predictionLoss', () => {
     const target = tf.zeros([4, 2]) as tf.Tensor2D;
     expect(predictionLoss(pred, target, 'paper', 2).dataSync()[0]).toBeCloseTo((5 + 11) / 2, 6);
     expect(predictionLoss(pred, target, 'mean', 2).dataSync()[0]).toBeCloseTo(16 / 8, 6);
+  });
+});
+
+describe('MAE: normalisedPixels and reconstructionLoss', () => {
+  it('normalises each patch by its own mean and unbiased variance, (x − m)/√(var + 1e-6)', () => {
+    // Patch [1, 2, 3, 4]: mean 2.5, unbiased var (2.25 + 0.25 + 0.25 + 2.25)/3 = 5/3.
+    // Patch [2, 2, 2, 2]: var 0 → (x − 2)/√1e-6 = 0 everywhere (a flat patch stays flat, no NaN).
+    const out = normalisedPixels(tf.tensor2d([[1, 2, 3, 4], [2, 2, 2, 2]])).arraySync();
+    const s = Math.sqrt(5 / 3 + 1e-6);
+    [-1.5, -0.5, 0.5, 1.5].forEach((c, i) => expect(out[0][i]).toBeCloseTo(c / s, 6));
+    expect(out[1]).toEqual([0, 0, 0, 0]);
+  });
+
+  it("sums a block's patches and pixels and averages over blocks ('paper'), or is the MSE ('mean')", () => {
+    // Two blocks of one patch of 3 pixels: errors (1, 0, 2) and (0, 3, 0): Σ = 5 and 9.
+    const pred = tf.tensor2d([[1, 0, 2], [0, 3, 0]]);
+    const pixels = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(reconstructionLoss(pred, pixels, 'paper', 2).dataSync()[0]).toBeCloseTo((5 + 9) / 2, 6);
+    expect(reconstructionLoss(pred, pixels, 'mean', 2).dataSync()[0]).toBeCloseTo(14 / 6, 6);
   });
 });
 

@@ -16,6 +16,32 @@ export function predictionLoss(pred: tf.Tensor2D, target: tf.Tensor2D, reduction
   return reduction === 'paper' ? tf.div(tf.sum(sq), blocks) : tf.mean(sq);
 }
 
+/** MAE's norm-pix ε: each target patch is divided by √(var + ε). */
+export const NORM_PIX_EPS = 1e-6;
+
+/**
+ * MAE's per-patch normalised pixel targets: x̃_p = (x_p − mean(x_p)) / √(var(x_p) + ε) over the
+ * patch's 3·p·p pixels, rows [M, P]. The variance is the unbiased one, as MAE's reference
+ * (`target.var(dim=-1)` in PyTorch) computes it.
+ */
+export function normalisedPixels(x: tf.Tensor2D, eps = NORM_PIX_EPS): tf.Tensor2D {
+  return tf.tidy(() => {
+    const P = x.shape[1];
+    const centred = tf.sub(x, tf.mean(x, 1, true));
+    const variance = tf.div(tf.sum(tf.square(centred), 1, true), P - 1);
+    return tf.div(centred, tf.sqrt(tf.add(variance, eps))) as tf.Tensor2D;
+  });
+}
+
+/**
+ * MAE's loss over the masked (target) patches, (1/M) Σ_i Σ_{j∈B_i} ‖x̂_j − x_j‖² over M = `blocks`
+ * target blocks, summed over a block's patches and pixels ('paper', the prediction term's scale),
+ * or the mean over patches and pixels ('mean', MAE's reference). x_j: raw or normalised pixels.
+ */
+export function reconstructionLoss(pred: tf.Tensor2D, pixels: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): tf.Scalar {
+  return predictionLoss(pred, pixels, reduction, blocks);
+}
+
 /** mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)) = mean_p Σ_k ½(μ² + σ² − 1 − log σ²). */
 export function klLoss(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Scalar {
   const perDim = tf.mul(0.5, tf.sub(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), 1), logVar));

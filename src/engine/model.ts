@@ -1,14 +1,18 @@
-// The whole JEPA / SparseJEPA model, read top to bottom: context encoder f_θ, EMA target encoder
-// f_θ̄, predictor g_φ, and the head (plain linear for JEPA, sparse group head for SparseJEPA).
+// The whole JEPA / SparseJEPA / MAE model, read top to bottom: context encoder f_θ, EMA target
+// encoder f_θ̄, predictor g_φ, and the head (plain linear for JEPA, sparse group head for
+// SparseJEPA). MAE: f_θ, then the decoder (the predictor's architecture under `decoder.`, and a
+// pixel head); its targets are the target patches' pixels, so it has no target encoder. Nor has a
+// JEPA run with targetEncoder 'online-no-stopgrad': its targets come from f_θ itself.
 import * as tf from './tf';
 import type { LabConfig, ModelDims } from './config';
+import { maeDecoder, PixelHead } from './decoder';
 import { Encoder } from './encoder';
 import { LinearHead, SparseGroupHead, type HeadOutput } from './heads';
-import { groupLasso, klLoss, predictionLoss } from './losses';
+import { groupLasso, klLoss, normalisedPixels, predictionLoss, reconstructionLoss } from './losses';
 import type { Param, ParamSet } from './params';
 import { Predictor } from './predictor';
 import type { Rng } from './rng';
-import { layerNorm } from './vit';
+import { layerNorm, lookupRows } from './vit';
 
 /** One batch, as tensors. Positions are grid indices 0…N−1; rows index the [B·N, P] patch matrix. */
 export interface BatchTensors {
@@ -34,24 +38,56 @@ export interface LossTerms {
   penalty: tf.Scalar;
 }
 
+/** Whether a config's targets come from an EMA target encoder f_θ̄ (JEPA and SparseJEPA with targetEncoder 'ema'). */
+export const hasEmaTarget = (c: LabConfig): boolean => c.mode !== 'mae' && c.targetEncoder === 'ema';
+
 export class JepaModel {
   readonly context: Encoder;
-  readonly target: Encoder;
+  /** g_φ, or MAE's decoder transformer (the same architecture, under `decoder.`). */
   readonly predictor: Predictor;
-  readonly head: LinearHead | SparseGroupHead;
+  readonly head: LinearHead | SparseGroupHead | PixelHead;
+  private readonly emaTarget: Encoder | null;
 
   constructor(readonly config: LabConfig, readonly dims: ModelDims, rng: Rng) {
     this.context = new Encoder('context_encoder.', dims, rng, true);
-    this.predictor = new Predictor(dims, rng);
-    this.head = config.mode === 'sparse' ? new SparseGroupHead(dims, rng, config.groupInit) : new LinearHead(dims, rng);
-    // θ̄ starts as a copy of θ and is never trained by gradients.
-    this.target = new Encoder('target_encoder.', dims, rng, false);
-    this.target.params.copyFrom(this.context.params);
+    if (config.mode === 'mae') {
+      const decoder = maeDecoder(dims, rng);
+      this.predictor = decoder.body;
+      this.head = decoder.head;
+    } else {
+      this.predictor = new Predictor(dims, rng);
+      this.head = config.mode === 'sparse' ? new SparseGroupHead(dims, rng, config.groupInit) : new LinearHead(dims, rng);
+    }
+    // θ̄ starts as a copy of θ and is never trained by gradients (drawn last: the other parts
+    // start from the same weights whether or not there is one).
+    this.emaTarget = hasEmaTarget(config) ? new Encoder('target_encoder.', dims, rng, false) : null;
+    this.emaTarget?.params.copyFrom(this.context.params);
+  }
+
+  /** f_θ̄. A run without an EMA target (MAE, targetEncoder 'online-no-stopgrad') has none: check hasTarget. */
+  get target(): Encoder {
+    if (!this.emaTarget) throw new Error(`this ${this.config.mode} run has no target encoder (${this.config.mode === 'mae' ? 'MAE reconstructs pixels' : "targetEncoder is 'online-no-stopgrad'"})`);
+    return this.emaTarget;
+  }
+
+  get hasTarget(): boolean {
+    return this.emaTarget !== null;
+  }
+
+  /** The encoder that is probed and watched for collapse: f_θ̄ when there is an EMA target, else f_θ. */
+  get evaluated(): Encoder {
+    return this.emaTarget ?? this.context;
+  }
+
+  /** Targets are taken inside the gradient (no stop-gradient): targetEncoder 'online-no-stopgrad'. */
+  get targetsNeedGradient(): boolean {
+    return this.config.mode !== 'mae' && this.config.targetEncoder === 'online-no-stopgrad';
   }
 
   /** Every parameter set, in export order. */
   paramSets(): ParamSet[] {
-    return [this.target.params, this.context.params, this.predictor.params, this.head.params];
+    const sets = [this.context.params, this.predictor.params, this.head.params];
+    return this.emaTarget ? [this.emaTarget.params, ...sets] : sets;
   }
 
   /** What gradients update: θ, φ and the head. */
@@ -63,12 +99,21 @@ export class JepaModel {
     return this.head instanceof SparseGroupHead ? this.head : null;
   }
 
-  /** Targets s_y: f_θ̄ on the whole image, layer-normalised over features, at the target positions. */
+  /**
+   * Targets s_y: f_θ̄ on the whole image, layer-normalised over features, at the target positions
+   * (f_θ with targetEncoder 'online-no-stopgrad': taken inside the gradient, nothing stops it).
+   * MAE: the target patches' pixels, per-patch normalised with maeNormPix.
+   */
   targets(b: BatchTensors): tf.Tensor2D {
     return tf.tidy(() => {
+      if (this.config.mode === 'mae') {
+        const pixels = tf.gather(b.patches, b.targetRows);
+        return this.config.maeNormPix ? normalisedPixels(pixels) : pixels;
+      }
       const N = this.dims.numPatches;
-      const full = layerNorm(this.target.forward(b.patches, b.allPos, b.B, N));
-      return tf.gather(full, b.targetRows);
+      const full = layerNorm(this.evaluated.forward(b.patches, b.allPos, b.B, N));
+      // Through the gradient, a one-hot product (lookupRows): tfjs-wasm has no gradient kernel for gather.
+      return this.targetsNeedGradient ? lookupRows(full, b.targetRows) : tf.gather(full, b.targetRows);
     });
   }
 
@@ -78,16 +123,18 @@ export class JepaModel {
     const ctx = this.context.forward(ctxPatches, b.contextPos, b.B, b.numContext);
     const h = this.predictor.forward(ctx, b.contextPos, b.targetPos, b.B, b.numContext, b.numTargets, b.numTarget);
     const sparse = this.sparseHead;
-    return sparse ? sparse.forward(h, b.groupOneHot, b.noise) : (this.head as LinearHead).forward(h);
+    return sparse ? sparse.forward(h, b.groupOneHot, b.noise) : (this.head as LinearHead | PixelHead).forward(h);
   }
 
   /**
-   * L = predictionLoss + β·klLoss + λ·groupLasso. With the proximal option the λ term is left
+   * L = predictionLoss + β·klLoss + λ·groupLasso (MAE: L = reconstructionLoss). With the proximal option the λ term is left
    * out of the gradient (it is applied by proximalGroupShrink after the step) but still reported.
    */
   lossTerms(b: BatchTensors, targets: tf.Tensor2D, lambda: number, beta: number, proximal: boolean): LossTerms {
     const out = this.predict(b);
-    const pred = predictionLoss(out.pred, targets, this.config.predictionReduction, b.numTargets * b.B);
+    const blocks = b.numTargets * b.B;
+    const reduction = this.config.predictionReduction;
+    const pred = this.config.mode === 'mae' ? reconstructionLoss(out.pred, targets, reduction, blocks) : predictionLoss(out.pred, targets, reduction, blocks);
     const sparse = this.sparseHead;
     if (!sparse || !out.mu || !out.logVar) {
       const zero = tf.scalar(0);

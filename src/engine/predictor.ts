@@ -1,6 +1,7 @@
 // The predictor g_φ: a narrower ViT over the context tokens plus one mask token per target
 // position (mask token + that position's embedding). As in I-JEPA, each of the target blocks
-// is predicted in its own pass, so the batch is repeated once per target block.
+// is predicted in its own pass, so the batch is repeated once per target block. MAE's decoder is
+// the same architecture under its own names (`decoder.decoder_embed`, …; see decoder.ts).
 import * as tf from './tf';
 import type { ModelDims } from './config';
 import { ParamSet } from './params';
@@ -16,14 +17,15 @@ export class Predictor {
   readonly blocks: BlockParams[];
   readonly norm: LayerNormParams;
 
-  constructor(readonly dims: ModelDims, rng: Rng) {
+  /** @param stem names the layers `${stem}_embed`, `${stem}_blocks`, … under `${stem}.` (I-JEPA's and MAE's convention). */
+  constructor(readonly dims: ModelDims, rng: Rng, stem: 'predictor' | 'decoder' = 'predictor') {
     const { embedDim: D, predictorDim: Dp, numPatches: N, grid, predictorDepth, mlpRatio } = dims;
-    this.params = new ParamSet('predictor.', rng, true);
-    this.embed = this.params.linear('predictor_embed', D, Dp);
+    this.params = new ParamSet(`${stem}.`, rng, true);
+    this.embed = this.params.linear(`${stem}_embed`, D, Dp);
     this.maskToken = this.params.add('mask_token', [Dp], { kind: 'truncNormal', std: 0.02 }, { decay: false, exportShape: [1, 1, Dp] });
-    this.posEmbed = this.params.fixed('predictor_pos_embed', sinCos2d(Dp, grid), [N, Dp], [1, N, Dp]);
-    this.blocks = makeBlocks(this.params, 'predictor_blocks', predictorDepth, Dp, mlpRatio);
-    this.norm = this.params.layerNorm('predictor_norm', Dp);
+    this.posEmbed = this.params.fixed(`${stem}_pos_embed`, sinCos2d(Dp, grid), [N, Dp], [1, N, Dp]);
+    this.blocks = makeBlocks(this.params, `${stem}_blocks`, predictorDepth, Dp, mlpRatio);
+    this.norm = this.params.layerNorm(`${stem}_norm`, Dp);
   }
 
   /**

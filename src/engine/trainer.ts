@@ -1,17 +1,20 @@
 // The training loop: one call to step() samples a batch and masks, computes the SparseJEPA
-// loss, applies AdamW (and the proximal shrink), updates the EMA target, and reports metrics.
+// loss (MAE: the reconstruction loss), applies AdamW (and the proximal shrink), updates the EMA
+// target (where there is one), and reports metrics.
 import * as tf from './tf';
-import { makePatchBatch } from '../data/batch';
+import { makeImageBatch, makePatchBatch } from '../data/batch';
 import { BatchSampler, type SamplerState } from '../data/sampler';
 import type { DatasetSplits, ImageDataset } from '../data/types';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { AdamW } from './adamw';
 import { batchTensors, disposeBatch } from './batch';
+import { unnormalisePixels } from './decoder';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
 import { sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
 import { fromExportLayout, toExportLayout } from './params';
+import { representationHealth, type RepresentationHealth } from './representationHealth';
 import { Rng } from './rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
 import type { LiveHyper, StepMetrics } from './types';
@@ -43,6 +46,22 @@ export interface NamedTensor {
 }
 
 export const WEIGHTS_FORMAT = 'sparsejepa-lab/1';
+
+/** representationHealth's rows: every patch token, or one mean-pooled row per image. */
+export type HealthPool = 'tokens' | 'mean';
+/** Images in representationHealth's fixed batch (B·N = 2048 token rows at 8×8 patches; ≥ D pooled rows), and the seed of the shuffle that picks them. */
+export const HEALTH_IMAGES: Record<HealthPool, number> = { tokens: 32, mean: 128 };
+const HEALTH_SEED = 0x4ea1;
+
+/** MAE's reconstruction of one image (Trainer.reconstruct). */
+export interface Reconstruction {
+  /** The masks it was decoded under (B = 1). */
+  masks: BatchMasks;
+  /** Decoded pixels per target block, [numTarget, 3·p·p] each, patches in the mask's order. */
+  blocks: Float32Array[];
+  /** The whole image [N, 3·p·p]: the input with every target patch replaced by its reconstruction. */
+  image: Float32Array;
+}
 
 /** The batch the last step trained on: which train images, and the masks each one got. */
 export interface LastBatch {
@@ -83,6 +102,8 @@ export class Trainer {
   private last: LastBatch | null = null;
   /** Sees each step's batch before the loss (the PyTorch equivalence test writes it out); null in runs. */
   onBatch: ((batch: BatchTensors) => void) | null = null;
+  /** representationHealth's fixed images, as patches (made on first use). */
+  private healthBatch: { B: number; patches: Float32Array } | null = null;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
 
@@ -169,16 +190,17 @@ export class Trainer {
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
     const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
     this.onBatch?.(batch);
-    const targets = this.model.targets(batch);
+    // The stop-gradient: targets are computed outside the gradient, unless the run turns it off.
+    const targets = this.model.targetsNeedGradient ? null : this.model.targets(batch);
 
     let terms: LossTerms | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const t = this.model.lossTerms(batch, targets, lambda, beta, c.proximal);
+      const t = this.model.lossTerms(batch, targets ?? this.model.targets(batch), lambda, beta, c.proximal);
       terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
       return t.total;
     }, this.trainedVariables());
     disposeBatch(batch);
-    targets.dispose();
+    targets?.dispose();
     if (!terms) throw new Error('loss was not computed');
     const { pred, kl, penalty } = terms;
 
@@ -217,7 +239,7 @@ export class Trainer {
       shrunk.dispose();
     }
     tf.dispose(grads);
-    this.model.updateTarget(ema);
+    if (this.model.hasTarget) this.model.updateTarget(ema); // MAE and 'online-no-stopgrad' have no EMA target
 
     this.steps++;
     this.imagesSeen += c.batchSize;
@@ -232,7 +254,7 @@ export class Trainer {
       gradNorm: Math.sqrt(gradNormSq),
       lr,
       wd,
-      ema,
+      ema: this.model.hasTarget ? ema : NaN,
       ...(sparse ? { groupLr } : {}),
       contextKept: masks.numContext,
       targetKept: masks.numTarget,
@@ -279,10 +301,13 @@ export class Trainer {
     return { loss, predLoss, klLoss, groupPenalty };
   }
 
-  /** Target-encoder outputs f_θ̄(x) for B whole images given as patches: [B, N, D]. */
+  /**
+   * Target-encoder outputs f_θ̄(x) for B whole images given as patches: [B, N, D]. 'target' is the
+   * encoder that is probed: f_θ̄, or the context encoder f_θ when the run has no EMA target (MAE).
+   */
   async encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
     const { numPatches: N, patchDim: P } = this.dims;
-    const enc = which === 'target' ? this.model.target : this.model.context;
+    const enc = which === 'target' ? this.model.evaluated : this.model.context;
     const out = tf.tidy(() => {
       const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
       return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
@@ -305,6 +330,74 @@ export class Trainer {
       return linear(h, sparse.mu);
     });
     return readAndDispose(out);
+  }
+
+  /**
+   * Is the representation collapsing? The evaluated encoder (f_θ̄, or f_θ without an EMA target)
+   * on a fixed batch — the same train images every call (a fixed shuffle, not the run's seed, so
+   * runs on one dataset are compared on the same images), no augmentation — then per-dimension
+   * std and RankMe (representationHealth.ts). One read-back; call it between steps.
+   * pool 'tokens' (default): every patch token is a row, B·N rows — the JEPA loss's targets are
+   * per token, and at this lab's init the mean-pooled features are already of RankMe ≈ 2 (the
+   * position embedding they all share dominates them), leaving that measure little room to fall.
+   * pool 'mean': one mean-pooled row per image, as the linear probe sees it; it also catches a
+   * collapse onto the position alone (outputs that differ by position but not by image).
+   * encoder 'context': the context encoder f_θ instead (the same encoder when there is no EMA target).
+   */
+  async representationHealth(opts: { images?: number; pool?: HealthPool; encoder?: 'target' | 'context' } = {}): Promise<RepresentationHealth> {
+    const pool = opts.pool ?? 'tokens';
+    const encoder = opts.encoder === 'context' ? this.model.context : this.model.evaluated;
+    const images = opts.images ?? HEALTH_IMAGES[pool];
+    if (!Number.isInteger(images) || images < 1) throw new RangeError(`representationHealth: images must be a whole number ≥ 1, got ${images}`);
+    const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
+    const B = Math.min(images, this.data.train.size);
+    if (this.healthBatch?.B !== B) {
+      const order = new Rng(HEALTH_SEED).shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
+      this.healthBatch = { B, patches: makeImageBatch(this.data.train, order.slice(0, B), this.config.patchSize) };
+    }
+    const patches = this.healthBatch.patches;
+    const z = tf.tidy(() => {
+      const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
+      const tokens = encoder.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
+      return pool === 'mean' ? tf.mean(tf.reshape(tokens, [B, N, D]), 1) : tokens;
+    });
+    return representationHealth(await readAndDispose(z), pool === 'mean' ? B : B * N, D);
+  }
+
+  /**
+   * MAE: what the decoder makes of one image's target blocks from its context — pixels in the
+   * model's input space (per-channel normalised, as makePatchBatch writes them), taken back from
+   * per-patch normalised pixels with the true patches' mean and variance when maeNormPix is on.
+   * `masks` (for B = 1) default to a draw from `seed`. null for JEPA and SparseJEPA. One read-back.
+   * @param patches one whole image, [N, 3·p·p] (makeImageBatch).
+   */
+  async reconstruct(patches: Float32Array, masks?: BatchMasks, seed = 0): Promise<Reconstruction | null> {
+    if (this.config.mode !== 'mae') return null;
+    const { numPatches: N, patchDim: P } = this.dims;
+    if (patches.length !== N * P) throw new RangeError(`reconstruct: expected one image of ${N}×${P} patch values, got ${patches.length}`);
+    const m = masks ?? sampleBatchMasks(new Rng(seed), 1, this.maskSettings);
+    if (m.context.length !== 1) throw new RangeError(`reconstruct: masks are for ${m.context.length} images, expected 1`);
+    const batch = batchTensors(this.dims, patches, 1, m, this.groups, null);
+    const decoded = tf.tidy(() => {
+      const pred = this.model.predict(batch).pred;
+      return this.config.maeNormPix ? unnormalisePixels(pred, tf.gather(batch.patches, batch.targetRows)) : pred;
+    });
+    disposeBatch(batch);
+    const flat = await readAndDispose(decoded);
+    const Nt = m.numTarget;
+    const blocks = m.targets.map((_, k) => flat.slice(k * Nt * P, (k + 1) * Nt * P));
+    // The whole image: the input, each target patch replaced by its decoded pixels (mean over the blocks that hold it).
+    const image = Float32Array.from(patches);
+    const sum = new Float32Array(N * P);
+    const count = new Int32Array(N);
+    m.targets.forEach((rows, k) =>
+      rows[0].forEach((p, j) => {
+        count[p]++;
+        for (let i = 0; i < P; i++) sum[p * P + i] += blocks[k][j * P + i];
+      }),
+    );
+    for (let p = 0; p < N; p++) if (count[p]) for (let i = 0; i < P; i++) image[p * P + i] = sum[p * P + i] / count[p];
+    return { masks: m, blocks, image };
   }
 
   /** Every parameter under its PyTorch name and layout. */
@@ -385,7 +478,8 @@ export class Trainer {
   /** Continue from a snapshot of a run with the same config (λ, β and lr may differ). */
   async restore(state: TrainerState): Promise<void> {
     const fixed = (c: LabConfig) => JSON.stringify({ ...c, lambda: 0, beta: 0, lr: 0 });
-    if (fixed(state.config) !== fixed(this.config)) throw new WeightsError('the checkpoint is of a run with another config');
+    // Parsed again: a checkpoint saved before a config field existed holds that field at its default.
+    if (fixed(parseConfig(state.config)) !== fixed(this.config)) throw new WeightsError('the checkpoint is of a run with another config');
     const byName = new Map(state.tensors.map((t) => [t.name, t]));
     const take = (name: string, v: tf.Variable): Float32Array => {
       const t = byName.get(name);

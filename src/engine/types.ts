@@ -14,13 +14,13 @@ export interface StepMetrics {
   step: number; // 1-based index of the step just taken
   epoch: number; // images seen / train size
   loss: number; // total
-  predLoss: number; // (1/M) Σ_i Σ_{j∈B_i} ‖ŝ_j − s_j‖² ('paper') or the MSE ('mean'): config.predictionReduction
+  predLoss: number; // (1/M) Σ_i Σ_{j∈B_i} ‖ŝ_j − s_j‖² ('paper') or the MSE ('mean'): config.predictionReduction; MAE: the same over target pixels
   klLoss: number; // mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)), before β
   groupPenalty: number; // Σ_g Σ_k ‖W^(g)_{·,k}‖₂, before λ
   gradNorm: number; // ‖∇L‖₂ over every trained parameter
   lr: number; // learning rate used by this step
   wd: number; // weight decay used by this step
-  ema: number; // EMA momentum used by this step
+  ema: number; // EMA momentum used by this step; NaN when the run has no EMA target (MAE, online-no-stopgrad)
   groupLr?: number; // η_W of the group head's W this step (sparse mode)
   contextKept?: number; // context patches per image after truncation to the batch minimum
   targetKept?: number; // patches per target block after truncation

@@ -114,7 +114,7 @@ export interface BatchMaskSample {
 export interface SharingSample {
   runId: number;
   step: number;
-  mode: 'jepa' | 'sparse';
+  mode: LabConfig['mode'];
   imageIndex: number;
   trainSize: number;
   label: string;

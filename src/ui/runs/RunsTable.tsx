@@ -6,7 +6,7 @@ import type { RunRecord } from '../../store/runsDb';
 import { formatNumber } from '../format';
 import { startJepaTwin } from './runActions';
 
-const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA' } as const;
+const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 
 function BestProbe({ r }: { r: RunRecord }) {
   const best = bestTop1(r.probes);

@@ -1,0 +1,51 @@
+// MAE's decoder (He et al. 2022, "Masked autoencoders are scalable vision learners"): from the
+// context encoder's outputs, a narrow ViT over the visible tokens plus one mask token per target
+// position — the predictor's architecture (predictor.ts), with its own weights under `decoder.`
+// (`decoder.decoder_embed`, `decoder.decoder_blocks.0…`, MAE's names) — then a pixel head that
+// maps each target token to its patch's 3·p·p pixels (MAE's `decoder_pred`).
+// As the JEPA predictor does, the decoder predicts each target block in its own pass; MAE's
+// reference decodes all masked patches in one pass (its mask is one random set, not blocks).
+import * as tf from './tf';
+import type { ModelDims } from './config';
+import type { HeadOutput } from './heads';
+import { NORM_PIX_EPS } from './losses';
+import { ParamSet } from './params';
+import { Predictor } from './predictor';
+import type { Rng } from './rng';
+import { linear, type LinearParams } from './vit';
+
+/** MAE's pixel head: x̂_p = h_p A + a ∈ R^{3·p·p}, the predicted pixels of target patch p. */
+export class PixelHead {
+  readonly params: ParamSet;
+  readonly proj: LinearParams;
+  constructor(dims: ModelDims, rng: Rng) {
+    this.params = new ParamSet('decoder.', rng, true);
+    this.proj = this.params.linear('decoder_pred', dims.predictorDim, dims.patchDim);
+  }
+  /** @param h [M, D_p] decoder outputs at the target positions → pixels [M, 3·p·p]. */
+  forward(h: tf.Tensor2D): HeadOutput {
+    return { pred: linear(h, this.proj) };
+  }
+}
+
+/** The decoder: its transformer (the predictor's architecture, its own weights) and its pixel head. */
+export function maeDecoder(dims: ModelDims, rng: Rng): { body: Predictor; head: PixelHead } {
+  const body = new Predictor(dims, rng, 'decoder');
+  return { body, head: new PixelHead(dims, rng) };
+}
+
+/**
+ * Back from per-patch normalised pixels to the input's pixel space: x̂ = ẑ·√(var + ε) + mean, with
+ * each patch's mean and (unbiased) variance taken from the true patch — the decoder is only
+ * asked for the normalised content, so its brightness and contrast come from the input (as in
+ * MAE's visualisation).
+ * @param pred [M, P] normalised predictions; @param truth [M, P] the true patches.
+ */
+export function unnormalisePixels(pred: tf.Tensor2D, truth: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const P = truth.shape[1];
+    const mean = tf.mean(truth, 1, true);
+    const variance = tf.div(tf.sum(tf.square(tf.sub(truth, mean)), 1, true), P - 1);
+    return tf.add(tf.mul(pred, tf.sqrt(tf.add(variance, NORM_PIX_EPS))), mean) as tf.Tensor2D;
+  });
+}
