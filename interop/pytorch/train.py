@@ -154,6 +154,12 @@ def prepare(args, world):
     if B % world:
         raise UsageError(f"batchSize {B} is not divisible by the {world} processes (each takes an equal shard)")
 
+    # Ported so far: JEPA and SparseJEPA with the EMA target. The lab's MAE mode and its
+    # no-stop-gradient setting train in the engine only; say so rather than train another model.
+    if config["mode"] not in ("jepa", "sparse"):
+        raise UsageError(f"mode {config['mode']!r} is not ported to PyTorch yet (train.py trains 'jepa' and 'sparse'); train it with npm run train")
+    if config.get("targetEncoder", "ema") != "ema":
+        raise UsageError(f"targetEncoder {config['targetEncoder']!r} is not ported to PyTorch yet (train.py trains with the EMA target)")
     dims = model_dims(config)
     shapes = file_shapes(config, dims)
     if checkpoint:
