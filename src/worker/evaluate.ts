@@ -3,7 +3,7 @@
 // RNG streams and the batch sampler are untouched and training continues exactly as without it.
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
 // computed once per (architecture, seed, data) and cached.
-import type { LabConfig } from '../engine/config';
+import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import type { ProbePhase, ProbeReport, WorkerEvent } from './protocol';
@@ -11,14 +11,9 @@ import type { ProbePhase, ProbeReport, WorkerEvent } from './protocol';
 /** Progress events at most this often (the probe reports after every feature batch and epoch). */
 const PROGRESS_EVERY_MS = 150;
 
-/**
- * Config fields that fix the step-0 target encoder and the probe's images. The encoder is drawn
- * first from the seed's stream, before the predictor and head, so JEPA and SparseJEPA runs of one
- * seed share it (and their floor).
- */
+/** The floor's cache key: the settings the step-0 target encoder and the probe's images depend on (config.ts). */
 export function floorKey(c: LabConfig, opts: Partial<ProbeOptions>): string {
-  const { preset, imageSize, patchSize, mlpRatio, seed, dataset, subset } = c;
-  return JSON.stringify({ preset, imageSize, patchSize, mlpRatio, seed, dataset, subset, opts });
+  return JSON.stringify({ ...Object.fromEntries(ENCODER_FLOOR_FIELDS.map((k) => [k, c[k]])), opts });
 }
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
