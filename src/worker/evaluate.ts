@@ -6,7 +6,7 @@
 import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
-import type { ProbePhase, ProbeReport, WorkerEvent } from './protocol';
+import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
 
 /** Progress events at most this often (the probe reports after every feature batch and epoch). */
 const PROGRESS_EVERY_MS = 150;
@@ -18,8 +18,10 @@ export function floorKey(c: LabConfig, opts: Partial<ProbeOptions>): string {
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/** Probe floors by floorKey: one per worker, shared by its runs (a run and its JEPA twin share one). */
+export type FloorCache = Map<string, ProbeResult>;
+
 export class ProbeRunner {
-  private readonly floors = new Map<string, ProbeResult>();
   /** A live probeEvery for one trainer (set from the page while it trains). */
   private every: { trainer: Trainer; n: number } | null = null;
   private lastProbed: { trainer: Trainer; step: number } | null = null;
@@ -27,6 +29,7 @@ export class ProbeRunner {
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
     private readonly opts: Partial<ProbeOptions> = {},
+    private readonly floors: FloorCache = new Map(),
   ) {}
 
   everyFor(t: Trainer): number {
@@ -49,7 +52,7 @@ export class ProbeRunner {
    * The loop's hook after each step: probe when due, queued like a step. A failed probe is
    * reported as a 'probe-error' event and training goes on.
    */
-  async afterStep(t: Trainer, runId: number, queue: Queue): Promise<void> {
+  async afterStep(t: Trainer, runId: RunId, queue: Queue): Promise<void> {
     if (!this.due(t)) return;
     try {
       await queue(() => this.evaluate(t, runId));
@@ -59,7 +62,7 @@ export class ProbeRunner {
   }
 
   /** Probe the trained target encoder and (once per floor key) the random-init one. */
-  async evaluate(t: Trainer, runId: number): Promise<ProbeReport> {
+  async evaluate(t: Trainer, runId: RunId): Promise<ProbeReport> {
     const t0 = performance.now();
     const step = t.stepCount;
     this.lastProbed = { trainer: t, step };
@@ -103,7 +106,7 @@ export class ProbeRunner {
   }
 
   /** Overall progress: the trained encoder's share first, then the floor's; throttled. */
-  private progressSink(runId: number, step: number, trainedShare: number) {
+  private progressSink(runId: RunId, step: number, trainedShare: number) {
     let last = -Infinity;
     return {
       report: (phase: ProbePhase, x: number) => {
