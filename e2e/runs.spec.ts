@@ -235,3 +235,44 @@ test('a reload whose dataset is a picked file: a model on the built-in data, the
   await waitForStep(page, at + 2);
   await pause(page);
 });
+
+test('the Masks view shows the last batch after a pause, and after a reload resumes the run', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(`/?backend=wasm&${MICRO}&steps=400`);
+  await waitForReady(page);
+  await start(page).click();
+  await waitForStep(page, 6);
+  const at = await pause(page);
+  const masks = page.getByRole('figure', { name: 'Masks of the current batch' });
+  await masks.scrollIntoViewIfNeeded();
+  await expect(masks).toHaveAttribute('data-step', String(at), { timeout: 30_000 });
+  await expect(masks.locator('canvas')).toBeVisible();
+  await page.reload();
+  await expect(notice(page)).toContainText(`Resumed from step ${at}`, { timeout: 90_000 });
+  await masks.scrollIntoViewIfNeeded();
+  await expect(masks).toHaveAttribute('data-step', String(at), { timeout: 30_000 });
+  await expect(masks).not.toContainText('no batch yet');
+});
+
+test('the storage budget deletes the oldest checkpoints first and says so', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(`/?backend=wasm&${MICRO}&steps=400&seed=1`);
+  await waitForReady(page);
+  await start(page).click();
+  await waitForStep(page, 2);
+  await pause(page);
+  const idA = await shownRunId(page);
+  await page.getByLabel('Seed', { exact: true }).fill('2');
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await start(page).click();
+  await waitForStep(page, 2);
+  await pause(page);
+  const rowA = page.locator(`tr[data-run-id="${idA}"]`);
+  await expect(rowA).toHaveAttribute('data-checkpoint-step', /\d+/);
+  // A micro checkpoint is 2.5 MB: a 3 MB budget keeps only the run shown.
+  await page.getByLabel('Checkpoint storage (MB)').fill('3');
+  await expect(notice(page)).toContainText('Checkpoint storage budget 3.0 MB: deleted the oldest checkpoint to make room', { timeout: 30_000 });
+  await expect(rowA).toHaveAttribute('data-checkpoint-step', '');
+  await expect(rowA.getByRole('button', { name: /^Resume/ })).toHaveCount(0);
+  await expect(page.getByLabel('Checkpoint storage use')).toContainText('1 checkpoint saved');
+});

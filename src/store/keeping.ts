@@ -66,6 +66,21 @@ useLab.subscribe((s, prev) => {
   if (s.run !== prev.run && s.run?.runId !== prev.run?.runId) useKeeping.setState({ saved: null, off: null, saveError: null, notice: null });
 });
 
+/** A checkpoint landed (this tab's, or another tab's): the Runs table can resume its run. */
+export function noteSaved(info: SavedRunInfo): void {
+  const k = useKeeping.getState();
+  useKeeping.setState({ savedRuns: { ...k.savedRuns, [info.runId]: info } });
+}
+
+/** A checkpoint was deleted (here or in another tab). */
+export function noteDeleted(runId: RunId): void {
+  const k = useKeeping.getState();
+  if (!(runId in k.savedRuns) && k.offer?.runId !== runId) return;
+  const savedRuns = { ...k.savedRuns };
+  delete savedRuns[runId];
+  useKeeping.setState({ savedRuns, ...(k.offer?.runId === runId ? { offer: null, offerError: null } : {}) });
+}
+
 /** The saved-run list, replaced (as the worker listed it). */
 export function setSavedRuns(runs: SavedRunInfo[], unreadable: { runId: string; reason: string }[] = []): void {
   useKeeping.setState({ savedRuns: Object.fromEntries(runs.map((r) => [r.runId, r])), unreadable });
@@ -91,14 +106,7 @@ export function handleKeepingEvent(e: WorkerEvent): void {
   if (e.type !== 'checkpoint' && e.type !== 'rollback') return;
   const s = useLab.getState();
   if (e.type === 'checkpoint') {
-    const k = useKeeping.getState();
-    const known = k.savedRuns[e.runId];
-    if (!e.error && e.savedAt !== undefined && (known || e.runId === s.run?.runId)) {
-      const info: SavedRunInfo = known
-        ? { ...known, step: e.step, savedAt: e.savedAt, bytes: e.bytes ?? known.bytes }
-        : { runId: e.runId, step: e.step, savedAt: e.savedAt, bytes: e.bytes ?? 0, config: s.run!.config, dataset: { id: s.run!.config.dataset, name: s.dataset?.name ?? s.run!.config.dataset } };
-      useKeeping.setState({ savedRuns: { ...k.savedRuns, [e.runId]: info } });
-    }
+    if (e.saved) noteSaved(e.saved);
     if (!s.run || e.runId !== s.run.runId) return;
     if (e.off) useKeeping.setState({ off: { reason: e.error ?? 'storage refused the checkpoint', lastGood: e.lastGood ?? null } });
     else if (e.error) useKeeping.setState({ saveError: e.error });

@@ -7,7 +7,7 @@ import type { DatasetSource, ResumedRun, RunId, SavedRuns, WorkerEvent } from '.
 import { syncUrl } from './address';
 import { buildRunNow, loadDatasetNow } from './actions';
 import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './commands';
-import { handleKeepingEvent, rememberBudget, setSavedRuns, useKeeping } from './keeping';
+import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
 import { handleProbeEvent } from './probeStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
@@ -44,7 +44,14 @@ async function probeServedArchive(): Promise<void> {
   }
 }
 
-const onEvent = (e: WorkerEvent) => (handleWorkerEvent(e), handleProbeEvent(e), handleKeepingEvent(e));
+function onEvent(e: WorkerEvent): void {
+  handleWorkerEvent(e);
+  handleProbeEvent(e);
+  handleKeepingEvent(e);
+  // The other tabs' Runs tables learn of this tab's checkpoints.
+  if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
+  if (e.type === 'evicted') for (const r of e.evicted) tabLocks().announce({ type: 'deleted', runId: r.runId });
+}
 
 /** (Re)start the worker on a backend, reload the dataset, then resume (`prefer`, or the saved run that fits) or build. */
 async function initWorkerNow(request: BackendRequest, setLabel: (l: string) => void, prefer?: RunId): Promise<void> {
@@ -222,14 +229,9 @@ export function discardSaved(runId: RunId | undefined = useKeeping.getState().of
     if (!runId) return;
     try {
       await workerApi().deleteSaved(runId);
-      const savedRuns = { ...useKeeping.getState().savedRuns };
-      delete savedRuns[runId];
-      const k = useKeeping.getState();
-      useKeeping.setState({
-        savedRuns,
-        ...(k.offer?.runId === runId ? { offer: null, offerError: null } : {}),
-        ...(useLab.getState().run?.runId === runId ? { saved: null, saveError: null } : {}),
-      });
+      noteDeleted(runId);
+      tabLocks().announce({ type: 'deleted', runId });
+      if (useLab.getState().run?.runId === runId) useKeeping.setState({ saved: null, saveError: null });
     } catch (e) {
       useKeeping.setState({ saveError: `Could not discard the saved run: ${errText(e)}` });
     }
@@ -245,9 +247,8 @@ export function deleteRun(runId: RunId): Promise<void> {
     } catch (e) {
       useRuns.setState({ error: `The run's checkpoint could not be deleted: ${errText(e)}` });
     }
-    const savedRuns = { ...useKeeping.getState().savedRuns };
-    delete savedRuns[runId];
-    useKeeping.setState({ savedRuns, ...(useKeeping.getState().offer?.runId === runId ? { offer: null } : {}) });
+    noteDeleted(runId);
+    tabLocks().announce({ type: 'deleted', runId });
   });
 }
 

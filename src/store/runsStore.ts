@@ -204,6 +204,17 @@ export function toggleSelected(id: string): void {
   useRuns.setState({ selected: sel.includes(id) ? sel.filter((x) => x !== id) : [...sel, id] });
 }
 
+/** Read run `id`'s record again (another tab wrote it); the run shown here keeps its own. */
+export async function refreshRecord(id: string): Promise<void> {
+  if (!db || current?.record.id === id || deleted.has(id)) return;
+  try {
+    const rec = await db.get(id);
+    if (rec && !deleted.has(id)) upsert(rec);
+  } catch {
+    // unreadable: the table keeps what it had
+  }
+}
+
 /** Forget run `id`'s record (its checkpoint is the worker's: runActions.deleteRun does both). */
 export async function removeRecord(id: string): Promise<void> {
   deleted.add(id);

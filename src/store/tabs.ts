@@ -1,17 +1,23 @@
 // Two tabs of the lab, one browser: each tab holds the Web Lock of the run it has open
 // ("sparsejepa-lab-run:<id>", src/worker/runLocks.ts), so the same run is never trained in two tabs
 // at once; a tab that asks for a run another tab holds is told which tab has it, over a
-// BroadcastChannel (each tab answers for the runs it holds with its own description).
+// BroadcastChannel (each tab answers for the runs it holds with its own description). The same
+// channel carries news of checkpoints saved and deleted, so each tab's Runs table stays current.
 // Without Web Locks (an old browser, Node tests) every run counts as free.
 import { lockManager, lockedRunIds, runLockName } from '../worker/runLocks';
-import type { RunId } from '../worker/protocol';
+import type { RunId, SavedRunInfo } from '../worker/protocol';
+import { noteDeleted, noteSaved } from './keeping';
+import { refreshRecord } from './runsStore';
 import { useLab } from './runStore';
 
 const CHANNEL = 'sparsejepa-lab-tabs';
 /** How long a tab waits for the holder of a run to say who it is. */
 export const WHO_TIMEOUT_MS = 400;
 
-type Message = { type: 'who-has'; runId: RunId; from: string } | { type: 'has'; runId: RunId; to: string; holder: string };
+/** A checkpoint saved or deleted in some tab. */
+export type News = { type: 'saved'; info: SavedRunInfo } | { type: 'deleted'; runId: RunId };
+
+type Message = { type: 'who-has'; runId: RunId; from: string } | { type: 'has'; runId: RunId; to: string; holder: string } | News;
 
 export type Hold = { ok: true } | { ok: false; holder: string };
 
@@ -30,6 +36,7 @@ export class TabLocks {
    */
   constructor(
     private readonly describe: (runId: RunId) => string,
+    private readonly onNews: (n: News) => void = () => undefined,
     private readonly locks: LockManager | null = lockManager(),
     private readonly channel: ChannelLike | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(CHANNEL),
   ) {
@@ -38,8 +45,14 @@ export class TabLocks {
       this.channel.onmessage = (e: MessageEvent<Message>) => {
         const m = e.data;
         if (m.type === 'who-has' && this.held.has(m.runId)) this.channel!.postMessage({ type: 'has', runId: m.runId, to: m.from, holder: this.describe(m.runId) } satisfies Message);
+        if (m.type === 'saved' || m.type === 'deleted') this.onNews(m);
       };
     }
+  }
+
+  /** Tell the other tabs a checkpoint was saved or deleted here. */
+  announce(n: News): void {
+    this.channel?.postMessage(n satisfies Message);
   }
 
   holds(runId: RunId): boolean {
@@ -111,10 +124,18 @@ let instance: TabLocks | null = null;
 
 /** This tab's locks (made on first use: a BroadcastChannel is opened then). */
 export function tabLocks(): TabLocks {
-  instance ??= new TabLocks((runId) => {
-    const s = useLab.getState();
-    if (s.run?.runId !== runId) return tabName();
-    return `${tabName()} (step ${s.metrics.at(-1)?.step ?? 0}, ${s.runState})`;
-  });
+  instance ??= new TabLocks(
+    (runId) => {
+      const s = useLab.getState();
+      if (s.run?.runId !== runId) return tabName();
+      return `${tabName()} (step ${s.metrics.at(-1)?.step ?? 0}, ${s.runState})`;
+    },
+    (news) => {
+      if (news.type === 'saved') {
+        noteSaved(news.info);
+        void refreshRecord(news.info.runId);
+      } else noteDeleted(news.runId);
+    },
+  );
   return instance;
 }

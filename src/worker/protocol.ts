@@ -177,10 +177,10 @@ export type WorkerEvent =
   | { type: 'probe-error'; runId: RunId; step: number; message: string }
   /**
    * A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be
-   * (`error`). `off`: the run saves no more checkpoints until asked to try again (a full disk,
-   * storage refused); `lastGood` is the newest one that is stored, untouched.
+   * (`error`). `saved`: its description as stored. `off`: the run saves no more checkpoints until
+   * asked to try again (a full disk, storage refused); `lastGood` is the newest one stored, untouched.
    */
-  | { type: 'checkpoint'; runId: RunId; step: number; savedAt?: number; bytes?: number; error?: string; off?: boolean; lastGood?: { step: number; savedAt: number } | null }
+  | { type: 'checkpoint'; runId: RunId; step: number; savedAt?: number; saved?: SavedRunInfo; error?: string; off?: boolean; lastGood?: { step: number; savedAt: number } | null }
   /** Checkpoints of other runs were deleted to keep the storage budget (oldest first). */
   | { type: 'evicted'; evicted: SavedRunInfo[]; budgetBytes: number; usedBytes: number }
   /** The run went back to its checkpoint at `step` (a non-finite loss or gradient, or a lost GPU device). */

@@ -137,7 +137,7 @@ export class RunKeeper {
         const eviction = await store.save({ info, bytes, history, lastBatch: batch }, budget);
         if (this.forgotten) return void (await store.delete(runId).catch(() => undefined)); // deleted while it was written
         this.good = { step: state.step, savedAt: info.savedAt };
-        emit({ type: 'checkpoint', runId, step: state.step, savedAt: info.savedAt, bytes: bytes.byteLength });
+        emit({ type: 'checkpoint', runId, step: state.step, savedAt: info.savedAt, saved: { ...info, bytes: bytes.byteLength } });
         if (eviction.evicted.length) emit({ type: 'evicted', evicted: eviction.evicted, budgetBytes: budget!.bytes, usedBytes: eviction.usedBytes });
       } catch (e) {
         this.saved = null; // not in storage: the next try writes it
