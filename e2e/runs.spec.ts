@@ -271,6 +271,7 @@ test('the storage budget deletes the oldest checkpoints first and says so', asyn
   await expect(rowA).toHaveAttribute('data-checkpoint-step', /\d+/);
   // A micro checkpoint is 2.5 MB: a 3 MB budget keeps only the run shown.
   await page.getByLabel('Checkpoint storage (MB)').fill('3');
+  await page.getByLabel('Checkpoint storage (MB)').press('Enter');
   await expect(notice(page)).toContainText('Checkpoint storage budget 3.0 MB: deleted the oldest checkpoint to make room', { timeout: 30_000 });
   await expect(rowA).toHaveAttribute('data-checkpoint-step', '');
   await expect(rowA.getByRole('button', { name: /^Resume/ })).toHaveCount(0);

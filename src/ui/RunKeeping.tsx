@@ -98,6 +98,12 @@ export function StorageBudget() {
   const count = useKeeping((s) => Object.keys(s.savedRuns).length);
   const [text, setText] = useState(String(Math.round(budget / (1024 * 1024))));
   const [error, setError] = useState<string | null>(null);
+  // Applied when the value is complete, not per keystroke: typing "300" must not pass through a 3 MB budget.
+  const apply = () => {
+    const mb = text.trim() === '' ? NaN : Number(text);
+    if (Math.round(mb * 1024 * 1024) === budget) return setError(null);
+    void setStorageBudget(mb).then(setError);
+  };
   return (
     <div className="field storage-budget">
       <label htmlFor={id}>Checkpoint storage (MB)</label>
@@ -108,9 +114,11 @@ export function StorageBudget() {
         step={1}
         value={text}
         aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          void setStorageBudget(e.target.value.trim() === '' ? NaN : Number(e.target.value)).then(setError);
+        title="Applied on Enter or when you leave the field (a lower budget deletes old checkpoints at once)"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
         }}
       />
       <small className="hint" aria-label="Checkpoint storage use">
