@@ -6,7 +6,7 @@
 // only with LAB_SOAK=1 (CI does not set it):
 //   LAB_SOAK=1 npx playwright test e2e/soak.spec.ts
 import { expect, test, type Page } from '@playwright/test';
-import { expectResponsive, observeLongTasks, pageNow, status, waitForReady, waitForStep } from './helpers';
+import { expectResponsive, longTasksBetween, observeLongTasks, pageNow, status, waitForReady, waitForStep } from './helpers';
 
 const STEPS = 1000;
 /** Growth of the page's live JS heap from step 100 to the end, after a GC on both sides. */
@@ -64,10 +64,13 @@ test('soak: 1,000 micro steps with the charts and views on: tensors flat, heap f
   const series = await seriesOf(page, runId);
   const probes = await page.locator(`tr[data-run-id="${runId}"]`).getAttribute('data-probes');
 
+  const tasks = (await longTasksBetween(page, t0, t1)).sort((a, b) => b.duration - a.duration);
+  const top = tasks.slice(0, 5).map((t) => `${Math.round(t.duration)} ms at +${Math.round((t.start - t0) / 1000)} s`);
   const figures =
     `${STEPS} steps in ${minutes.toFixed(1)} min; worker tensors ${early.memory.tensors} at step 100 → ${late.memory.tensors} at the end ` +
     `(${early.memory.text} → ${late.memory.text}); page JS heap after GC ${early.heap.toFixed(1)} → ${late.heap.toFixed(1)} MB ` +
-    `(bound +${HEAP_BOUND_MB} MB); loss series kept ${series.points} points, stride ${series.stride}; probes ${probes}`;
+    `(bound +${HEAP_BOUND_MB} MB); loss series kept ${series.points} points, stride ${series.stride}; probes ${probes}; ` +
+    `${tasks.length} main-thread tasks over 50 ms in ${Math.round((t1 - t0) / 1000)} s, the longest ${top.join(', ')}`;
   console.log(`[soak] ${figures}`);
   testInfo.annotations.push({ type: 'soak', description: figures });
 

@@ -57,6 +57,3 @@ export function command<T>(label: string, fn: (setLabel: (l: string) => void) =>
   tail = r.catch(() => undefined);
   return r;
 }
-
-/** Whether a command with this label is waiting (its control shows it is queued). */
-export const isQueued = (label: string) => useLab.getState().queued.includes(label);

@@ -55,10 +55,6 @@ export class TabLocks {
     this.channel?.postMessage(n satisfies Message);
   }
 
-  holds(runId: RunId): boolean {
-    return this.held.has(runId);
-  }
-
   /** Take run `runId`'s lock for this tab, or say which tab has it. */
   async hold(runId: RunId): Promise<Hold> {
     if (this.held.has(runId)) return { ok: true };
