@@ -79,8 +79,8 @@ async function initWorkerNow(request: BackendRequest, setLabel: (l: string) => v
     const name = config.dataset.slice(5);
     const subset = isDefaultSubset(config.subset) ? '' : `, without the subset (${describeSubset(config.subset)}): it is kept for ${name} and comes back when you pick it`;
     note = `The dataset file ${name} named in the link is not here: pick it again. Using the built-in data for now${subset}.`;
-    if (!isDefaultSubset(config.subset)) useLab.setState({ parked: { datasetId: config.dataset, datasetName: name, subset: config.subset } });
-    useLab.setState({ config: { ...config, subset: defaultConfig().subset } });
+    // Parked: the address keeps naming the file (and its subset) until another dataset is chosen.
+    useLab.setState({ parked: { datasetId: config.dataset, datasetName: name, subset: config.subset }, config: { ...config, subset: defaultConfig().subset } });
     source = { kind: 'synthetic' };
   }
   if (!(await loadDatasetNow(source))) {
@@ -213,7 +213,11 @@ export function resumeRun(runId: RunId): Promise<void> {
       if (!(await loadDatasetNow(source))) return;
       lastSource = null;
     }
-    await resumeNow(runId, setLabel);
+    // The person chose this run: the address names it now, not a file the page was waiting for.
+    if (await resumeNow(runId, setLabel)) {
+      useLab.setState({ parked: null });
+      syncUrl();
+    }
   });
 }
 

@@ -53,13 +53,13 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
     const before = tf.memory().numTensors;
     const w = fakeWorker();
     const run = Run.create('run-a', Trainer.create(config, data), dataset, w.env);
-    run.start();
+    await run.start();
     expect(run.running).toBe(true);
     await until(w.events, 'run-a', 'done');
     expect(losses(w.events, 'run-a').map(([s]) => s)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(w.of('run-a', 'state').map((e) => e.type === 'state' && e.state)).toEqual(['running', 'done']);
-    expect(() => run.start()).toThrow(RunRefused);
-    expect(() => run.start()).toThrow('already at 12 steps: raise Steps or Reset');
+    await expect(run.start()).rejects.toThrow(RunRefused);
+    await expect(run.start()).rejects.toThrow('already at 12 steps: raise Steps or Reset');
     await run.close();
     // The finished run was saved as it ended, under its id.
     expect((await w.store.info('run-a'))!.step).toBe(12);
@@ -70,7 +70,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
     const w = fakeWorker();
     const a = Run.create('run-a', Trainer.create(config, data), dataset, w.env);
     for (let i = 0; i < 5; i++) await a.stepOnce();
-    await expect(Promise.resolve().then(() => a.start())).resolves.toBeUndefined();
+    await a.start();
     await a.pause();
     const at = a.step;
     expect(at).toBeGreaterThanOrEqual(5);
@@ -125,7 +125,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
     try {
-      run.start();
+      await run.start();
       await until(w.events, 'run-q', 'done');
     } finally {
       proto.put = put;
@@ -150,10 +150,15 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   it('refuses a single step while training, and a Start of a closed run, out loud', async () => {
     const w = fakeWorker();
     const run = Run.create('run-s', Trainer.create({ ...config, steps: 1000 }, data), dataset, w.env);
-    run.start();
+    await run.start();
     await expect(run.stepOnce()).rejects.toThrow('the run is training: Pause it to take single steps');
+    // A Start given while a Pause winds the loop down starts a new loop once it has stopped.
+    const stopping = run.stop();
+    await run.start();
+    await stopping;
+    expect(run.running).toBe(true);
     await run.close();
-    expect(() => run.start()).toThrow(/was closed/);
+    await expect(run.start()).rejects.toThrow(/was closed/);
   });
 });
 

@@ -127,8 +127,9 @@ export class Run {
     return { runId: this.id, config: t.config, dims: t.dims, paramCount, trainSize: t.data.train.size, testSize: t.data.test.size };
   }
 
-  /** Train until paused or done; returns once the loop has started. Refused when there is nothing left to train. */
-  start(): void {
+  /** Train until paused or done; resolves once the loop has started. Refused when there is nothing left to train. */
+  async start(): Promise<void> {
+    if (this.loop && this.stopRequested) await this.loop; // a loop winding down (a Pause) ends first, then this Start begins a new one
     if (this.disposed) throw new RunRefused(`run ${this.id} was closed`);
     if (this.loop) return;
     if (this.done) throw new RunRefused(`already at ${this.config.steps} steps: raise Steps or Reset`);

@@ -240,7 +240,7 @@ function recoverFromDeviceLoss(lost: GPUDeviceLostInfo): Promise<void> {
       });
     for (const { run, training } of was) {
       if (!runs.has(run.id)) continue;
-      if (training && !run.done) run.start();
+      if (training && !run.done) await run.start();
       else run.emitState(run.done ? 'done' : 'paused');
     }
   })();
