@@ -32,9 +32,12 @@ function records(n: number): Buffer {
   return b;
 }
 
-/** cifar-100-binary.tar.gz with `train` and `test` records. */
-export function cifar100Archive(train: number, test: number): Buffer {
-  return gzipSync(
-    Buffer.concat([tarEntry('cifar-100-binary/train.bin', records(train)), tarEntry('cifar-100-binary/test.bin', records(test)), Buffer.alloc(1024)]),
-  );
+/** CIFAR-100's first ten fine class names, then class_10 … class_99 (a test picks classes by name). */
+export const FINE_NAMES = ['apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle', ...Array.from({ length: 90 }, (_, i) => `class_${i + 10}`)];
+
+/** cifar-100-binary.tar.gz with `train` and `test` records; `names`: with fine_label_names.txt. */
+export function cifar100Archive(train: number, test: number, opts: { names?: boolean } = {}): Buffer {
+  const entries = [tarEntry('cifar-100-binary/train.bin', records(train)), tarEntry('cifar-100-binary/test.bin', records(test))];
+  if (opts.names) entries.push(tarEntry('cifar-100-binary/fine_label_names.txt', Buffer.from(`${FINE_NAMES.join('\n')}\n`)));
+  return gzipSync(Buffer.concat([...entries, Buffer.alloc(1024)]));
 }

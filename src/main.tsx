@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { boot } from './store/actions';
+import { boot } from './store/runActions';
+import { startPacing } from './ui/pacing';
 import { App } from './ui/App';
 import './ui/styles.css';
 
@@ -9,4 +10,5 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+startPacing();
 void boot();

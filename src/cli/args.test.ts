@@ -33,6 +33,13 @@ describe('command-line flags → the config schema', () => {
     expect(extra.out).toBe('runs/x');
   });
 
+  it('takes class ranges (--classes 0-9, 0-4,7) and names a backwards one', () => {
+    expect(parse(['--classes', '0-9']).config.subset.classes).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(parse(['--classes', '0-4,7,apple']).config.subset.classes).toEqual([0, 1, 2, 3, 4, 7, 'apple']);
+    expect(parse(['--superclasses', '2-3']).config.subset.superclasses).toEqual([2, 3]);
+    expect(usageError(['--classes', '9-0'])).toBe('--classes: range "9-0" runs backwards (write 0-9)');
+  });
+
   it('takes --probe-every 0 (off, the default) and rejects a negative or fractional interval', () => {
     expect(parse([]).config.probeEvery).toBe(0);
     expect(parse(['--probe-every', '0']).config.probeEvery).toBe(0);

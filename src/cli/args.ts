@@ -1,6 +1,7 @@
 // Command-line flags → the one config schema. Each flag names a config field; values are
 // checked here for type and by the schema for range, and errors name the flag.
 import { parseArgs } from 'node:util';
+import { parseClassList } from '../engine/classList';
 import { ConfigSchema, parseConfig, type LabConfig } from '../engine/config';
 
 export class UsageError extends Error {
@@ -61,7 +62,13 @@ function convert(flag: string, kind: Kind, raw: string | boolean): unknown {
   if (kind === 'bool') return flag.startsWith('no-') ? !raw : raw;
   const s = String(raw);
   if (kind === 'string') return s;
-  if (kind === 'list') return s.split(',').map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  if (kind === 'list') {
+    try {
+      return parseClassList(s); // indices, names and ranges: 0-9, 0-4,7
+    } catch (e) {
+      throw new UsageError(`--${flag}: ${(e as Error).message}`);
+    }
+  }
   if (kind === 'range') {
     const parts = s.split(',');
     const nums = parts.map((x) => (x.trim() === '' ? NaN : Number(x)));

@@ -131,6 +131,94 @@ export const ConfigSchema = z.object({
 export type LabConfig = z.infer<typeof ConfigSchema>;
 export type LabConfigInput = z.input<typeof ConfigSchema>;
 
+/**
+ * What changing a setting means, for every field of the schema (a field missing here is a type
+ * error, so a new setting has to be placed):
+ * - `live`: changes reach a training run between two steps; the run stays the same run.
+ * - `arch`: decides the model's tensor names and shapes (weights of another `arch` do not load).
+ * - `run`: fixes the run's numbers (data, init, schedules, metrics); changing it means a new run.
+ */
+export type FieldRole = 'live' | 'arch' | 'run';
+export const FIELD_ROLES = {
+  mode: 'arch',
+  preset: 'arch',
+  seed: 'run',
+  dataset: 'run',
+  subset: 'run',
+  flip: 'run',
+  cropPad: 'run',
+  imageSize: 'arch',
+  patchSize: 'arch',
+  mlpRatio: 'arch',
+  predictorWidthRatio: 'arch',
+  latentDim: 'arch',
+  patchEmbedStd: 'run',
+  grouping: 'arch',
+  lambda: 'live',
+  beta: 'live',
+  proximal: 'run',
+  predictionReduction: 'run',
+  groupOptimizer: 'run',
+  groupLr: 'run',
+  groupInit: 'run',
+  // No target encoder without the stop-gradient: the file has no target_encoder.* tensors.
+  targetEncoder: 'arch',
+  maeNormPix: 'run',
+  numTargets: 'run',
+  targetScale: 'run',
+  targetAspect: 'run',
+  contextScale: 'run',
+  minKeep: 'run',
+  steps: 'run',
+  batchSize: 'run',
+  lr: 'live',
+  startLr: 'run',
+  finalLr: 'run',
+  warmupFraction: 'run',
+  weightDecay: 'run',
+  emaMomentum: 'run',
+  normsEvery: 'run',
+  zeroThreshold: 'run',
+  probeEvery: 'live',
+  healthEvery: 'run',
+  checkpointEvery: 'run',
+} as const satisfies Record<keyof LabConfig, FieldRole>;
+
+type FieldsOf<R extends FieldRole> = { [K in keyof typeof FIELD_ROLES]: (typeof FIELD_ROLES)[K] extends R ? K : never }[keyof typeof FIELD_ROLES];
+const fieldsOf = <R extends FieldRole>(role: R) => (Object.keys(FIELD_ROLES) as (keyof LabConfig)[]).filter((k) => FIELD_ROLES[k] === role) as FieldsOf<R>[];
+
+/** Settings that change while a run trains (λ, β, lr through setHyper; the probe interval). */
+export const LIVE_FIELDS: readonly FieldsOf<'live'>[] = fieldsOf('live');
+/** Settings that decide the architecture: tensor names and shapes. */
+export const ARCH_FIELDS: readonly FieldsOf<'arch'>[] = fieldsOf('arch');
+/** The live settings the trainer takes between steps (LiveHyper): λ, β and the peak learning rate. */
+export const HYPER_FIELDS = ['lambda', 'beta', 'lr'] as const satisfies readonly FieldsOf<'live'>[];
+/**
+ * Settings the target encoder at step 0 and the probe's images depend on (the probe's floor is
+ * shared by runs that agree on these: a run and its JEPA twin). The encoder is drawn first from
+ * the seed's stream, before the predictor and head, so mode, K and grouping do not change it.
+ */
+export const ENCODER_FLOOR_FIELDS = ['preset', 'imageSize', 'patchSize', 'mlpRatio', 'patchEmbedStd', 'seed', 'dataset', 'subset'] as const satisfies readonly (keyof LabConfig)[];
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The settings (other than the live ones) in which two configs differ. */
+export function runFieldsChanged(a: LabConfig, b: LabConfig): (keyof LabConfig)[] {
+  return (Object.keys(FIELD_ROLES) as (keyof LabConfig)[]).filter((k) => FIELD_ROLES[k] !== 'live' && !sameValue(a[k], b[k]));
+}
+
+/** Two configs describe the same run: equal apart from the live settings (a checkpoint of one continues the other). */
+export function sameRun(a: LabConfig, b: LabConfig): boolean {
+  return runFieldsChanged(a, b).length === 0;
+}
+
+/** `base` with the architecture of `from` (weights of `from`'s shape load into the result). */
+export function withArchitecture(base: LabConfig, from: LabConfig): LabConfig {
+  const out = { ...base } as Record<string, unknown>;
+  for (const k of ARCH_FIELDS) out[k] = from[k];
+  return out as LabConfig;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

@@ -12,7 +12,7 @@ export interface ProbeProgress {
 
 export interface ProbeState {
   /** Worker run id the results belong to. */
-  runId: number | null;
+  runId: string | null;
   /** One per probed step, in step order (a repeat at the same step replaces the earlier one). */
   results: ProbeReport[];
   progress: ProbeProgress | null;

@@ -3,8 +3,7 @@
 // not re-render the page on every step. Series arrays are appended in place and `version`
 // bumps on each publish (components key their derived data on it).
 import { create } from 'zustand';
-import { defaultConfig, type LabConfig } from '../engine/config';
-import type { LiveHyper } from '../engine/types';
+import { defaultConfig, type LabConfig, type Subset } from '../engine/config';
 import type {
   BackendInfo,
   CrossCheckResult,
@@ -17,15 +16,12 @@ import type {
   WeightsSummary,
   WorkerEvent,
 } from '../worker/protocol';
+import { withHyperMark, type HyperMark } from './rules';
 import type { BackendRequest } from './urlState';
 
-export const FLUSH_MS = 200;
+export type { HyperMark };
 
-export interface HyperMark extends LiveHyper {
-  /** First step the new values apply to. */
-  step: number;
-  changed: (keyof LiveHyper)[];
-}
+export const FLUSH_MS = 200;
 
 export interface NormSnapshot extends NormsMatrix {
   /** Per-group ‖W^(g)‖_F = sqrt(Σ_k ‖W^(g)_{·,k}‖²). */
@@ -47,10 +43,18 @@ export interface LabState {
   datasetError: string | null;
   servedArchive: boolean;
 
+  /**
+   * A subset the address named for a dataset file that is not here (after a reload): kept for
+   * that file, which gets it back when it is picked again, while the page trains on the built-in data.
+   */
+  parked: { datasetId: string; datasetName: string; subset: Subset } | null;
+
   run: RunInfo | null;
   runState: RunState | 'none';
   runMessage: string | null;
+  /** What the worker is doing for the page now (the command in flight), and the commands waiting behind it. */
   busy: string | null;
+  queued: string[];
 
   metrics: StepScalars[];
   norms: NormSnapshot[];
@@ -78,10 +82,12 @@ export const initialState = (): LabState => ({
   datasetLoading: null,
   datasetError: null,
   servedArchive: false,
+  parked: null,
   run: null,
   runState: 'none',
   runMessage: null,
   busy: null,
+  queued: [],
   metrics: [],
   norms: [],
   marks: [],
@@ -164,6 +170,7 @@ export function handleWorkerEvent(e: WorkerEvent): void {
     useLab.setState({ memory: e.memory });
     return;
   }
+  if (e.type === 'evicted') return; // about other runs' checkpoints (keeping.ts)
   if (e.type === 'dataset-progress') {
     // Only while the load is still awaited: a report overtaken by the load's reply is dropped.
     if (s.datasetLoading) useLab.setState({ datasetLoading: `Decoding images: ${e.done} of ${e.total}${e.skipped ? ` (${e.skipped} skipped)` : ''}…` });
@@ -183,13 +190,8 @@ export function handleWorkerEvent(e: WorkerEvent): void {
       break;
     case 'hyper': {
       flushMetrics();
-      // A later change for the same step supersedes the earlier one.
       const now = useLab.getState();
-      const marks = now.marks.filter((m) => m.step < e.atStep);
-      const prev: LiveHyper = marks[marks.length - 1] ?? s.run.config;
-      const changed = (['lambda', 'beta', 'lr'] as const).filter((k) => prev[k] !== e.hyper[k]);
-      if (changed.length) marks.push({ step: e.atStep, ...e.hyper, changed });
-      useLab.setState({ marks, version: now.version + 1 });
+      useLab.setState({ marks: withHyperMark(now.marks, e.atStep, e.hyper, s.run.config), version: now.version + 1 });
       break;
     }
   }

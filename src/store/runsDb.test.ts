@@ -28,7 +28,7 @@ describe('runs in IndexedDB', () => {
     const db = await RunsDb.open(new IDBFactory());
     const a = record('a', 2);
     appendPoint(a, point(1));
-    a.probes.push({ runId: 1, step: 1, top1: 0.3, top5: 0.8, randomInitTop1: 0.25, randomInitTop5: 0.7, trainCount: 10, testCount: 5, ms: 3, floorCached: false });
+    a.probes.push({ runId: 'a', step: 1, top1: 0.3, top5: 0.8, randomInitTop1: 0.25, randomInitTop5: 0.7, trainCount: 10, testCount: 5, ms: 3, floorCached: false });
     await db.put(a);
     await db.put(record('b', 1));
     const { runs, unreadable } = await db.list();

@@ -1,13 +1,13 @@
-// The runs table's store, and the recorder that keeps every run in IndexedDB as it trains:
-// a new record when the page gets a new model (Reset, a backend switch, loaded weights), saved
+// The runs table's store, and the recorder that keeps every run in IndexedDB as it trains: the
+// record of a run is keyed by the run's id (the page's UUID, which also keys its checkpoint and
+// names it to the worker); a new one when the page gets a new run (Reset, loaded weights), saved
 // once it has trained a step, then at most every SAVE_EVERY_MS while it runs, and at once on
 // pause, done, error, a probe result, or when the next run replaces it. A run that comes back
-// from a checkpoint (after a reload) continues the newest record with the same settings.
+// from its checkpoint (a reload, Resume, a backend switch) continues its own record.
 import { create } from 'zustand';
 import { useProbe } from './probeStore';
 import { useLab, type LabState } from './runStore';
 import { appendPoint, RunsDb, type RunRecord } from './runsDb';
-import type { LabConfig } from '../engine/config';
 import type { RunInfo, StepScalars } from '../worker/protocol';
 
 export const SAVE_EVERY_MS = 3000;
@@ -37,10 +37,6 @@ const deleted = new Set<string>();
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-function newId(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
 function defaultName(info: RunInfo, now: Date): string {
   const c = info.config;
   return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'} ${c.preset} seed ${c.seed} · ${now.toLocaleTimeString([], { hour12: false })}`;
@@ -51,7 +47,7 @@ function newRecord(info: RunInfo, s: LabState): RunRecord {
   const meta = nextMeta;
   nextMeta = {};
   return {
-    id: newId(),
+    id: info.runId,
     name: meta.name ?? defaultName(info, now),
     createdAt: now.getTime(),
     updatedAt: now.getTime(),
@@ -138,24 +134,13 @@ function readMetrics(s: LabState): boolean {
   return fresh;
 }
 
-/** Settings equal apart from the ones that change live. */
-function sameSettings(a: LabConfig, b: LabConfig): boolean {
-  const fixed = (c: LabConfig) => JSON.stringify({ ...c, lambda: 0, beta: 0, lr: 0, probeEvery: 0 });
-  return fixed(a) === fixed(b);
-}
-
-/** The record a run belongs to: the newest one of the same settings when it arrives with steps already, else a new one. */
+/** The record a run belongs to: its own (a resumed run continues it), else a new one. */
 function recordFor(info: RunInfo, s: LabState): RunRecord {
-  if (s.metrics.length) {
-    const same = useRuns.getState().runs.filter((r) => sameSettings(r.config, info.config) && !deleted.has(r.id));
-    const last = same.sort((a, b) => b.updatedAt - a.updatedAt)[0];
-    if (last) {
-      const rec = { ...last, series: [], stride: 1, probes: last.probes.slice() };
-      useProbe.setState({ runId: info.runId, results: rec.probes.slice(), progress: null, error: null });
-      return rec;
-    }
-  }
-  return newRecord(info, s);
+  const own = useRuns.getState().runs.find((r) => r.id === info.runId);
+  if (!own) return newRecord(info, s);
+  const rec = { ...own, config: info.config, series: [], stride: 1, probes: own.probes.slice() };
+  useProbe.setState({ runId: info.runId, results: rec.probes.slice(), progress: null, error: null });
+  return rec;
 }
 
 function onLab(s: LabState, prev: LabState): void {
@@ -194,6 +179,13 @@ export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
   try {
     db = await RunsDb.open(factory ?? indexedDB);
     const { runs, unreadable } = await db.list();
+    // The run shown may have come back from its checkpoint before its record was read: it continues that record.
+    const own = current && runs.find((r) => r.id === current!.info.runId);
+    if (current && own) {
+      const probes = [...own.probes.filter((p) => !current!.record.probes.some((q) => q.step === p.step)), ...current.record.probes].sort((a, b) => a.step - b.step);
+      current.record = { ...own, config: current.info.config, series: current.record.series, stride: current.record.stride, step: current.record.step, lastLoss: current.record.lastLoss, state: current.record.state, probes };
+      useProbe.setState({ runId: current.info.runId, results: probes.slice() });
+    }
     const live = useRuns.getState().runs.filter((r) => !runs.some((q) => q.id === r.id));
     useRuns.setState({
       runs: [...runs, ...live].sort((a, b) => a.createdAt - b.createdAt),
@@ -212,8 +204,20 @@ export function toggleSelected(id: string): void {
   useRuns.setState({ selected: sel.includes(id) ? sel.filter((x) => x !== id) : [...sel, id] });
 }
 
-export async function deleteRun(id: string): Promise<void> {
-  if (current?.record.id === id) deleted.add(id);
+/** Read run `id`'s record again (another tab wrote it); the run shown here keeps its own. */
+export async function refreshRecord(id: string): Promise<void> {
+  if (!db || current?.record.id === id || deleted.has(id)) return;
+  try {
+    const rec = await db.get(id);
+    if (rec && !deleted.has(id)) upsert(rec);
+  } catch {
+    // unreadable: the table keeps what it had
+  }
+}
+
+/** Forget run `id`'s record (its checkpoint is the worker's: runActions.deleteRun does both). */
+export async function removeRecord(id: string): Promise<void> {
+  deleted.add(id);
   const s = useRuns.getState();
   useRuns.setState({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected.filter((x) => x !== id) });
   try {

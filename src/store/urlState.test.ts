@@ -11,6 +11,15 @@ describe('URL state', () => {
     expect(r.backend).toBe('auto');
   });
 
+  it('reads class ranges, writes consecutive classes back as one, and names a bad range', () => {
+    const r = decodeUrlState('?classes=0-4,7&superclasses=1-2');
+    expect(r.errors).toEqual([]);
+    expect(r.config.subset.classes).toEqual([0, 1, 2, 3, 4, 7]);
+    expect(r.config.subset.superclasses).toEqual([1, 2]);
+    expect(new URLSearchParams(encodeUrlState({ config: r.config, backend: 'auto' })).get('classes')).toBe('0-4,7');
+    expect(decodeUrlState('?classes=5-1').errors).toEqual(['classes="5-1": range "5-1" runs backwards (write 1-5)']);
+  });
+
   it('round-trips every kind of field', () => {
     const config = parseConfig({
       mode: 'jepa',

@@ -1,5 +1,6 @@
 // Settings <-> URL query string. The one config schema (src/engine/config.ts) decides what is
 // valid; this file only says how each field is spelled in a URL.
+import { formatClassList, parseClassList } from '../engine/classList';
 import { ConfigSchema, SubsetSchema, defaultConfig, parseConfig, type LabConfig } from '../engine/config';
 
 export const BACKEND_REQUESTS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
@@ -57,8 +58,8 @@ export function encodeUrlState(s: UrlState): string {
     if (JSON.stringify(c[k]) !== JSON.stringify(d[k])) q.set(k, encodeValue(c[k]));
   }
   const sub = s.config.subset;
-  if (sub.classes.length) q.set('classes', encodeValue(sub.classes));
-  if (sub.superclasses.length) q.set('superclasses', encodeValue(sub.superclasses));
+  if (sub.classes.length) q.set('classes', formatClassList(sub.classes, ','));
+  if (sub.superclasses.length) q.set('superclasses', formatClassList(sub.superclasses, ','));
   if (sub.perClass !== 0) q.set('perClass', String(sub.perClass));
   return q.toString();
 }
@@ -87,11 +88,11 @@ function decodeField(key: string, kind: Kind, raw: string): unknown {
       return parts.map((p) => decodeNumber(key, p));
     }
     case 'list':
-      if (raw.trim() === '') return [];
-      return raw.split(',').map((p) => {
-        const t = p.trim();
-        return /^\d+$/.test(t) ? Number(t) : t;
-      });
+      try {
+        return parseClassList(raw);
+      } catch (e) {
+        throw new UrlStateError(`${key}=${JSON.stringify(raw)}: ${(e as Error).message}`);
+      }
   }
 }
 

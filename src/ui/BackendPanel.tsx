@@ -1,6 +1,6 @@
 // Backend control (auto or forced; also ?backend= in the URL) and what is in use, and why.
 import { useId } from 'react';
-import { changeBackend } from '../store/actions';
+import { changeBackend } from '../store/runActions';
 import { useLab } from '../store/runStore';
 import { BACKEND_REQUESTS, type BackendRequest } from '../store/urlState';
 import { describeAdapterText } from '../worker/adapter';

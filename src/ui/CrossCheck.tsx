@@ -3,6 +3,7 @@
 import { crossCheck } from '../store/actions';
 import { useLab } from '../store/runStore';
 import { BACKEND_LABELS, formatNumber } from './format';
+import { QueuedNote } from './Queued';
 
 export const CROSS_CHECK_TOLERANCE = 1e-3;
 
@@ -15,9 +16,10 @@ export function CrossCheck() {
   return (
     <fieldset className="cross-check">
       <legend>Backend check</legend>
-      <button type="button" onClick={() => void crossCheck()} disabled={!hasRun || busy}>
+      <button type="button" onClick={() => void crossCheck()} disabled={!hasRun && !busy}>
         Check against CPU
       </button>
+      <QueuedNote label="Check against CPU" />
       {result ? (
         <div
           className={ok ? 'ok' : 'error'}

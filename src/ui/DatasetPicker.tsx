@@ -1,7 +1,7 @@
 // Dataset: built-in shapes, the archive under public/data/ (npm run data:cifar100), or a file
 // the user drops or picks (cifar-100-binary.tar.gz, or train.bin / test.bin).
 import { useId, useState } from 'react';
-import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useServedArchive } from '../store/actions';
+import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useServedArchive } from '../store/runActions';
 import { useLab } from '../store/runStore';
 
 export function DatasetPicker() {

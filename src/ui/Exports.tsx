@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import { exportCsv, exportJson, exportSafetensors, exportTfjs, importWeights } from '../store/actions';
 import { useLab } from '../store/runStore';
+import { QueuedNote } from './Queued';
 
 export function Exports() {
   const fileId = useId();
@@ -17,12 +18,14 @@ export function Exports() {
     <fieldset className="exports">
       <legend>Files</legend>
       <div className="button-row">
-        <button type="button" onClick={() => void exportSafetensors()} disabled={!hasRun || busy} title="PyTorch names and layout; the config is in __metadata__">
+        <button type="button" onClick={() => void exportSafetensors()} disabled={!hasRun && !busy} title="PyTorch names and layout; the config is in __metadata__">
           Export weights
         </button>
-        <button type="button" onClick={() => void exportTfjs()} disabled={!hasRun || busy} title="model.json + weights.bin">
+        <QueuedNote label="Export .safetensors" />
+        <button type="button" onClick={() => void exportTfjs()} disabled={!hasRun && !busy} title="model.json + weights.bin">
           Export tfjs
         </button>
+        <QueuedNote label="Export tfjs" />
         <button type="button" onClick={exportCsv} disabled={!hasMetrics}>
           Export CSV
         </button>
@@ -36,7 +39,7 @@ export function Exports() {
           id={fileId}
           type="file"
           accept=".safetensors"
-          disabled={!hasRun || busy}
+          disabled={!hasRun && !busy}
           onChange={(e) => {
             const f = e.target.files?.[0];
             e.target.value = '';

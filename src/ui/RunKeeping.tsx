@@ -1,38 +1,55 @@
-// What happened to the run (resumed, rolled back, recovered from a lost GPU) and the run saved
-// in this browser: the notices at the top of the page, and the "saved at step S" line.
-import { discardSaved, dismissNotice, resumeOffered, useKeeping } from '../store/keeping';
+// What happened to the run (resumed, rolled back, recovered from a lost GPU, checkpoints evicted
+// or off) and the runs saved in this browser: the notices at the top of the page, and the
+// "saved at step S" line with the storage budget.
+import { useId, useState } from 'react';
+import { sameRun } from '../engine/config';
+import { dismissNotice, useKeeping } from '../store/keeping';
+import { discardSaved, resumeOffered, retryCheckpoints, setStorageBudget } from '../store/runActions';
+import { describeConfig, megabytes } from '../store/rules';
 import { useLab } from '../store/runStore';
+import { tabName } from '../store/tabs';
 
-function describe(c: { mode: string; preset: string; steps: number }): string {
-  return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'}, ${c.preset}, ${c.steps} steps`;
-}
-
-/** Notices: resumed / rolled back / device lost, and a saved run the page did not continue. */
+/** Notices: resumed / rolled back / device lost / evicted, checkpoints off, and a saved run the page did not continue. */
 export function RunNotices() {
   const notice = useKeeping((s) => s.notice);
+  const off = useKeeping((s) => s.off);
   const offer = useKeeping((s) => s.offer);
   const offerError = useKeeping((s) => s.offerError);
   const saveError = useKeeping((s) => s.saveError);
   const datasetId = useLab((s) => s.dataset?.id);
+  const config = useLab((s) => s.config);
   const running = useLab((s) => s.runState === 'running');
   const pickAgain = offer && offer.dataset.id.startsWith('file:') && datasetId !== offer.dataset.id;
+  const quiet = notice?.kind === 'resumed' || notice?.kind === 'evicted';
   return (
     <>
       {notice ? (
-        <div className={notice.kind === 'resumed' ? 'note' : 'notices'} role={notice.kind === 'resumed' ? 'note' : 'alert'} aria-label="Run notice" data-kind={notice.kind}>
+        <div className={quiet ? 'note' : 'notices'} role={quiet ? 'note' : 'alert'} aria-label="Run notice" data-kind={notice.kind}>
           <p>{notice.text}</p>
           <button type="button" onClick={dismissNotice}>
             Dismiss
           </button>
         </div>
       ) : null}
+      {off ? (
+        <div className="notices" role="alert" aria-label="Checkpoints off" data-last-good={off.lastGood?.step ?? ''}>
+          <p>{off.reason}</p>
+          <button type="button" onClick={() => void retryCheckpoints()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
       {offer ? (
-        <div className="note" role="note" aria-label="Saved run">
+        <div className="note" role="note" aria-label="Saved run" data-run-id={offer.runId}>
           <p>
-            A run saved in this browser was not resumed: step {offer.step} of {describe(offer.config)} on {offer.dataset.name}, saved at{' '}
+            A run saved in this browser was not resumed: step {offer.step} of {describeConfig(offer.config)} on {offer.dataset.name}, saved at{' '}
             {new Date(offer.savedAt).toLocaleTimeString()}.{' '}
-            {pickAgain ? `Pick ${offer.dataset.name} again (Data, CIFAR file(s)) to resume it.` : 'Its settings differ from these.'} Training another
-            run replaces it.
+            {pickAgain
+              ? `Pick ${offer.dataset.name} again (Data, CIFAR file(s)) to resume it.`
+              : sameRun(offer.config, config)
+                ? ''
+                : 'Its settings differ from these.'}{' '}
+            It stays saved (Runs, below) until you discard it.
           </p>
           <div className="button-row">
             {pickAgain ? null : (
@@ -40,7 +57,7 @@ export function RunNotices() {
                 Resume saved run
               </button>
             )}
-            <button type="button" onClick={() => void discardSaved()}>
+            <button type="button" onClick={() => void discardSaved(offer.runId)}>
               Discard saved run
             </button>
           </div>
@@ -58,6 +75,7 @@ export function RunNotices() {
 /** The newest checkpoint of this run in the browser's storage, and a way to forget it. */
 export function SavedLine() {
   const saved = useKeeping((s) => s.saved);
+  const runId = useLab((s) => s.run?.runId);
   const every = useLab((s) => s.run?.config.checkpointEvery);
   if (!saved) {
     return <p className="hint">{every ? `Saved in this browser every ${every} steps and on Pause.` : 'Saved in this browser on Pause.'}</p>;
@@ -65,9 +83,49 @@ export function SavedLine() {
   return (
     <p className="hint" aria-label="Last checkpoint" data-step={saved.step}>
       Saved in this browser at step {saved.step} ({new Date(saved.savedAt).toLocaleTimeString()}).{' '}
-      <button type="button" onClick={() => void discardSaved()} title="Forget the saved copy; a run in progress saves again at its next checkpoint">
+      <button type="button" onClick={() => void discardSaved(runId)} title="Forget the saved copy; a run in progress saves again at its next checkpoint">
         Discard saved run
       </button>
     </p>
+  );
+}
+
+/** The storage budget of all checkpoints together (oldest evicted first), and which tab this is. */
+export function StorageBudget() {
+  const id = useId();
+  const budget = useKeeping((s) => s.budgetBytes);
+  const used = useKeeping((s) => Object.values(s.savedRuns).reduce((n, r) => n + r.bytes, 0));
+  const count = useKeeping((s) => Object.keys(s.savedRuns).length);
+  const [text, setText] = useState(String(Math.round(budget / (1024 * 1024))));
+  const [error, setError] = useState<string | null>(null);
+  // Applied when the value is complete, not per keystroke: typing "300" must not pass through a 3 MB budget.
+  const apply = () => {
+    const mb = text.trim() === '' ? NaN : Number(text);
+    if (Math.round(mb * 1024 * 1024) === budget) return setError(null);
+    void setStorageBudget(mb).then(setError);
+  };
+  return (
+    <div className="field storage-budget">
+      <label htmlFor={id}>Checkpoint storage (MB)</label>
+      <input
+        id={id}
+        type="number"
+        min={1}
+        step={1}
+        value={text}
+        aria-invalid={Boolean(error)}
+        title="Applied on Enter or when you leave the field (a lower budget deletes old checkpoints at once)"
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+      />
+      <small className="hint" aria-label="Checkpoint storage use">
+        {count} checkpoint{count === 1 ? '' : 's'} saved, {megabytes(used)} of {megabytes(budget)}; past the budget the oldest are deleted first (never one open in a tab). This
+        is {tabName()}.
+      </small>
+      {error ? <small className="error">{error}</small> : null}
+    </div>
   );
 }

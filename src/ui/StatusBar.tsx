@@ -11,6 +11,7 @@ export function StatusBar() {
   const busy = useLab((s) => s.busy);
   const message = useLab((s) => s.runMessage);
   const steps = useLab((s) => s.run?.config.steps);
+  const runId = useLab((s) => s.run?.runId);
   const parts = [
     `step ${last?.step ?? 0}${steps ? ` of ${steps}` : ''}`,
     `epoch ${(last?.epoch ?? 0).toFixed(2)}`,
@@ -21,7 +22,7 @@ export function StatusBar() {
   ].filter(Boolean);
   return (
     <div className="status-bar">
-      <p role="status" aria-live="polite">
+      <p role="status" aria-live="polite" data-run-id={runId ?? ''}>
         {parts.join(' · ')}
       </p>
       {busy ? <p className="info">{busy}</p> : null}

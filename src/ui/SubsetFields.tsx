@@ -1,17 +1,19 @@
 // Subset of the dataset: classes, superclasses (names or indices) and images per class.
 import { useEffect, useId, useState } from 'react';
+import { formatClassList, parseClassList } from '../engine/classList';
 import { SubsetSchema, type Subset } from '../engine/config';
 import { updateConfig } from '../store/actions';
 import { useLab } from '../store/runStore';
 import { Field } from './fields';
 
-const listText = (v: (number | string)[]) => v.join(', ');
-function parseList(s: string): (number | string)[] {
-  return s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean)
-    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+const listText = (v: (number | string)[]) => formatClassList(v);
+/** The list in the field, or null when it does not parse (the error is shown). */
+function parseList(s: string): (number | string)[] | null {
+  try {
+    return parseClassList(s);
+  } catch {
+    return null;
+  }
 }
 
 function setSubset(patch: Partial<Subset>): string | null {
@@ -27,7 +29,7 @@ function ListInput({ which, label, disabled, hint }: { which: 'classes' | 'super
   const value = useLab((s) => s.config.subset[which]);
   const [text, setText] = useState(listText(value));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (listText(parseList(t)) === listText(value) ? t : listText(value))), [value]);
+  useEffect(() => setText((t) => (listText(parseList(t) ?? []) === listText(value) ? t : listText(value))), [value]);
   return (
     <Field label={label} htmlFor={id} error={error} hint={hint}>
       <input
@@ -38,7 +40,11 @@ function ListInput({ which, label, disabled, hint }: { which: 'classes' | 'super
         placeholder="all"
         onChange={(e) => {
           setText(e.target.value);
-          setError(setSubset({ [which]: parseList(e.target.value) }));
+          try {
+            setError(setSubset({ [which]: parseClassList(e.target.value) }));
+          } catch (err) {
+            setError((err as Error).message);
+          }
         }}
       />
     </Field>
@@ -56,7 +62,7 @@ export function SubsetFields() {
   return (
     <fieldset>
       <legend>Subset</legend>
-      <ListInput which="classes" label="Classes" hint={dataset ? `indices 0–${dataset.numClasses - 1} or names, e.g. ${dataset.classNames.slice(0, 2).join(', ')}` : undefined} />
+      <ListInput which="classes" label="Classes" hint={dataset ? `indices, ranges or names: 0-${Math.min(9, dataset.numClasses - 1)}, 0-4, 7, ${dataset.classNames[0] ?? ''}` : undefined} />
       <ListInput which="superclasses" label="Superclasses" disabled={!hasCoarse} hint={hasCoarse ? undefined : 'this dataset has none'} />
       <Field label="Images per class" htmlFor={id} error={error} hint="0 = all">
         <input

@@ -37,7 +37,7 @@ describe('evaluate() in the worker', () => {
     const plain = make();
     for (const t of [probed, plain]) for (let i = 0; i < 2; i++) await t.step();
     const { runner } = harness();
-    await runner.evaluate(probed, 1);
+    await runner.evaluate(probed, 'r1');
     for (let i = 0; i < 2; i++) {
       const a = await probed.step();
       const b = await plain.step();
@@ -56,14 +56,14 @@ describe('evaluate() in the worker', () => {
     const { events, runner } = harness();
     // Two probes (trained and floor; the floor's model is disposed) and nothing left behind.
     const before = tf.memory().numTensors;
-    const r1 = await runner.evaluate(t, 7);
+    const r1 = await runner.evaluate(t, 'r7');
     expect(tf.memory().numTensors).toBe(before);
     for (const v of [r1.top1, r1.top5, r1.randomInitTop1, r1.randomInitTop5]) {
       expect(v).toBeGreaterThanOrEqual(0);
       expect(v).toBeLessThanOrEqual(1);
     }
     expect(r1.top5).toBeGreaterThanOrEqual(r1.top1);
-    expect(r1).toMatchObject({ runId: 7, step: 3, trainCount: data.train.size, testCount: data.test.size, floorCached: false });
+    expect(r1).toMatchObject({ runId: 'r7', step: 3, trainCount: data.train.size, testCount: data.test.size, floorCached: false });
     const progress = events.filter((e) => e.type === 'probe-progress');
     const done = progress.map((e) => (e.type === 'probe-progress' ? e.done : -1));
     expect(done[0]).toBe(0);
@@ -74,13 +74,13 @@ describe('evaluate() in the worker', () => {
 
     // The floor is the same probe on a fresh model from the same seed.
     const fresh = make();
-    const again = await new ProbeRunner(() => undefined, PROBE).evaluate(fresh, 0);
+    const again = await new ProbeRunner(() => undefined, PROBE).evaluate(fresh, 'r0');
     expect(again.top1).toBe(r1.randomInitTop1);
     expect(again.top5).toBe(r1.randomInitTop5);
 
     await t.step();
     events.length = 0;
-    const r2 = await runner.evaluate(t, 7);
+    const r2 = await runner.evaluate(t, 'r7');
     expect(r2.floorCached).toBe(true);
     expect(r2.randomInitTop1).toBe(r1.randomInitTop1);
     expect(events.some((e) => e.type === 'probe-progress' && e.phase === 'random-init')).toBe(false);
@@ -101,8 +101,8 @@ describe('evaluate() in the worker', () => {
     const probedAt: number[] = [];
     for (let i = 0; i < 4; i++) {
       await t.step();
-      await runner.afterStep(t, 1, queue);
-      await runner.afterStep(t, 1, queue); // a second call for the same step does nothing
+      await runner.afterStep(t, 'r1', queue);
+      await runner.afterStep(t, 'r1', queue); // a second call for the same step does nothing
     }
     for (const e of events) if (e.type === 'probe') probedAt.push(e.step);
     expect(probedAt).toEqual([2, 4]);
@@ -119,7 +119,7 @@ describe('evaluate() in the worker', () => {
     await tf.setBackend('cpu');
     try {
       const t = make();
-      const r = await harness().runner.evaluate(t, 1);
+      const r = await harness().runner.evaluate(t, 'r1');
       expect(r.step).toBe(0);
       expect(r.top1).toBe(r.randomInitTop1);
       expect(r.top5).toBe(r.randomInitTop5);
@@ -134,10 +134,10 @@ describe('evaluate() in the worker', () => {
     trainers.push(t);
     await t.step();
     const { events, runner, queue } = harness();
-    await expect(runner.afterStep(t, 2, queue)).resolves.toBeUndefined();
+    await expect(runner.afterStep(t, 'r2', queue)).resolves.toBeUndefined();
     const err = events.find((e) => e.type === 'probe-error');
-    expect(err).toMatchObject({ type: 'probe-error', runId: 2, step: 1 });
+    expect(err).toMatchObject({ type: 'probe-error', runId: 'r2', step: 1 });
     expect(err && err.type === 'probe-error' && err.message).toMatch(/train and test images/);
-    await expect(runner.evaluate(t, 2)).rejects.toThrow(/train and test images/);
+    await expect(runner.evaluate(t, 'r2')).rejects.toThrow(/train and test images/);
   });
 });

@@ -3,28 +3,25 @@
 // RNG streams and the batch sampler are untouched and training continues exactly as without it.
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
 // computed once per (architecture, seed, data) and cached.
-import type { LabConfig } from '../engine/config';
+import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
-import type { ProbePhase, ProbeReport, WorkerEvent } from './protocol';
+import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
 
 /** Progress events at most this often (the probe reports after every feature batch and epoch). */
 const PROGRESS_EVERY_MS = 150;
 
-/**
- * Config fields that fix the step-0 target encoder and the probe's images. The encoder is drawn
- * first from the seed's stream, before the predictor and head, so JEPA and SparseJEPA runs of one
- * seed share it (and their floor).
- */
+/** The floor's cache key: the settings the step-0 target encoder and the probe's images depend on (config.ts). */
 export function floorKey(c: LabConfig, opts: Partial<ProbeOptions>): string {
-  const { preset, imageSize, patchSize, mlpRatio, seed, dataset, subset } = c;
-  return JSON.stringify({ preset, imageSize, patchSize, mlpRatio, seed, dataset, subset, opts });
+  return JSON.stringify({ ...Object.fromEntries(ENCODER_FLOOR_FIELDS.map((k) => [k, c[k]])), opts });
 }
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/** Probe floors by floorKey: one per worker, shared by its runs (a run and its JEPA twin share one). */
+export type FloorCache = Map<string, ProbeResult>;
+
 export class ProbeRunner {
-  private readonly floors = new Map<string, ProbeResult>();
   /** A live probeEvery for one trainer (set from the page while it trains). */
   private every: { trainer: Trainer; n: number } | null = null;
   private lastProbed: { trainer: Trainer; step: number } | null = null;
@@ -32,6 +29,7 @@ export class ProbeRunner {
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
     private readonly opts: Partial<ProbeOptions> = {},
+    private readonly floors: FloorCache = new Map(),
   ) {}
 
   everyFor(t: Trainer): number {
@@ -54,7 +52,7 @@ export class ProbeRunner {
    * The loop's hook after each step: probe when due, queued like a step. A failed probe is
    * reported as a 'probe-error' event and training goes on.
    */
-  async afterStep(t: Trainer, runId: number, queue: Queue): Promise<void> {
+  async afterStep(t: Trainer, runId: RunId, queue: Queue): Promise<void> {
     if (!this.due(t)) return;
     try {
       await queue(() => this.evaluate(t, runId));
@@ -64,7 +62,7 @@ export class ProbeRunner {
   }
 
   /** Probe the trained target encoder and (once per floor key) the random-init one. */
-  async evaluate(t: Trainer, runId: number): Promise<ProbeReport> {
+  async evaluate(t: Trainer, runId: RunId): Promise<ProbeReport> {
     const t0 = performance.now();
     const step = t.stepCount;
     this.lastProbed = { trainer: t, step };
@@ -108,7 +106,7 @@ export class ProbeRunner {
   }
 
   /** Overall progress: the trained encoder's share first, then the floor's; throttled. */
-  private progressSink(runId: number, step: number, trainedShare: number) {
+  private progressSink(runId: RunId, step: number, trainedShare: number) {
     let last = -Infinity;
     return {
       report: (phase: ProbePhase, x: number) => {

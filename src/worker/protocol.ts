@@ -1,8 +1,12 @@
 // The one typed protocol between the page and the training worker.
-// Commands: the page calls LabWorkerApi through Comlink (request → promise of a reply).
+// Commands: the page calls LabWorkerApi through Comlink (request → promise of a reply). The
+// worker carries commands out one at a time in the order they arrive; a command it cannot carry
+// out is refused (the promise rejects with the reason), never dropped.
 // Events: the worker posts WorkerEvent messages on a MessagePort the page hands it in init();
 // norm matrices travel as transferable Float32Arrays. The page never awaits a GPU read-back:
 // every read-back happens in the worker.
+// Runs are named by the page's run id (a UUID): the same id keys the run's record in the Runs
+// table, its checkpoint in IndexedDB and its lock across tabs. Every per-run command names it.
 import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { LiveHyper, StepMetrics } from '../engine/types';
 import type { ProbeWithFloor } from '../engine/probe';
@@ -58,8 +62,11 @@ export interface DatasetSummary {
   skipped: { path: string; reason: string }[];
 }
 
+/** A run's id: a UUID the page makes (crypto.randomUUID) when it asks for the run. */
+export type RunId = string;
+
 export interface RunInfo {
-  runId: number;
+  runId: RunId;
   config: LabConfig;
   dims: ModelDims;
   paramCount: number;
@@ -112,7 +119,7 @@ export interface BatchMaskSample {
 
 /** One image seen through the model, for the latent-sharing views. */
 export interface SharingSample {
-  runId: number;
+  runId: RunId;
   step: number;
   mode: LabConfig['mode'];
   imageIndex: number;
@@ -167,21 +174,27 @@ export interface NormsMatrix {
 export type RunState = 'ready' | 'running' | 'paused' | 'done' | 'error';
 
 export type WorkerEvent =
-  | { type: 'metrics'; runId: number; metrics: StepScalars; norms?: NormsMatrix; memory: MemoryInfo }
-  | { type: 'state'; runId: number; state: RunState; step: number; message?: string }
+  | { type: 'metrics'; runId: RunId; metrics: StepScalars; norms?: NormsMatrix; memory: MemoryInfo }
+  | { type: 'state'; runId: RunId; state: RunState; step: number; message?: string }
   /** λ/β/lr changed; they apply from step `atStep` (1-based) on. */
-  | { type: 'hyper'; runId: number; atStep: number; hyper: LiveHyper }
+  | { type: 'hyper'; runId: RunId; atStep: number; hyper: LiveHyper }
   | { type: 'memory'; memory: MemoryInfo }
   /** An image folder is decoding: `done` of `total` images read, `skipped` of them left out. */
   | { type: 'dataset-progress'; done: number; total: number; skipped: number }
   /** The linear probe is running: `done` in [0, 1] over both encoders (trained, then random init). */
-  | { type: 'probe-progress'; runId: number; step: number; done: number; phase: ProbePhase }
+  | { type: 'probe-progress'; runId: RunId; step: number; done: number; phase: ProbePhase }
   | ({ type: 'probe' } & ProbeReport)
-  | { type: 'probe-error'; runId: number; step: number; message: string }
-  /** A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be (`error`). */
-  | { type: 'checkpoint'; runId: number; step: number; savedAt?: number; error?: string }
+  | { type: 'probe-error'; runId: RunId; step: number; message: string }
+  /**
+   * A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be
+   * (`error`). `saved`: its description as stored. `off`: the run saves no more checkpoints until
+   * asked to try again (a full disk, storage refused); `lastGood` is the newest one stored, untouched.
+   */
+  | { type: 'checkpoint'; runId: RunId; step: number; savedAt?: number; saved?: SavedRunInfo; error?: string; off?: boolean; lastGood?: { step: number; savedAt: number } | null }
+  /** Checkpoints of other runs were deleted to keep the storage budget (oldest first). */
+  | { type: 'evicted'; evicted: SavedRunInfo[]; budgetBytes: number; usedBytes: number }
   /** The run went back to its checkpoint at `step` (a non-finite loss or gradient, or a lost GPU device). */
-  | { type: 'rollback'; runId: number; step: number; reason: RollbackReason; message: string; hyper: LiveHyper; backend?: BackendInfo };
+  | { type: 'rollback'; runId: RunId; step: number; reason: RollbackReason; message: string; hyper: LiveHyper; backend?: BackendInfo };
 
 export type RollbackReason = 'diverged' | 'device-lost';
 
@@ -198,9 +211,12 @@ export interface RunHistoryData {
   hyper: HyperChange[];
 }
 
-/** The run saved in this browser (IndexedDB), without its bytes. */
+/** A run's checkpoint saved in this browser (IndexedDB), without its bytes. */
 export interface SavedRunInfo {
+  runId: RunId;
   step: number;
+  /** Size of the stored checkpoint (the storage budget counts these). */
+  bytes: number;
   /** Date.now() when it was written. */
   savedAt: number;
   config: LabConfig;
@@ -221,7 +237,7 @@ export type ProbePhase = 'trained' | 'random-init';
 
 /** Linear-probe accuracy of the target encoder at `step`, and of the same encoder at its random init (the floor). */
 export interface ProbeReport extends ProbeWithFloor {
-  runId: number;
+  runId: RunId;
   step: number;
   ms: number;
   /** The floor came from the cache (same seed, architecture and data as an earlier probe). */
@@ -233,42 +249,55 @@ export interface ProbeReport extends ProbeWithFloor {
  * draw. The worker gives the page a short slice of each step's time to get there before it
  * starts the next step, so a CPU-starved page (software GPU, few cores) stays responsive.
  */
-export type PageEvent = { type: 'drawn'; step: number };
+export type PageEvent = { type: 'drawn'; runId: RunId; step: number };
+
+/** Every saved checkpoint's description, and the ones that could not be read (with why). */
+export interface SavedRuns {
+  runs: SavedRunInfo[];
+  unreadable: { runId: string; reason: string }[];
+}
 
 export interface LabWorkerApi {
   /** Pick and initialise the backend; events arrive on `events` from now on. */
   init(request: BackendRequest, events: MessagePort): Promise<BackendInfo>;
   /** Load images; on failure the previous dataset stays loaded and the error says why. */
   loadDataset(source: DatasetSource): Promise<DatasetSummary>;
-  /** Stop any run and build a fresh trainer (new weights from the seed) for `config`. */
-  reset(config: LabConfig): Promise<RunInfo>;
-  /** Train until paused or config.steps is reached. Returns once the loop has started. */
-  start(): Promise<void>;
-  /** Stop after the step in flight. Resolves once the loop is idle. */
-  pause(): Promise<void>;
+  /** A fresh run `runId` (new weights from the seed) for `config`; the run shown before is paused and saved. */
+  reset(config: LabConfig, runId: RunId): Promise<RunInfo>;
+  /** Train run `runId` until paused or config.steps is reached. Returns once the loop has started. */
+  start(runId: RunId): Promise<void>;
+  /** Stop after the step in flight and save a checkpoint. Resolves once the loop is idle. */
+  pause(runId: RunId): Promise<void>;
   /** One step (when not running). */
-  step(): Promise<void>;
+  step(runId: RunId): Promise<void>;
   /** λ, β, lr for the next step on; returns the step they first apply to. */
-  setHyper(h: Partial<LiveHyper>): Promise<number>;
+  setHyper(runId: RunId, h: Partial<LiveHyper>): Promise<number>;
   /** Loss on one fixed batch on this backend and on the CPU backend, same weights. */
-  crossCheck(seed?: number): Promise<CrossCheckResult>;
+  crossCheck(runId: RunId, seed?: number): Promise<CrossCheckResult>;
   /** One train image with μ per patch, the norms and the grouping, plus the last batch's masks (between steps). */
-  sharingSample(request: SharingRequest): Promise<SharingSample>;
-  exportSafetensors(): Promise<Uint8Array>;
-  exportTfjs(): Promise<{ modelJson: string; weightsBin: Uint8Array }>;
-  /** Read a .safetensors file; load it to continue training when it fits (see WeightsSummary). */
-  importSafetensors(bytes: ArrayBuffer, opts: { load: boolean }): Promise<WeightsSummary>;
+  sharingSample(runId: RunId, request: SharingRequest): Promise<SharingSample>;
+  exportSafetensors(runId: RunId): Promise<Uint8Array>;
+  exportTfjs(runId: RunId): Promise<{ modelJson: string; weightsBin: Uint8Array }>;
+  /**
+   * Read a .safetensors file; with `load`, start run `runId` from its weights when they fit: the
+   * file's architecture, the other settings of `config` (the form's), step 0 (see WeightsSummary).
+   */
+  importSafetensors(bytes: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig }): Promise<WeightsSummary>;
   memory(): Promise<MemoryInfo>;
   /** Linear probe of the target encoder between two steps (training state untouched); also sent as a 'probe' event. */
-  evaluate(): Promise<ProbeReport>;
-  /** Probe every n steps while training (0 = only when asked); live, for the current run. */
-  setProbeEvery(n: number): Promise<void>;
-  /** The run saved in this browser's IndexedDB, if any (not its bytes). */
-  savedRun(): Promise<SavedRunInfo | null>;
-  /** Continue the saved run (its dataset must be loaded): weights, optimiser, RNG streams, metrics so far. */
-  resumeSaved(): Promise<ResumedRun>;
-  /** Forget the saved run (a run in progress saves again at its next checkpoint). */
-  discardSaved(): Promise<void>;
+  evaluate(runId: RunId): Promise<ProbeReport>;
+  /** Probe every n steps while training (0 = only when asked); live. */
+  setProbeEvery(runId: RunId, n: number): Promise<void>;
+  /** Every run saved in this browser's IndexedDB (not their bytes). */
+  savedRuns(): Promise<SavedRuns>;
+  /** Continue saved run `runId` (its dataset must be loaded): weights, optimiser, RNG streams, metrics so far. */
+  resume(runId: RunId): Promise<ResumedRun>;
+  /** Delete run `runId`'s checkpoint; if the run is open here it saves no more. */
+  deleteSaved(runId: RunId): Promise<void>;
+  /** Keep the checkpoints within `bytes` (oldest evicted first, never a run open in a tab); returns what was evicted. */
+  setStorageBudget(bytes: number): Promise<SavedRunInfo[]>;
+  /** Checkpoints were off for run `runId` (storage refused a write): try again now. */
+  retryCheckpoints(runId: RunId): Promise<void>;
 }
 
 export type { LabConfig, LiveHyper, Subset };

@@ -12,7 +12,7 @@ const config = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 50, seed:
 const dataset = { id: 'synthetic', name: 'built-in shapes' };
 
 function keeperFor(trainer: Trainer, store: CheckpointStore, events: WorkerEvent[]): RunKeeper {
-  return new RunKeeper(trainer, { runId: 1, dataset, store, emit: (e) => events.push(e) });
+  return new RunKeeper(trainer, { runId: 'run-1', dataset, store, emit: (e) => events.push(e) });
 }
 
 /** n steps the way the worker takes them: step, record, save in the background. */
@@ -43,12 +43,12 @@ describe('RunKeeper: checkpoints in IndexedDB, metrics so far, resume', () => {
     expect(saves).toEqual([[0, undefined], [3, undefined], [6, undefined]]);
     a.dispose(); // the tab goes away at step 7; the checkpoint of step 6 is what is left
 
-    const saved = await readSavedRun(new CheckpointStore(factory));
+    const saved = await readSavedRun(new CheckpointStore(factory), 'run-1');
     expect(saved!.info).toMatchObject({ step: 6, dataset });
     expect(saved!.history.upTo(6).metrics.map((m) => m.loss)).toEqual(before.slice(0, 6));
     expect(saved!.history.upTo(6).norms.map((n) => n.step)).toEqual([1, 2, 4, 6]);
     const b = Trainer.create(saved!.state.config, data);
-    const k = await RunKeeper.restore(b, saved!.state, { runId: 2, dataset, store: new CheckpointStore(factory), emit: () => undefined, history: saved!.history });
+    const k = await RunKeeper.restore(b, saved!.state, { runId: 'run-1', dataset, store: new CheckpointStore(factory), emit: () => undefined, history: saved!.history });
     expect(b.stepCount).toBe(6);
     const after = await steps(k, 3);
 
@@ -78,7 +78,7 @@ describe('RunKeeper: checkpoints in IndexedDB, metrics so far, resume', () => {
 
     await steps(k, 1); // step 4 again
     await k.checkpointNow(); // Pause
-    expect((await store.info())!.step).toBe(4);
+    expect((await store.info('run-1'))!.step).toBe(4);
     const n = events.length;
     await k.checkpointNow(); // nothing new to save
     expect(events.length).toBe(n);

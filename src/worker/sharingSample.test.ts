@@ -31,7 +31,7 @@ describe('sharingSample (worker side of the latent-sharing views)', () => {
 
   it('gives μ per patch, the norms, the grouping and the last batch’s masks', async () => {
     const t = make('sparse');
-    const before = await sharingSample(t, 1, { imageIndex: 2, batchItem: 0 });
+    const before = await sharingSample(t, 'r1', { imageIndex: 2, batchItem: 0 });
     expect(before.masks).toBeNull();
     expect(before.mu).toHaveLength(64 * 32);
     expect(before.norms).toHaveLength(16 * 32);
@@ -41,7 +41,7 @@ describe('sharingSample (worker side of the latent-sharing views)', () => {
 
     await t.step();
     const tensors = tf.memory().numTensors;
-    const s = await sharingSample(t, 1, { imageIndex: 2, batchItem: 3 });
+    const s = await sharingSample(t, 'r1', { imageIndex: 2, batchItem: 3 });
     expect(tf.memory().numTensors).toBe(tensors);
     const last = t.lastBatch!;
     expect(s.masks).toMatchObject({ step: 1, batchItem: 3, batchSize: 4, imageIndex: last.indices[3], context: last.masks.context[3] });
@@ -53,15 +53,15 @@ describe('sharingSample (worker side of the latent-sharing views)', () => {
 
   it('says which index is out of range', async () => {
     const t = make('sparse');
-    await expect(sharingSample(t, 1, { imageIndex: data.train.size, batchItem: 0 })).rejects.toThrow(`image index ${data.train.size} is outside 0…${data.train.size - 1}`);
+    await expect(sharingSample(t, 'r1', { imageIndex: data.train.size, batchItem: 0 })).rejects.toThrow(`image index ${data.train.size} is outside 0…${data.train.size - 1}`);
     await t.step();
-    await expect(sharingSample(t, 1, { imageIndex: 0, batchItem: -1 })).rejects.toThrow(/batch image -1 is outside 0…3/);
+    await expect(sharingSample(t, 'r1', { imageIndex: 0, batchItem: -1 })).rejects.toThrow(/batch image -1 is outside 0…3/);
   });
 
   it('JEPA: no μ and no norms, masks all the same', async () => {
     const t = make('jepa');
     await t.step();
-    const s = await sharingSample(t, 1, { imageIndex: 0, batchItem: 0 });
+    const s = await sharingSample(t, 'r1', { imageIndex: 0, batchItem: 0 });
     expect(s.mode).toBe('jepa');
     expect(s.mu).toBeNull();
     expect(s.norms).toBeNull();

@@ -4,8 +4,8 @@
 import { makeImageBatch } from '../data/batch';
 import { IMAGE_SIZE, type ImageDataset } from '../data/types';
 import { groupOfPatch } from '../engine/config';
-import type { Trainer } from '../engine/trainer';
-import type { BatchMaskSample, SharingRequest, SharingSample } from './protocol';
+import type { LastBatch, Trainer } from '../engine/trainer';
+import type { BatchMaskSample, RunId, SharingRequest, SharingSample } from './protocol';
 
 /** CIFAR's planar CHW bytes of one image as interleaved RGB (what a canvas wants). */
 export function rgbBytes(ds: ImageDataset, index: number): Uint8Array {
@@ -29,8 +29,7 @@ function labelOf(ds: ImageDataset, index: number): string {
 }
 
 /** The last step's context and target blocks for one image of that batch (null before any step). */
-export function batchMaskSample(t: Trainer, batchItem: number): BatchMaskSample | null {
-  const last = t.lastBatch;
+export function batchMaskSample(t: Trainer, batchItem: number, last: LastBatch | null = t.lastBatch): BatchMaskSample | null {
   if (!last) return null;
   checkIndex('batch image', batchItem, last.indices.length);
   const ds = t.data.train;
@@ -47,14 +46,17 @@ export function batchMaskSample(t: Trainer, batchItem: number): BatchMaskSample 
   };
 }
 
-/** Everything the sharing views draw, for train image `imageIndex`. */
-export async function sharingSample(t: Trainer, runId: number, request: SharingRequest): Promise<SharingSample> {
+/**
+ * Everything the sharing views draw, for train image `imageIndex`. `lastBatch`: the batch of the
+ * step the run stands at (the run keeps it also across a resume, when the trainer has none).
+ */
+export async function sharingSample(t: Trainer, runId: RunId, request: SharingRequest, lastBatch: LastBatch | null = t.lastBatch): Promise<SharingSample> {
   const ds = t.data.train;
   checkIndex('image index', request.imageIndex, ds.size);
   const { grid, patchSize, numGroups: G, latentDim: K } = t.dims;
   const mu = await t.patchLatents(makeImageBatch(ds, [request.imageIndex], patchSize));
   const norms = await t.groupNorms();
-  const masks = t.lastBatch ? batchMaskSample(t, Math.min(request.batchItem, t.lastBatch.indices.length - 1)) : null;
+  const masks = lastBatch ? batchMaskSample(t, Math.min(request.batchItem, lastBatch.indices.length - 1), lastBatch) : null;
   return {
     runId,
     step: t.stepCount,

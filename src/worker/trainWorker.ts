@@ -1,5 +1,12 @@
-// The training worker: owns tfjs, the dataset and the Trainer; runs the step loop; streams
-// metrics to the page on a MessagePort; answers commands (LabWorkerApi) through Comlink.
+// The training worker: owns tfjs, the dataset and the runs open here (src/worker/run.ts, by the
+// page's run id); answers commands (LabWorkerApi) through Comlink and streams each run's events
+// to the page on a MessagePort.
+//
+// Order: commands are carried out one at a time in the order they arrive (`commands`), so a Start
+// sent after a Reset starts the run that Reset built, never the one before it; a command that
+// cannot be carried out rejects with the reason. Tensor work of every kind (steps of the training
+// loop, probes, samples, exports, builds) goes through a second queue (`tensors`), so it never
+// interleaves; the loop is not a command, so Pause (a command) can wait for it to stop.
 import * as Comlink from 'comlink';
 // The host registers tfjs's gradients once (the engine does not); the ES build works in a bundle.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -18,18 +25,15 @@ import {
   type DatasetSplits,
   type SkippedFile,
 } from '../data';
-import { parseConfig, type LabConfig } from '../engine/config';
+import { parseConfig, withArchitecture, type LabConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import type { LiveHyper } from '../engine/types';
 import { readSafetensors } from '../io/safetensors';
 import { writeTfjsWeights } from '../io/tfjs-format';
 import { selectBackend } from './backend';
-import { CheckpointStore } from './checkpointStore';
+import { CheckpointStore, DEFAULT_BUDGET_BYTES } from './checkpointStore';
 import { destroyDevice, deviceLostWithin, forgetWebGpuBackend, watchDeviceLoss } from './deviceLoss';
-import type { RunHistory } from './runHistory';
-import { readSavedRun, RunKeeper } from './runKeeper';
-import { ProbeRunner } from './evaluate';
-import { sampleTransferables, sharingSample } from './sharingSample';
+import type { FloorCache } from './evaluate';
 import type {
   BackendInfo,
   BackendRequest,
@@ -39,48 +43,59 @@ import type {
   LabWorkerApi,
   MemoryInfo,
   PageEvent,
+  ProbeReport,
   ResumedRun,
+  RunId,
   RunInfo,
   SavedRunInfo,
+  SavedRuns,
   SharingRequest,
   SharingSample,
   WeightsSummary,
   WorkerEvent,
-  ProbeReport,
 } from './protocol';
+import { Run, RunRefused, type RunEnv } from './run';
+import { readSavedRun } from './runKeeper';
+import { lockedRunIds } from './runLocks';
+import { sampleTransferables } from './sharingSample';
 
-/** Config fields that decide the architecture (tensor names and shapes). */
-const MODEL_FIELDS = ['mode', 'preset', 'imageSize', 'patchSize', 'mlpRatio', 'predictorWidthRatio', 'latentDim', 'grouping'] as const;
+interface LoadedDataset {
+  id: string;
+  name: string;
+  splits: DatasetSplits;
+  /** Files of an image folder that were left out, with the reason. */
+  skipped?: SkippedFile[];
+}
+
+/** Work run one at a time, in the order asked for. */
+class WorkQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T> | T): Promise<T> {
+    const r = this.tail.then(fn);
+    this.tail = r.catch(() => undefined);
+    return r;
+  }
+  /** Forget work that will never finish (a step hung on a lost device). */
+  reset(): void {
+    this.tail = Promise.resolve();
+  }
+}
 
 let port: MessagePort | null = null;
 let backend: BackendInfo | null = null;
-let raw: { id: string; name: string; splits: DatasetSplits } | null = null;
-let trainer: Trainer | null = null;
-/** The trainer's checkpoints (every config.checkpointEvery steps, on Pause; IndexedDB) and metrics so far. */
-let keeper: RunKeeper | null = null;
+let raw: LoadedDataset | null = null;
+/** The runs open in this worker, by id (today the page keeps one open: the one it shows). */
+const runs = new Map<RunId, Run>();
 const store = new CheckpointStore();
-let runId = 0;
-let running = false;
-let loop: Promise<void> | null = null;
-let queue: Promise<unknown> = Promise.resolve();
-/** The linear probe (Evaluate, and every config.probeEvery steps). */
-const probes = new ProbeRunner(emit);
-/** Last step the page reported drawn (PageEvent), and who waits for it. */
-let drawnStep = 0;
-let drawnWaiter: (() => void) | null = null;
-/** Share of a step's time the loop waits for the page to draw before the next step. */
-const PAGE_SHARE = 1;
-const PAGE_WAIT_MAX_MS = 1000;
+const floors: FloorCache = new Map();
+let budgetBytes = DEFAULT_BUDGET_BYTES;
+const commands = new WorkQueue();
+const tensors = new WorkQueue();
+/** A device-loss recovery in progress: commands wait for it. */
+let recovering: Promise<void> | null = null;
 
 function emit(e: WorkerEvent, transfer: Transferable[] = []): void {
   port?.postMessage(e, transfer);
-}
-
-/** Run `fn` after everything queued before it (steps, exports, checks never interleave). */
-function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-  const r = queue.then(fn);
-  queue = r.catch(() => undefined);
-  return r;
 }
 
 /** Yield to the event loop (a macrotask, without setTimeout's clamping) so commands land. */
@@ -99,102 +114,39 @@ function memory(): MemoryInfo {
   return { numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU };
 }
 
-function errText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs that must keep their checkpoints: the ones open here and the ones some tab holds the lock of. */
+async function protectedRuns(): Promise<Set<RunId>> {
+  const held = await lockedRunIds().catch(() => new Set<RunId>());
+  for (const id of runs.keys()) held.add(id);
+  return held;
 }
 
-function requireTrainer(): Trainer {
-  if (!trainer) throw new Error('no model yet: load a dataset and press Reset');
-  return trainer;
-}
+const env: RunEnv = {
+  emit,
+  exclusive: (fn) => tensors.run(fn),
+  store,
+  floors,
+  budget: async () => ({ bytes: budgetBytes, protect: await protectedRuns() }),
+  memory,
+  deviceLost: () => deviceLostWithin(5000),
+  yieldToEvents,
+};
 
-function runInfo(t: Trainer): RunInfo {
-  const paramCount = t.model.paramSets().reduce((n, s) => n + s.params.reduce((m, p) => m + p.variable.size, 0), 0);
-  return { runId, config: t.config, dims: t.dims, paramCount, trainSize: t.data.train.size, testSize: t.data.test.size };
-}
-
-async function oneStep(t: Trainer, id: number): Promise<void> {
-  const k = keeper!;
-  const out = await k.step();
-  if (id !== runId) return;
-  if (out.kind === 'diverged') {
-    // Not applied; the trainer is back at its last checkpoint (λ, β, lr as they were then).
-    running = false;
-    const h = t.hyper();
-    const message = `${out.message} λ, β and the learning rate are the checkpoint's again (λ ${h.lambda}, β ${h.beta}, lr ${h.lr}).`;
-    emit({ type: 'rollback', runId: id, step: out.restoredStep, reason: 'diverged', message, hyper: h });
-    return;
-  }
-  const m = out.metrics;
-  const { groupNorms, ...scalars } = m;
-  if (groupNorms && groupNorms.length) {
-    const G = groupNorms.length;
-    const K = groupNorms[0].length;
-    const data = new Float32Array(G * K);
-    groupNorms.forEach((row, g) => data.set(row, g * K));
-    k.record(scalars, { step: m.step, G, K, data });
-    emit({ type: 'metrics', runId: id, metrics: scalars, norms: { step: m.step, G, K, data }, memory: memory() }, [data.buffer]);
-  } else {
-    k.record(scalars);
-    emit({ type: 'metrics', runId: id, metrics: scalars, memory: memory() });
-  }
-  void k.saveLatest(); // in the background: the next step does not wait for IndexedDB
-}
-
-function onPageEvent(e: PageEvent): void {
-  if (e.type === 'drawn') {
-    drawnStep = Math.max(drawnStep, e.step);
-    drawnWaiter?.();
-  }
-}
-
-/** Wait (at most a share of the step's time) until the page has drawn `step`. */
-function waitForPage(step: number, stepMs: number): Promise<void> {
-  const limit = Math.min(PAGE_WAIT_MAX_MS, PAGE_SHARE * stepMs);
-  if (drawnStep >= step || limit < 1) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      drawnWaiter = null;
-      resolve();
-    };
-    const timer = setTimeout(done, limit);
-    drawnWaiter = () => {
-      if (drawnStep >= step) done();
-    };
+/** A command: after the ones before it (and any recovery in progress). */
+function command<T>(fn: () => Promise<T> | T): Promise<T> {
+  return commands.run(async () => {
+    if (recovering) await recovering;
+    return fn();
   });
 }
 
-async function runLoop(t: Trainer, id: number): Promise<void> {
-  emit({ type: 'state', runId: id, state: 'running', step: t.stepCount });
-  try {
-    while (running && trainer === t && t.stepCount < t.config.steps) {
-      const t0 = performance.now();
-      await exclusive(() => (trainer === t ? oneStep(t, id) : undefined));
-      await probes.afterStep(t, id, exclusive);
-      await yieldToEvents();
-      await waitForPage(t.stepCount, performance.now() - t0);
-    }
-  } catch (e) {
-    // A failed step on WebGPU may be the device going away: recoverFromDeviceLoss then takes over
-    // (and restarts the loop, `running` still being true).
-    if (await deviceLostWithin(5000)) return;
-    running = false;
-    emit({ type: 'state', runId: id, state: 'error', step: t.stepCount, message: errText(e) });
-    return;
-  }
-  if (trainer !== t) return;
-  const done = t.stepCount >= t.config.steps;
-  running = false;
-  emit({ type: 'state', runId: id, state: done ? 'done' : 'paused', step: t.stepCount });
-  // A finished run is saved as it ended, not as of its last scheduled checkpoint.
-  if (done) void exclusive(() => (keeper?.trainer === t ? keeper.checkpointNow() : undefined)).catch(() => undefined);
-}
-
-async function stopLoop(): Promise<void> {
-  running = false;
-  if (loop) await loop;
-  loop = null;
+function need(runId: RunId): Run {
+  const run = runs.get(runId);
+  if (run) return run;
+  const open = [...runs.keys()];
+  throw new RunRefused(`run ${runId.slice(0, 8)} is not open in the worker (${open.length ? `open: ${open.map((id) => id.slice(0, 8)).join(', ')}` : 'no run is open'}); it was replaced or closed`);
 }
 
 /** Image folders decode with the browser's decoders, reporting progress to the page. */
@@ -204,7 +156,7 @@ const imageLoadOptions: DatasetLoadOptions = {
   onProgress: (p) => emit({ type: 'dataset-progress', ...p }),
 };
 
-async function loadSource(source: DatasetSource): Promise<{ id: string; name: string; splits: DatasetSplits; skipped?: SkippedFile[] }> {
+async function loadSource(source: DatasetSource): Promise<LoadedDataset> {
   switch (source.kind) {
     case 'synthetic': {
       if (source.id === undefined || source.id === 'synthetic') return { id: 'synthetic', name: 'built-in shapes', splits: syntheticDataset({ seed: 0 }) };
@@ -237,7 +189,7 @@ async function loadSource(source: DatasetSource): Promise<{ id: string; name: st
   }
 }
 
-function summary(d: { id: string; name: string; splits: DatasetSplits; skipped?: SkippedFile[] }): DatasetSummary {
+function summary(d: LoadedDataset): DatasetSummary {
   const { train, test } = d.splits;
   return {
     skipped: d.skipped ?? [],
@@ -251,240 +203,188 @@ function summary(d: { id: string; name: string; splits: DatasetSplits; skipped?:
   };
 }
 
+/** A trainer for `config` on the loaded dataset (which must be the one it names). */
 function buildTrainer(config: LabConfig): Trainer {
   if (!raw) throw new Error('no dataset loaded');
+  if (config.dataset !== raw.id) throw new Error(`dataset "${config.dataset}" is not loaded (loaded: "${raw.id}")`);
   const data = selectSubsetSplits(raw.splits, config.subset, config.seed);
-  return Trainer.create({ ...config, dataset: raw.id }, data);
+  return Trainer.create(config, data);
 }
 
-function keeperOptions(t: Trainer, id: number, history?: RunHistory) {
-  const name = raw && raw.id === t.config.dataset ? raw.name : t.config.dataset;
-  return { runId: id, dataset: { id: t.config.dataset, name }, store, emit, history };
-}
+const loadedDataset = () => ({ id: raw!.id, name: raw!.name });
 
-function replaceTrainer(t: Trainer): RunInfo {
-  trainer?.dispose();
-  trainer = t;
-  runId++;
-  keeper = new RunKeeper(t, keeperOptions(t, runId));
-  drawnStep = 0;
-  emit({ type: 'state', runId, state: 'ready', step: 0 });
-  emit({ type: 'memory', memory: memory() });
-  return runInfo(t);
-}
-
-/** Continue the run saved in IndexedDB, on the dataset loaded now (it must be the one it trained on). */
-async function resumeSavedRun(): Promise<ResumedRun> {
-  const saved = await readSavedRun(store);
-  if (!saved) throw new Error('no run is saved in this browser');
-  const { info, state, history } = saved;
-  if (!raw || raw.id !== info.dataset.id) throw new Error(`the saved run trained on ${info.dataset.name}: load it first (loaded: ${raw?.name ?? 'nothing'})`);
-  const t = buildTrainer(state.config);
-  let k: RunKeeper;
-  try {
-    k = await RunKeeper.restore(t, state, keeperOptions(t, runId + 1, history));
-  } catch (e) {
-    t.dispose();
-    throw e;
+/** Close the runs open here (each is paused and saved when it trained) before another takes their place. */
+async function closeRuns(): Promise<void> {
+  for (const [id, run] of runs) {
+    await run.close();
+    runs.delete(id);
   }
-  trainer?.dispose();
-  trainer = t;
-  keeper = k;
-  runId++;
-  drawnStep = state.step;
-  emit({ type: 'state', runId, state: 'paused', step: state.step });
-  emit({ type: 'memory', memory: memory() });
-  return { run: runInfo(t), step: state.step, savedAt: info.savedAt, hyper: t.hyper(), history: k.history.upTo(state.step) };
 }
 
-/** Resolves true when `p` settles within `ms`, false otherwise. */
-function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    p.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(true)),
-    );
-  });
+/** `run` is the run open here from now on. */
+function open(run: Run, state: 'ready' | 'paused'): void {
+  runs.set(run.id, run);
+  run.emitState(state);
+  emit({ type: 'memory', memory: memory() });
 }
 
 /**
- * The WebGPU device went away: drop the dead backend, pick one again (a new WebGPU device, or
- * the next backend in line), rebuild the trainer there from its last checkpoint, and carry on
- * as before (running or not). The page keeps its run; charts drop the steps after the checkpoint.
+ * The WebGPU device went away: stop the runs' loops, drop the dead backend, pick one again (a new
+ * WebGPU device, or the next backend in line), rebuild each run's trainer there from its last
+ * checkpoint, and carry on as before (training or not). Commands wait until this is done.
  */
-async function recoverFromDeviceLoss(lost: GPUDeviceLostInfo): Promise<void> {
-  const wasRunning = running;
-  const lostAt = trainer?.stepCount ?? 0;
-  running = false;
-  // The step in flight fails (its read-back is rejected). If it hangs instead, stop waiting for it.
-  if (loop && !(await settlesWithin(loop, 10_000))) queue = Promise.resolve();
-  loop = null;
-  const id = runId;
-  const failed = (e: unknown) =>
-    emit({
-      type: 'state',
-      runId: id,
-      state: 'error',
-      step: lostAt,
-      message: `The GPU device was lost at step ${lostAt} and the run could not be rebuilt: ${errText(e)}. Its last checkpoint is saved in this browser: reload the page to resume it.`,
-    });
-  await exclusive(async () => {
-    const old = trainer;
-    const k = keeper;
-    trainer = null;
-    keeper = null;
-    old?.dispose(); // its tensors lived on the lost device
-    forgetWebGpuBackend();
-    backend = await selectBackend(backend?.requested ?? 'auto');
-    watchDeviceLoss((info) => void recoverFromDeviceLoss(info));
-    if (!old) return;
-    const fresh = Trainer.create(old.config, old.data);
-    const state = k?.lastCheckpoint;
-    const opts = keeperOptions(fresh, runId, k?.history);
-    keeper = state ? await RunKeeper.restore(fresh, state, opts) : new RunKeeper(fresh, opts);
-    trainer = fresh;
-    const at = fresh.stepCount;
-    const on = { webgpu: 'a new WebGPU device', wasm: 'WASM', webgl: 'WebGL', cpu: 'the CPU backend' }[backend.backend];
-    const message =
-      `The GPU device was lost at step ${lostAt} (${lost.reason}${lost.message ? `: ${lost.message}` : ''}); ` +
-      `recovered on ${on} from the checkpoint at step ${at}.`;
-    emit({ type: 'rollback', runId, step: at, reason: 'device-lost', message, hyper: fresh.hyper(), backend });
-    emit({ type: 'memory', memory: memory() });
-  }).catch(failed);
-  const t = trainer as Trainer | null;
-  if (!t) return;
-  if (wasRunning && t.stepCount < t.config.steps) {
-    running = true;
-    loop = runLoop(t, runId);
-  } else {
-    emit({ type: 'state', runId, state: t.stepCount >= t.config.steps ? 'done' : 'paused', step: t.stepCount });
-  }
+function recoverFromDeviceLoss(lost: GPUDeviceLostInfo): Promise<void> {
+  const recovery = (async () => {
+    const was = [...runs.values()].map((run) => ({ run, training: run.running, lostAt: run.step }));
+    // The step in flight fails (its read-back is rejected). If it hangs instead, stop waiting for it.
+    for (const { run } of was) if (!(await run.stop(10_000))) tensors.reset();
+    await tensors
+      .run(async () => {
+        for (const { run } of was) run.trainer.dispose(); // its tensors lived on the lost device
+        forgetWebGpuBackend();
+        backend = await selectBackend(backend?.requested ?? 'auto');
+        watchDeviceLoss((info) => void recoverFromDeviceLoss(info));
+        const on = { webgpu: 'a new WebGPU device', wasm: 'WASM', webgl: 'WebGL', cpu: 'the CPU backend' }[backend.backend];
+        for (const { run, lostAt } of was) {
+          const old = run.trainer;
+          await run.rebuild(Trainer.create(old.config, old.data));
+          const message =
+            `The GPU device was lost at step ${lostAt} (${lost.reason}${lost.message ? `: ${lost.message}` : ''}); ` +
+            `recovered on ${on} from the checkpoint at step ${run.step}.`;
+          emit({ type: 'rollback', runId: run.id, step: run.step, reason: 'device-lost', message, hyper: run.trainer.hyper(), backend });
+        }
+        emit({ type: 'memory', memory: memory() });
+      })
+      .catch((e) => {
+        for (const { run, lostAt } of was) {
+          runs.delete(run.id);
+          emit({
+            type: 'state',
+            runId: run.id,
+            state: 'error',
+            step: lostAt,
+            message: `The GPU device was lost at step ${lostAt} and the run could not be rebuilt: ${errText(e)}. Its last checkpoint is saved in this browser: reload the page to resume it.`,
+          });
+        }
+      });
+    for (const { run, training } of was) {
+      if (!runs.has(run.id)) continue;
+      if (training && !run.done) await run.start();
+      else run.emitState(run.done ? 'done' : 'paused');
+    }
+  })();
+  recovering = recovery.finally(() => {
+    if (recovering === recovery) recovering = null;
+  });
+  return recovery;
 }
 
 const api: LabWorkerApi = {
   async init(request: BackendRequest, events: MessagePort): Promise<BackendInfo> {
     port = events;
-    port.onmessage = (m: MessageEvent<PageEvent>) => onPageEvent(m.data);
+    port.onmessage = (m: MessageEvent<PageEvent>) => {
+      if (m.data.type === 'drawn') runs.get(m.data.runId)?.drawn(m.data.step);
+    };
     backend = await selectBackend(request);
     watchDeviceLoss((info) => void recoverFromDeviceLoss(info));
     return backend;
   },
 
   loadDataset(source: DatasetSource): Promise<DatasetSummary> {
-    return exclusive(async () => {
-      const d = await loadSource(source);
-      raw = d;
-      return summary(d);
-    });
-  },
-
-  async reset(config: LabConfig): Promise<RunInfo> {
-    await stopLoop();
-    return exclusive(() => {
-      const c = parseConfig(config);
-      if (raw && c.dataset !== raw.id) throw new Error(`dataset "${c.dataset}" is not loaded (loaded: "${raw.id}")`);
-      // Build the new trainer before dropping the old one, so a bad config keeps the old run.
-      const t = buildTrainer(c);
-      return replaceTrainer(t);
-    });
-  },
-
-  async start(): Promise<void> {
-    const t = requireTrainer();
-    if (running) return;
-    if (t.stepCount >= t.config.steps) {
-      emit({ type: 'state', runId, state: 'done', step: t.stepCount, message: `already at ${t.config.steps} steps: raise Steps or Reset` });
-      return;
-    }
-    running = true;
-    loop = runLoop(t, runId);
-  },
-
-  async pause(): Promise<void> {
-    await stopLoop();
-    // Save where it stands, so a reload continues from exactly here.
-    await exclusive(() => keeper?.checkpointNow()).catch((e) =>
-      emit({ type: 'checkpoint', runId, step: trainer?.stepCount ?? 0, error: `could not checkpoint on Pause: ${errText(e)}` }),
+    // While a run trains, it goes on (between two of its steps the data is swapped in; the run keeps its own subset).
+    return command(() =>
+      tensors.run(async () => {
+        raw = await loadSource(source);
+        return summary(raw);
+      }),
     );
   },
 
-  async step(): Promise<void> {
-    const t = requireTrainer();
-    if (running) return;
-    const id = runId;
-    try {
-      await exclusive(() => oneStep(t, id));
-      emit({ type: 'state', runId: id, state: t.stepCount >= t.config.steps ? 'done' : 'paused', step: t.stepCount });
-    } catch (e) {
-      emit({ type: 'state', runId: id, state: 'error', step: t.stepCount, message: errText(e) });
-      throw e;
-    }
-  },
-
-  setHyper(h: Partial<LiveHyper>): Promise<number> {
-    // Queued behind the step in flight, so the change applies exactly from the next step.
-    return exclusive(() => {
-      const t = requireTrainer();
-      t.setHyper(h);
-      const atStep = t.stepCount + 1;
-      keeper?.hyperChanged(atStep, t.hyper());
-      emit({ type: 'hyper', runId, atStep, hyper: t.hyper() });
-      return atStep;
+  reset(config: LabConfig, runId: RunId): Promise<RunInfo> {
+    return command(async () => {
+      if (runs.has(runId)) throw new RunRefused(`run ${runId} is already open`);
+      // Build the new trainer before closing the old run, so a bad config keeps the old run.
+      const t = await tensors.run(() => buildTrainer(parseConfig(config)));
+      await closeRuns();
+      const run = Run.create(runId, t, loadedDataset(), env);
+      open(run, 'ready');
+      return run.info();
     });
   },
 
-  crossCheck(seed = 0): Promise<CrossCheckResult> {
-    return exclusive(async () => {
-      const t = requireTrainer();
-      const t0 = performance.now();
-      const value = await t.evaluateFixedBatch(seed);
-      const weights = await t.exportSafetensors();
-      const original = tf.getBackend();
-      let reference;
-      try {
-        if (original !== 'cpu') await tf.setBackend('cpu');
-        const ref = Trainer.create(t.config, t.data);
+  start(runId: RunId): Promise<void> {
+    return command(() => need(runId).start());
+  },
+
+  pause(runId: RunId): Promise<void> {
+    return command(() => need(runId).pause());
+  },
+
+  step(runId: RunId): Promise<void> {
+    return command(() => need(runId).stepOnce());
+  },
+
+  setHyper(runId: RunId, h: Partial<LiveHyper>): Promise<number> {
+    return command(() => need(runId).setHyper(h));
+  },
+
+  crossCheck(runId: RunId, seed = 0): Promise<CrossCheckResult> {
+    return command(() =>
+      tensors.run(async () => {
+        const t = need(runId).trainer;
+        const t0 = performance.now();
+        const value = await t.evaluateFixedBatch(seed);
+        const weights = await t.exportSafetensors();
+        const original = tf.getBackend();
+        let reference;
         try {
-          ref.setHyper(t.hyper());
-          await ref.importSafetensors(weights);
-          reference = await ref.evaluateFixedBatch(seed);
+          if (original !== 'cpu') await tf.setBackend('cpu');
+          const ref = Trainer.create(t.config, t.data);
+          try {
+            ref.setHyper(t.hyper());
+            await ref.importSafetensors(weights);
+            reference = await ref.evaluateFixedBatch(seed);
+          } finally {
+            ref.dispose();
+          }
         } finally {
-          ref.dispose();
+          if (tf.getBackend() !== original) await tf.setBackend(original);
         }
-      } finally {
-        if (tf.getBackend() !== original) await tf.setBackend(original);
-      }
-      const keys = ['loss', 'predLoss', 'klLoss', 'groupPenalty'] as const;
-      const maxRelDiff = Math.max(...keys.map((k) => Math.abs(value[k] - reference[k]) / Math.max(Math.abs(reference[k]), 1e-3)));
-      return { step: t.stepCount, seed, backend: backend!.backend, value, reference, maxRelDiff, ms: performance.now() - t0 };
-    });
+        const keys = ['loss', 'predLoss', 'klLoss', 'groupPenalty'] as const;
+        const maxRelDiff = Math.max(...keys.map((k) => Math.abs(value[k] - reference[k]) / Math.max(Math.abs(reference[k]), 1e-3)));
+        return { step: t.stepCount, seed, backend: backend!.backend, value, reference, maxRelDiff, ms: performance.now() - t0 };
+      }),
+    );
   },
 
-  sharingSample(request: SharingRequest): Promise<SharingSample> {
+  sharingSample(runId: RunId, request: SharingRequest): Promise<SharingSample> {
     // Between steps, never during one: the views read a settled model.
-    return exclusive(async () => {
-      const s = await sharingSample(requireTrainer(), runId, request);
+    return command(async () => {
+      const s = await need(runId).sharingSample(request);
       return Comlink.transfer(s, sampleTransferables(s));
     });
   },
 
-  exportSafetensors(): Promise<Uint8Array> {
-    return exclusive(async () => {
-      const bytes = await requireTrainer().exportSafetensors();
-      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-    });
+  exportSafetensors(runId: RunId): Promise<Uint8Array> {
+    return command(() =>
+      tensors.run(async () => {
+        const bytes = await need(runId).trainer.exportSafetensors();
+        return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      }),
+    );
   },
 
-  exportTfjs(): Promise<{ modelJson: string; weightsBin: Uint8Array }> {
-    return exclusive(async () => {
-      const t = requireTrainer();
-      const { modelJson, weightsBin } = writeTfjsWeights(await t.namedTensors(), { metadata: t.metadata() });
-      return Comlink.transfer({ modelJson: JSON.stringify(modelJson, null, 1), weightsBin }, [weightsBin.buffer as ArrayBuffer]);
-    });
+  exportTfjs(runId: RunId): Promise<{ modelJson: string; weightsBin: Uint8Array }> {
+    return command(() =>
+      tensors.run(async () => {
+        const t = need(runId).trainer;
+        const { modelJson, weightsBin } = writeTfjsWeights(await t.namedTensors(), { metadata: t.metadata() });
+        return Comlink.transfer({ modelJson: JSON.stringify(modelJson, null, 1), weightsBin }, [weightsBin.buffer as ArrayBuffer]);
+      }),
+    );
   },
 
-  async importSafetensors(buffer: ArrayBuffer, opts: { load: boolean }): Promise<WeightsSummary> {
+  async importSafetensors(buffer: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig }): Promise<WeightsSummary> {
     const bytes = new Uint8Array(buffer);
     const file = readSafetensors(bytes); // throws SafetensorsError with the reason
     const out: WeightsSummary = {
@@ -500,27 +400,27 @@ const api: LabWorkerApi = {
       }
     }
     if (!opts.load) return out;
-    // Built and filled between steps, without stopping the run: weights that do not fit leave it as it was.
-    const target = await exclusive(async () => {
-      const current = requireTrainer();
+    return command(async () => {
       // A fresh run (step 0, fresh optimiser) that starts from the loaded weights. The file's
       // architecture wins; data, optimiser and seed settings stay as they are in the form.
-      const merged = { ...current.config } as Record<string, unknown>;
-      if (out.config) for (const k of MODEL_FIELDS) merged[k] = out.config[k];
-      const t = buildTrainer(parseConfig(merged));
-      try {
-        await t.importSafetensors(bytes);
-        return t;
-      } catch (e) {
-        t.dispose();
-        out.error = errText(e);
-        return null;
-      }
-    });
-    if (!target) return out;
-    await stopLoop();
-    return exclusive(() => {
-      out.run = replaceTrainer(target);
+      // Built and filled between steps, without stopping a run: weights that do not fit leave it as it was.
+      const config = parseConfig(out.config ? withArchitecture(parseConfig(opts.config), out.config) : opts.config);
+      const t = await tensors.run(async () => {
+        const fresh = buildTrainer(config);
+        try {
+          await fresh.importSafetensors(bytes);
+          return fresh;
+        } catch (e) {
+          fresh.dispose();
+          out.error = errText(e);
+          return null;
+        }
+      });
+      if (!t) return out;
+      await closeRuns();
+      const run = Run.create(opts.runId, t, loadedDataset(), env);
+      open(run, 'ready');
+      out.run = run.info();
       out.loaded = true;
       return out;
     });
@@ -530,26 +430,59 @@ const api: LabWorkerApi = {
     return memory();
   },
 
-  evaluate(): Promise<ProbeReport> {
-    // Queued between steps, like a step: the run's state is only read.
-    return exclusive(() => probes.evaluate(requireTrainer(), runId));
+  evaluate(runId: RunId): Promise<ProbeReport> {
+    return command(() => need(runId).evaluate());
   },
 
-  async setProbeEvery(n: number): Promise<void> {
-    probes.setEvery(requireTrainer(), n);
+  setProbeEvery(runId: RunId, n: number): Promise<void> {
+    return command(() => need(runId).setProbeEvery(n));
   },
 
-  savedRun(): Promise<SavedRunInfo | null> {
-    return store.info();
+  savedRuns(): Promise<SavedRuns> {
+    return store.list();
   },
 
-  async resumeSaved(): Promise<ResumedRun> {
-    await stopLoop();
-    return exclusive(resumeSavedRun);
+  resume(runId: RunId): Promise<ResumedRun> {
+    return command(async () => {
+      if (runs.has(runId)) throw new RunRefused('this run is already open here');
+      const saved = await readSavedRun(store, runId);
+      if (!saved) throw new RunRefused(`no checkpoint of this run is saved in this browser (run ${runId.slice(0, 8)})`);
+      const { info, state, history, lastBatch } = saved;
+      if (!raw || raw.id !== info.dataset.id) throw new RunRefused(`the saved run trained on ${info.dataset.name}: load it first (loaded: ${raw?.name ?? 'nothing'})`);
+      const run = await tensors.run(async () => {
+        const t = buildTrainer(state.config);
+        try {
+          return await Run.restore(runId, t, { state, history, savedAt: info.savedAt, lastBatch }, loadedDataset(), env);
+        } catch (e) {
+          t.dispose();
+          throw e;
+        }
+      });
+      await closeRuns();
+      open(run, 'paused');
+      return { run: run.info(), step: state.step, savedAt: info.savedAt, hyper: run.trainer.hyper(), history: run.history.upTo(state.step) };
+    });
   },
 
-  discardSaved(): Promise<void> {
-    return store.clear();
+  deleteSaved(runId: RunId): Promise<void> {
+    return command(async () => {
+      runs.get(runId)?.forget();
+      await store.delete(runId);
+    });
+  },
+
+  setStorageBudget(bytes: number): Promise<SavedRunInfo[]> {
+    return command(async () => {
+      if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`the storage budget must be a number of bytes ≥ 0, got ${bytes}`);
+      budgetBytes = bytes;
+      const { evicted, usedBytes } = await store.enforceBudget(bytes, await protectedRuns());
+      if (evicted.length) emit({ type: 'evicted', evicted, budgetBytes: bytes, usedBytes });
+      return evicted;
+    });
+  },
+
+  retryCheckpoints(runId: RunId): Promise<void> {
+    return command(() => need(runId).retryCheckpoints());
   },
 };
 

@@ -2,6 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { percent, useProbe } from '../../store/probeStore';
 import { useLab } from '../../store/runStore';
+import { QueuedNote } from '../Queued';
 import { Field } from '../fields';
 import { evaluate, setProbeEvery } from './probeActions';
 
@@ -69,9 +70,10 @@ export function ProbePanel() {
         probe on this run's encoder at random init.
       </p>
       <div className="button-row">
-        <button type="button" onClick={() => void evaluate()} disabled={!hasRun || busy || Boolean(progress)}>
+        <button type="button" onClick={() => void evaluate()} disabled={(!hasRun && !busy) || Boolean(progress)}>
           Evaluate
         </button>
+        <QueuedNote label="Evaluate" />
         <progress aria-label="Probe progress" max={1} value={value} />
         <span className="hint">{progress ? `${progress.phase === 'trained' ? 'trained encoder' : 'random-init encoder'} ${Math.round(100 * progress.done)} %` : ''}</span>
       </div>

@@ -1,6 +1,7 @@
 // Runs kept in this browser (IndexedDB), and the overlay of the ones picked.
 import { useEffect } from 'react';
 import { startRunsRecorder, useRuns } from '../../store/runsStore';
+import { StorageBudget } from '../RunKeeping';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
 
@@ -15,8 +16,9 @@ export function RunsPanel() {
       <h2>Runs</h2>
       <p className="hint">
         {persistent ? 'Kept in this browser (IndexedDB)' : 'Kept in this tab'}: config, loss series (every step up to 2000, then thinned to every 2nd, 4th, …
-        step) and probe results.
+        step) and probe results. A run with a checkpoint here can be resumed.
       </p>
+      <StorageBudget />
       {error ? (
         <p className="error" role="alert">
           {error}

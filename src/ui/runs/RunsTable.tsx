@@ -1,8 +1,13 @@
-// Every run kept in this browser: pick two or more to compare, delete, or train a JEPA twin.
+// Every run kept in this browser: pick two or more to compare, resume one from its checkpoint,
+// delete one (record and checkpoint), or train a JEPA twin.
+import { useKeeping } from '../../store/keeping';
 import { bestTop1, percent } from '../../store/probeStore';
-import { deleteRun, toggleSelected, useRuns } from '../../store/runsStore';
+import { dataAvailable } from '../../store/rules';
+import { deleteRun, resumeRun } from '../../store/runActions';
+import { toggleSelected, useRuns } from '../../store/runsStore';
 import { useLab } from '../../store/runStore';
 import type { RunRecord } from '../../store/runsDb';
+import type { SavedRunInfo } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { startJepaTwin } from './runActions';
 
@@ -18,7 +23,26 @@ function BestProbe({ r }: { r: RunRecord }) {
   );
 }
 
+/** The run's checkpoint in this browser: Resume when its data can be had, else what to pick. */
+function Saved({ r, saved, current }: { r: RunRecord; saved: SavedRunInfo | undefined; current: boolean }) {
+  const loadedId = useLab((s) => s.dataset?.id);
+  const served = useLab((s) => s.servedArchive);
+  const running = useLab((s) => s.runState === 'running');
+  if (!saved) return <small>–</small>;
+  if (current) return <small>step {saved.step}</small>;
+  if (!dataAvailable(saved.dataset.id, loadedId, served)) return <small title="Resume needs its dataset file">step {saved.step}; pick {saved.dataset.name} to resume</small>;
+  return (
+    <>
+      <small>step {saved.step} </small>
+      <button type="button" onClick={() => void resumeRun(r.id)} disabled={running} aria-label={`Resume ${r.name}`} title={running ? 'Pause the run that trains first' : `Continue from step ${saved.step}`}>
+        Resume
+      </button>
+    </>
+  );
+}
+
 function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; selected: boolean; busy: boolean }) {
+  const saved = useKeeping((s) => s.savedRuns[r.id]);
   return (
     <tr
       data-run-id={r.id}
@@ -27,6 +51,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       data-step={r.step}
       data-probes={r.probes.length}
       data-best-top1={bestTop1(r.probes)?.top1 ?? ''}
+      data-checkpoint-step={saved?.step ?? ''}
       className={current ? 'current' : undefined}
     >
       <td>
@@ -46,6 +71,9 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       <td>{formatNumber(r.lastLoss ?? undefined, 4)}</td>
       <td>
         <BestProbe r={r} />
+      </td>
+      <td>
+        <Saved r={r} saved={saved} current={current} />
       </td>
       <td className="row-actions">
         {r.config.mode === 'sparse' ? (
@@ -82,6 +110,7 @@ export function RunsTable() {
             <th>Steps</th>
             <th>Last loss</th>
             <th>Best probe top-1</th>
+            <th>Checkpoint</th>
             <th />
           </tr>
         </thead>

@@ -2,7 +2,8 @@
 // train image the patch views show, and a refresh.
 import { useEffect, useId, useState } from 'react';
 import { useLab } from '../../store/runStore';
-import { refreshSample, setImageIndex, setThreshold, useSharing, useThreshold } from '../../store/sharingStore';
+import { refreshSample, setImageIndex } from '../../store/sharingActions';
+import { setThreshold, useSharing, useThreshold } from '../../store/sharingStore';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from '../logSlider';
 
 const MIN_EXP = -4;

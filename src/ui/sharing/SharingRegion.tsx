@@ -4,7 +4,8 @@
 // have no groups: the region says so (the masks still apply and are shown).
 import { useCallback, useEffect, useId, useRef } from 'react';
 import { useLab } from '../../store/runStore';
-import { followRun, selectPatch, setRegionVisible, useSharing } from '../../store/sharingStore';
+import { followRun, setRegionVisible } from '../../store/sharingActions';
+import { selectPatch, useSharing } from '../../store/sharingStore';
 import { NormsHeatmap } from '../NormsHeatmap';
 import { LatentUseView } from './LatentUseView';
 import { MasksView } from './MasksView';

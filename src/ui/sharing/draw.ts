@@ -1,6 +1,6 @@
 // Canvas helpers shared by the latent-sharing views: colour scales, the example image scaled
 // up, the patch grid, and saving a canvas as a PNG.
-import { download } from '../../store/actions';
+import { download } from '../../store/download';
 
 /** A CPU-backed 2-D context (no round trip to a GPU process that training keeps busy). */
 export function context2d(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
