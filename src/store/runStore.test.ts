@@ -56,12 +56,12 @@ describe('run store', () => {
     useLab.setState({ ...initialState(), run });
     handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 4, hyper: { lambda: 0.5, beta: config.beta, lr: config.lr } });
     handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 4, hyper: { lambda: 0.7, beta: config.beta, lr: config.lr } });
-    handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 9, hyper: { lambda: 0.7, beta: 0.01, lr: config.lr } });
-    handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 12, hyper: { lambda: 0.7, beta: 0.01, lr: config.lr } });
+    handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 9, hyper: { lambda: 0.7, beta: 0.05, lr: config.lr } });
+    handleWorkerEvent({ type: 'hyper', runId: 'run-3', atStep: 12, hyper: { lambda: 0.7, beta: 0.05, lr: config.lr } });
     const marks = useLab.getState().marks;
     expect(marks).toHaveLength(2);
     expect(marks[0]).toMatchObject({ step: 4, lambda: 0.7, changed: ['lambda'] });
-    expect(marks[1]).toMatchObject({ step: 9, beta: 0.01, changed: ['beta'] });
+    expect(marks[1]).toMatchObject({ step: 9, beta: 0.05, changed: ['beta'] });
   });
 
   it('keeps norm snapshots with per-group totals', () => {
