@@ -65,7 +65,7 @@ test('a PyTorch run comes back: Runs row, overlaid curves, its weights in Evalua
   await expect(row).toHaveAttribute('data-step', '4');
   await expect(row).toContainText('PyTorch · cpu · 1 process');
   await expect(row).toContainText('synthetic.tar.gz');
-  await expect(row).toContainText(fileMetrics[3].loss.toFixed(4).slice(0, 5));
+  await expect(row).toContainText('4 / 4');
   const importedId = (await row.getAttribute('data-run-id'))!;
   expect(importedId).toMatch(/^imported-[0-9a-f]{32}$/);
 
