@@ -333,5 +333,12 @@ function loadAndBuild(label: string, source: DatasetSource): Promise<void> {
   });
 }
 
+/** Inside a command: load data the page gets by itself (built in, served), as the one a backend switch reloads. */
+export async function loadOwnDatasetNow(source: Extract<DatasetSource, { kind: 'synthetic' | 'served' }>): Promise<boolean> {
+  if (!(await loadDatasetNow(source))) return false;
+  lastSource = source;
+  return true;
+}
+
 export const useBuiltInData = () => loadAndBuild('Use the built-in data', { kind: 'synthetic' });
 export const useServedArchive = () => loadAndBuild('Use the served archive', servedSource());

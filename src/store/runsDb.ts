@@ -20,6 +20,22 @@ export interface RunPoint {
   groupPenalty: number;
 }
 
+/** Where a run trained outside the page came from (src/store/importedRuns.ts). */
+export interface ImportedFrom {
+  /** "pytorch" (interop/pytorch/train.py's `run` metadata) or "command line" (npm run train, which writes none). */
+  source: string;
+  /** The trainer's own id of the run (train.py's). */
+  runId?: string;
+  torch?: string;
+  device?: string;
+  processes?: number;
+  /** The dataset it trained on, as its config names it (train.py: the archive's path). */
+  dataset: string;
+  /** The files it was imported from. */
+  files: string[];
+  importedAt: number;
+}
+
 export interface RunRecord {
   id: string;
   name: string;
@@ -38,6 +54,8 @@ export interface RunRecord {
   series: RunPoint[];
   stride: number;
   probes: ProbeReport[];
+  /** A run trained outside the page and imported: its weights open to look at, never to train. */
+  imported?: ImportedFrom;
 }
 
 /** Append one step to a run's series, thinning it to at most MAX_SERIES_POINTS (+1 for the latest step). */

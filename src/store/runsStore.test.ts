@@ -4,7 +4,8 @@ import { defaultConfig, modelDims, type LabConfig } from '../engine/config';
 import type { ProbeReport, RunInfo, StepScalars } from '../worker/protocol';
 import { handleProbeEvent, useProbe } from './probeStore';
 import { RunsDb } from './runsDb';
-import { removeRecord, startRunsRecorder, useRuns } from './runsStore';
+import { addRecord, removeRecord, startRunsRecorder, useRuns } from './runsStore';
+import type { RunRecord } from './runsDb';
 import { flushMetrics, handleWorkerEvent, useLab } from './runStore';
 
 const factory = new IDBFactory();
@@ -91,5 +92,31 @@ describe('runs recorder', () => {
     handleWorkerEvent({ type: 'state', runId: 'run-1', state: 'paused', step: 6 });
     await settle();
     expect(await stored()).toHaveLength(1); // a deleted run is not written again
+  });
+
+  it('keeps an imported run’s record; opened on the page it goes on with its series, probes and origin; deleted and imported again it comes back', async () => {
+    await startRunsRecorder(factory);
+    const rec: RunRecord = {
+      id: 'imported-abc', name: 'x-gpu', createdAt: 1, updatedAt: 1, config, backend: null, datasetName: 'synthetic.tar.gz', state: 'done', step: 3, lastLoss: 2 / 3,
+      series: [1, 2, 3].map((s) => ({ step: s, loss: 2 / s, predLoss: 1 / s, klLoss: 0.1, groupPenalty: 5 })), stride: 1, probes: [],
+      imported: { source: 'pytorch', runId: 'abc', device: 'cuda', processes: 2, dataset: '/data/synthetic.tar.gz', files: ['metrics.jsonl', 'weights.safetensors'], importedAt: 1 },
+    };
+    await addRecord(rec);
+    await settle();
+    expect((await stored()).find((r) => r.id === rec.id)).toMatchObject({ step: 3, imported: { source: 'pytorch', processes: 2 } });
+
+    // Opened (importActions: the run id is the record's, the metrics the file's): a probe at its step lands on it.
+    useLab.setState({ run: info(rec.id), runState: 'done', metrics: [1, 2, 3].map(scalars) });
+    handleProbeEvent({ type: 'probe', ...probe(rec.id, 3, 0.3) });
+    await settle();
+    const opened = (await stored()).find((r) => r.id === rec.id)!;
+    expect(opened.series.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(opened.probes.map((p) => [p.step, p.top1])).toEqual([[3, 0.3]]);
+    expect(opened.imported?.device).toBe('cuda');
+
+    await removeRecord(rec.id);
+    await addRecord({ ...rec, name: 'x-gpu again' });
+    await settle();
+    expect((await stored()).find((r) => r.id === rec.id)?.name).toBe('x-gpu again');
   });
 });

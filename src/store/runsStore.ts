@@ -215,6 +215,13 @@ export async function refreshRecord(id: string): Promise<void> {
   }
 }
 
+/** Keep a record made elsewhere (an imported run: importActions.ts), in place of one of the same id. */
+export async function addRecord(rec: RunRecord): Promise<void> {
+  deleted.delete(rec.id);
+  if (current?.record.id === rec.id) current.record = rec; // re-imported while open: the recorder keeps this one
+  await save(rec);
+}
+
 /** Forget run `id`'s record (its checkpoint is the worker's: runActions.deleteRun does both). */
 export async function removeRecord(id: string): Promise<void> {
   deleted.add(id);

@@ -152,6 +152,29 @@ export interface WeightsSummary {
   /** Why they were not loaded. */
   error?: string;
   run?: RunInfo;
+  /** Opened as an imported run (`inspect`): the G×K norms of its W at its step (sparse mode). */
+  norms?: NormsMatrix;
+}
+
+/**
+ * A run trained outside the page (interop/pytorch/train.py, `npm run train`), opened to look at:
+ * the trainer stands at the run's `step` with its weights (Evaluate and the sharing views report
+ * that step), never trains and never saves a checkpoint. `trainSize`: the training images the run
+ * saw per epoch (from its metrics), checked against the loaded data before anything is replaced.
+ */
+export interface ImportedRunView {
+  step: number;
+  trainSize?: number;
+}
+
+/** What checkRunWeights read from a run's weights file (everything checked). */
+export interface RunWeightsInfo {
+  config: LabConfig;
+  dims: ModelDims;
+  step: number;
+  /** The `run` metadata entry (train.py's: id, name, source, torch, device, processes, dataset), as JSON; absent in the lab's own files. */
+  run?: string;
+  tensorCount: number;
 }
 
 export interface MemoryInfo {
@@ -282,7 +305,13 @@ export interface LabWorkerApi {
    * Read a .safetensors file; with `load`, start run `runId` from its weights when they fit: the
    * file's architecture, the other settings of `config` (the form's), step 0 (see WeightsSummary).
    */
-  importSafetensors(bytes: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig }): Promise<WeightsSummary>;
+  importSafetensors(bytes: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig; inspect?: ImportedRunView }): Promise<WeightsSummary>;
+  /**
+   * A run's weights file, checked for import: the lab's weights format with a valid config and
+   * step in its metadata, and exactly the tensors (names, shapes) of the model `config` describes
+   * (default: the file's own config). Rejects with one line naming `fileName` and the problem.
+   */
+  checkRunWeights(bytes: ArrayBuffer, opts: { fileName: string; config?: LabConfig }): Promise<RunWeightsInfo>;
   memory(): Promise<MemoryInfo>;
   /** Linear probe of the target encoder between two steps (training state untouched); also sent as a 'probe' event. */
   evaluate(runId: RunId): Promise<ProbeReport>;

@@ -34,12 +34,14 @@ import { selectBackend } from './backend';
 import { CheckpointStore, DEFAULT_BUDGET_BYTES } from './checkpointStore';
 import { destroyDevice, deviceLostWithin, forgetWebGpuBackend, watchDeviceLoss } from './deviceLoss';
 import type { FloorCache } from './evaluate';
+import { IMPORTED_RUN_REFUSAL, normsMatrix, readRunWeights, standAt } from './importedRun';
 import type {
   BackendInfo,
   BackendRequest,
   CrossCheckResult,
   DatasetSource,
   DatasetSummary,
+  ImportedRunView,
   LabWorkerApi,
   MemoryInfo,
   PageEvent,
@@ -47,6 +49,7 @@ import type {
   ResumedRun,
   RunId,
   RunInfo,
+  RunWeightsInfo,
   SavedRunInfo,
   SavedRuns,
   SharingRequest,
@@ -86,6 +89,8 @@ let backend: BackendInfo | null = null;
 let raw: LoadedDataset | null = null;
 /** The runs open in this worker, by id (today the page keeps one open: the one it shows). */
 const runs = new Map<RunId, Run>();
+/** Imported runs opened to look at (importSafetensors with `inspect`): Start and Step are refused. */
+const inspectOnly = new Set<RunId>();
 const store = new CheckpointStore();
 const floors: FloorCache = new Map();
 let budgetBytes = DEFAULT_BUDGET_BYTES;
@@ -147,6 +152,12 @@ function need(runId: RunId): Run {
   if (run) return run;
   const open = [...runs.keys()];
   throw new RunRefused(`run ${runId.slice(0, 8)} is not open in the worker (${open.length ? `open: ${open.map((id) => id.slice(0, 8)).join(', ')}` : 'no run is open'}); it was replaced or closed`);
+}
+
+/** The run, when it may train (an imported run open to look at may not). */
+function trainable(runId: RunId): Run {
+  if (inspectOnly.has(runId)) throw new RunRefused(IMPORTED_RUN_REFUSAL);
+  return need(runId);
 }
 
 /** Image folders decode with the browser's decoders, reporting progress to the page. */
@@ -222,7 +233,7 @@ async function closeRuns(): Promise<void> {
 }
 
 /** `run` is the run open here from now on. */
-function open(run: Run, state: 'ready' | 'paused'): void {
+function open(run: Run, state: 'ready' | 'paused' | 'done'): void {
   runs.set(run.id, run);
   run.emitState(state);
   emit({ type: 'memory', memory: memory() });
@@ -313,7 +324,7 @@ const api: LabWorkerApi = {
   },
 
   start(runId: RunId): Promise<void> {
-    return command(() => need(runId).start());
+    return command(() => trainable(runId).start());
   },
 
   pause(runId: RunId): Promise<void> {
@@ -321,7 +332,7 @@ const api: LabWorkerApi = {
   },
 
   step(runId: RunId): Promise<void> {
-    return command(() => need(runId).stepOnce());
+    return command(() => trainable(runId).stepOnce());
   },
 
   setHyper(runId: RunId, h: Partial<LiveHyper>): Promise<number> {
@@ -384,7 +395,7 @@ const api: LabWorkerApi = {
     );
   },
 
-  async importSafetensors(buffer: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig }): Promise<WeightsSummary> {
+  async importSafetensors(buffer: ArrayBuffer, opts: { load: boolean; runId: RunId; config: LabConfig; inspect?: ImportedRunView }): Promise<WeightsSummary> {
     const bytes = new Uint8Array(buffer);
     const file = readSafetensors(bytes); // throws SafetensorsError with the reason
     const out: WeightsSummary = {
@@ -409,6 +420,7 @@ const api: LabWorkerApi = {
         const fresh = buildTrainer(config);
         try {
           await fresh.importSafetensors(bytes);
+          if (opts.inspect) await standAt(fresh, opts.inspect); // an imported run, at its own step
           return fresh;
         } catch (e) {
           fresh.dispose();
@@ -419,11 +431,22 @@ const api: LabWorkerApi = {
       if (!t) return out;
       await closeRuns();
       const run = Run.create(opts.runId, t, loadedDataset(), env);
-      open(run, 'ready');
+      if (opts.inspect) {
+        run.forget(); // to look at: no checkpoint of it is ever written
+        inspectOnly.add(run.id);
+        const norms = await tensors.run(() => normsMatrix(t));
+        if (norms) out.norms = norms;
+      }
+      open(run, opts.inspect ? (run.done ? 'done' : 'paused') : 'ready');
       out.run = run.info();
       out.loaded = true;
       return out;
     });
+  },
+
+  checkRunWeights(buffer: ArrayBuffer, opts: { fileName: string; config?: LabConfig }): Promise<RunWeightsInfo> {
+    // Builds (and frees) the model the config describes to list its tensors: tensor work, in its queue.
+    return command(() => tensors.run(() => readRunWeights(new Uint8Array(buffer), opts.fileName, opts.config && parseConfig(opts.config))));
   },
 
   async memory(): Promise<MemoryInfo> {

@@ -49,7 +49,8 @@ function LatestResult() {
       data-random-init-top5={latest.randomInitTop5}
     >
       Step {latest.step}: <strong>top-1 {percent(latest.top1)}</strong> (random init {percent(latest.randomInitTop1)}) · top-5 {percent(latest.top5)} (random init{' '}
-      {percent(latest.randomInitTop5)}) · {latest.testCount} test images, probe fitted on {latest.trainCount} · {(latest.ms / 1000).toFixed(1)} s
+      {percent(latest.randomInitTop5)}) · {latest.testCount} test images, probe fitted on {latest.trainCount}
+      {Number.isFinite(latest.ms) ? ` · ${(latest.ms / 1000).toFixed(1)} s` : ' · from the run’s probes.jsonl'}
       {latest.floorCached ? ' (floor cached)' : ''}
     </p>
   );

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { startRunsRecorder, useRuns } from '../../store/runsStore';
 import { StorageBudget } from '../RunKeeping';
+import { ImportRun } from './ImportRun';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
 
@@ -24,6 +25,7 @@ export function RunsPanel() {
           {error}
         </p>
       ) : null}
+      <ImportRun />
       <RunsTable />
       <RunsCompare />
     </section>

@@ -9,6 +9,7 @@ import { useLab } from '../../store/runStore';
 import type { RunRecord } from '../../store/runsDb';
 import type { SavedRunInfo } from '../../worker/protocol';
 import { formatNumber } from '../format';
+import { OpenImported, RunSource } from './ImportRun';
 import { startJepaTwin } from './runActions';
 
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
@@ -52,6 +53,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       data-probes={r.probes.length}
       data-best-top1={bestTop1(r.probes)?.top1 ?? ''}
       data-checkpoint-step={saved?.step ?? ''}
+      data-source={r.imported?.source ?? 'browser'}
       className={current ? 'current' : undefined}
     >
       <td>
@@ -64,6 +66,9 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       <td>{MODE[r.config.mode]}</td>
       <td>{r.config.preset}</td>
       <td>{r.datasetName}</td>
+      <td>
+        <RunSource r={r} />
+      </td>
       <td>{r.config.seed}</td>
       <td>
         {r.step} / {r.config.steps}
@@ -76,7 +81,8 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
         <Saved r={r} saved={saved} current={current} />
       </td>
       <td className="row-actions">
-        {r.config.mode === 'sparse' ? (
+        <OpenImported r={r} current={current} busy={busy} />
+        {r.config.mode === 'sparse' && !r.imported ? (
           // Not "Start …": the lab's Start button is found by that name.
           <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
             Train JEPA twin
@@ -106,6 +112,7 @@ export function RunsTable() {
             <th>Mode</th>
             <th>Preset</th>
             <th>Dataset</th>
+            <th>Source</th>
             <th>Seed</th>
             <th>Steps</th>
             <th>Last loss</th>

@@ -1,0 +1,108 @@
+// Bring a run trained outside the page (interop/pytorch/train.py, `npm run train`) into the Runs
+// table: pick or drop its metrics.jsonl with its weights.safetensors (and config.json,
+// probes.jsonl when there are some); then open its weights for Evaluate and the sharing views.
+import { useId, useState } from 'react';
+import { importRunFiles, openImportedRun, openImportedRunWith, useImport } from '../../store/importActions';
+import { sourceLabel } from '../../store/importedRuns';
+import type { RunRecord } from '../../store/runsDb';
+import { useLab } from '../../store/runStore';
+import { BACKEND_LABELS } from '../format';
+import { QueuedNote } from '../Queued';
+
+/** The picked data an imported run trained on, asked for when the page cannot load it by itself. */
+function PickRunData() {
+  const id = useId();
+  const needs = useImport((s) => s.needsData);
+  if (!needs) return null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Pick {needs.name} (the data it trained on)</label>
+      <input
+        id={id}
+        type="file"
+        multiple
+        accept=".gz,.tgz,.tar,.bin,.zip"
+        onChange={(e) => {
+          const files = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          void openImportedRunWith(needs.recordId, files);
+        }}
+      />
+    </div>
+  );
+}
+
+export function ImportRun() {
+  const id = useId();
+  const [over, setOver] = useState(false);
+  const message = useImport((s) => s.message);
+  const error = useImport((s) => s.error);
+  const shownId = useLab((s) => s.run?.runId);
+  return (
+    <section
+      className={`import-run${over ? ' drop-over' : ''}`}
+      aria-label="Import a run"
+      onDragOver={(e) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        void importRunFiles(Array.from(e.dataTransfer.files));
+      }}
+    >
+      <div className="field">
+        <label htmlFor={id}>Import a run (PyTorch, command line)</label>
+        <input
+          id={id}
+          type="file"
+          multiple
+          accept=".jsonl,.safetensors,.json"
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            void importRunFiles(files);
+          }}
+        />
+        <small className="hint">its metrics.jsonl with its weights.safetensors (config.json and probes.jsonl too, if there are some), picked together or dropped here</small>
+        <QueuedNote label="Import run" />
+      </div>
+      {message ? (
+        <p className="info" aria-label="Import result" data-run-id={message.recordId}>
+          {message.text}{' '}
+          {message.recordId !== shownId ? (
+            <button type="button" onClick={() => void openImportedRun(message.recordId)}>
+              Open its weights
+            </button>
+          ) : null}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error" role="alert" aria-label="Import error">
+          {error}
+        </p>
+      ) : null}
+      <PickRunData />
+    </section>
+  );
+}
+
+/** The Runs table's Source cell: where the run trained. */
+export function RunSource({ r }: { r: RunRecord }) {
+  const f = r.imported;
+  if (!f) return <>browser{r.backend ? ` · ${BACKEND_LABELS[r.backend] ?? r.backend}` : ''}</>;
+  const title = [f.torch ? `torch ${f.torch}` : '', `trained on ${f.dataset}`, `imported from ${f.files.join(', ')}`].filter(Boolean).join('; ');
+  return <span title={title}>{sourceLabel(f)}</span>;
+}
+
+/** An imported row's action: open its weights (Evaluate, the sharing views). */
+export function OpenImported({ r, current, busy }: { r: RunRecord; current: boolean; busy: boolean }) {
+  if (!r.imported || current) return null;
+  return (
+    <button type="button" onClick={() => void openImportedRun(r.id)} disabled={busy} aria-label={`Open ${r.name}`} title="Open its weights for Evaluate and the latent-sharing views (it does not train here)">
+      Open
+    </button>
+  );
+}
