@@ -7,7 +7,7 @@
 // DIR/runs/<key>/ (each run's config, metrics, probes, weights). Started again on the same DIR, a
 // finished run (same key, same config) is not trained again.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
@@ -171,5 +171,5 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
 }
 
 function sweepTitle(c: LabConfig): string {
-  return `Probe top-1 vs λ — ${c.dataset}, ${c.preset}, ${c.steps} steps, batch ${c.batchSize}${c.proximal ? ', proximal' : ''}`;
+  return `Probe top-1 vs λ — ${basename(c.dataset)}, ${c.preset}, ${c.steps} steps, batch ${c.batchSize}${c.proximal ? ', proximal' : ''}`;
 }

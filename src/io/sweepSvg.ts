@@ -4,10 +4,10 @@
 // shaded). The same string is written by `npm run sweep` and shown by the page's Sweep panel.
 import { formatValue, summarise, type SweepPoint, type SweepRow } from '../engine/sweep';
 
-const W = 720;
+const W = 780;
 const H = 420;
-const M = { left: 64, right: 170, top: 40, bottom: 56 };
-const ZERO_GAP = 56; // px between the λ = 0 column and the log axis
+const M = { left: 64, right: 220, top: 40, bottom: 56 };
+const ZERO_GAP = 84; // px between the λ = 0 column and the log axis
 
 const SERIES_COLOURS = ['#1f77b4', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
 const BAND_COLOURS: Record<string, string> = { jepa: '#ff7f0e', mae: '#2ca02c', floor: '#7f7f7f' };
