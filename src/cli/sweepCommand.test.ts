@@ -69,7 +69,7 @@ describe('npm run sweep', () => {
     const svg2 = readFileSync(join(out, 'sweep.svg'), 'utf8');
     expect(svg2.match(/<circle cx=/g)).toHaveLength(2 + 1); // λ = 0 and 1e-3, + legend
     expect(svg2).toContain('λ = 0');
-  });
+  }, 300_000); // ten tiny runs: ~20 s on a quiet 2-core machine, minutes under load
 
   it('--modes mae,jepa,sparse: MAE is a baseline beside JEPA, from the same seed and the same floor', async () => {
     expect(parseSweepArgs([...BASE, '--modes', 'mae,jepa,sparse', '--lambda', '1e-3']).modes).toEqual(['mae', 'jepa', 'sparse']);
