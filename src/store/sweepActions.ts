@@ -129,7 +129,7 @@ export async function cancelSweep(): Promise<void> {
   const queued = planSweep(latest.spec).length - latest.rows.length - (cur ? 1 : 0);
   const message =
     `Sweep cancelled: ${stopped}${plural(queued, 'queued run')} dropped; ${plural(latest.rows.length, 'finished run')} and the plot are kept. ` +
-    'Start sweep again with the same lists to go on: finished runs are not trained again.';
+    'Run sweep again with the same lists to go on: finished runs are not trained again.';
   await update({ status: 'cancelled', message });
   if (!driving) letGoOfLock();
 }
@@ -207,7 +207,7 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
     if (end === 'replaced') {
       throw new Stop(
         `The sweep stopped at ${name}: another run took its place on the page (Reset, Resume, a dataset or weights loaded). ` +
-          'That run is kept as a saved run; Start sweep again with the same lists to go on from its checkpoint.',
+          'That run is kept as a saved run; Run sweep again with the same lists to go on from its checkpoint.',
       );
     }
     if (end === 'error') throw new Stop(`The sweep stopped: ${name} failed: ${useLab.getState().runMessage ?? 'the training loop stopped with an error'}.`);
@@ -219,7 +219,10 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
   const numbers = await command('Sweep: read the run', () => workerApi().sweepNumbers(runId));
   if (numbers.step !== run.config.steps) throw new Stop(`The sweep stopped: ${name} stands at step ${numbers.step}, not at its end (${run.config.steps}).`);
   const changed = hyperChange(run.config, numbers.hyper);
-  if (changed) throw new Stop(`The sweep stopped: during ${name}, ${changed}, so its probe is not of the sweep's setting. Start sweep again to train it afresh.`);
+  if (changed) {
+    await update({ current: null }); // run again, the sweep trains it afresh rather than continuing it
+    throw new Stop(`The sweep stopped: during ${name}, ${changed}, so its probe is not of the sweep's setting. Run sweep again to train it afresh.`);
+  }
   if (cancelRequested) return;
   const reports = useProbe.getState().runId === runId ? useProbe.getState().results : [];
   const row = rowOf(run, numbers, reports, report);
@@ -246,7 +249,7 @@ async function openRun(run: SweepRun): Promise<RunId> {
   }
   const dataset = useLab.getState().dataset;
   if (dataset?.id !== run.config.dataset) {
-    throw new Stop(`The sweep stopped: its runs train on ${run.config.dataset}, and the page has ${dataset?.name ?? 'no dataset'} loaded. Load it (Data) and Start sweep again.`);
+    throw new Stop(`The sweep stopped: its runs train on ${run.config.dataset}, and the page has ${dataset?.name ?? 'no dataset'} loaded. Load it (Data) and Run sweep again.`);
   }
   const id = await command(`Sweep: build ${run.key}`, async (setLabel) => {
     // The run's settings are the form's (and the address's) while it trains, as for any run.

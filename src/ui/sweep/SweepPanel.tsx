@@ -1,4 +1,4 @@
-// The Sweep panel: λ, β, seeds and modes over the form's other settings; Start sweep trains the
+// The Sweep panel: λ, β, seeds and modes over the form's other settings; Run sweep trains the
 // planned runs one after another (store/sweepActions.ts), each a run of the Runs table; progress,
 // Cancel, the rows of the finished runs, and the plot `npm run sweep` writes, drawn from them.
 import { useEffect, useId, useMemo } from 'react';
@@ -176,7 +176,7 @@ export function SweepPanel() {
       ) : null}
       <div className="button-row">
         <button type="button" onClick={() => void startSweep()} disabled={running || !planned.ok || !hasWorker || elsewhere}>
-          Start sweep{planned.ok && !running ? ` (${planned.plan.length} runs)` : ''}
+          Run sweep{planned.ok && !running ? ` (${planned.plan.length} runs)` : ''}
         </button>
         <button type="button" onClick={() => void cancelSweep()} disabled={!running || elsewhere}>
           Cancel sweep
