@@ -4,8 +4,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { download, status, waitForReady } from './helpers';
 
-// 60 steps, a checkpoint every 2: the reload lands mid-run; 50 images per class keep the probes short.
-const URL = '/?backend=wasm&preset=micro&batchSize=8&warmupFraction=0&steps=60&checkpointEvery=2&perClass=50';
+// 20 steps, a checkpoint every 4: the reload lands mid-run; 20 train images per class keep the probes short.
+const URL = '/?backend=wasm&preset=micro&batchSize=8&warmupFraction=0&steps=20&checkpointEvery=4&perClass=20';
 
 const panel = (page: Page) => page.getByRole('region', { name: 'Sweep', exact: true });
 const runRow = (page: Page, key: string) => panel(page).locator(`tr[data-key="${key}"]`);
@@ -16,6 +16,7 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   test.setTimeout(240_000);
   await page.goto(URL);
   await waitForReady(page);
+  const t0 = Date.now();
   const p = panel(page);
   await p.getByLabel('λ list').fill('1,x');
   await expect(p.getByText("λ list: expected a comma-separated list of numbers, got 'x' in '1,x'")).toBeVisible();
@@ -27,20 +28,31 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
 
   // Run 1 (JEPA) trains, is probed at its end, and its row and the plot appear; run 2 starts.
   await expect(runRow(page, JEPA)).toHaveAttribute('data-state', 'finished', { timeout: 120_000 });
+  console.log(`[sweep] run 1 trained and probed in ${Date.now() - t0} ms`);
   await expect(p.getByRole('img', { name: 'Sweep plot' })).toHaveAttribute('data-rows', '1');
   const jepaTop1 = await runRow(page, JEPA).getAttribute('data-top1');
   const progress = p.getByLabel('Sweep progress');
   await expect(progress).toHaveAttribute('data-run-index', '2');
-  await expect.poll(async () => Number(await progress.getAttribute('data-step')), { timeout: 60_000, intervals: [100] }).toBeGreaterThanOrEqual(3);
   const runs = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
   await expect(runs.filter({ hasText: `Sweep · ${JEPA}` })).toHaveCount(1);
 
-  // Reload mid-run: the page resumes run 2 from its checkpoint and the sweep goes on to the end.
+  // Reload once run 2 has a checkpoint in storage past step 0: the page resumes it from there
+  // (mid-run: at most its last checkpoint) and the sweep goes on to the end.
+  const run2 = runs.filter({ hasText: `Sweep · ${SPARSE}` });
+  await expect.poll(async () => Number((await run2.getAttribute('data-checkpoint-step', { timeout: 60_000 })) || 0), { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(4);
+  const saved = Number(await run2.getAttribute('data-checkpoint-step'));
+  const at = Number(await progress.getAttribute('data-step'));
+  console.log(`[sweep] run 1 finished, run 2 checkpointed at step ${saved}, reloading at step ${at} (${Date.now() - t0} ms)`);
   await page.reload();
-  await expect(page.getByRole('note', { name: 'Run notice' })).toContainText(/Resumed from step [1-9]/, { timeout: 90_000 });
+  const resumed = page.getByRole('note', { name: 'Run notice' });
+  await expect(resumed).toContainText(/Resumed from step \d+/, { timeout: 90_000 });
+  const from = Number(/Resumed from step (\d+)/.exec((await resumed.textContent()) ?? '')![1]);
+  expect(from).toBeGreaterThanOrEqual(saved);
+  expect(from).toBeLessThan(20);
   await expect(runRow(page, SPARSE)).toHaveAttribute('data-state', 'finished', { timeout: 120_000 });
   await expect(p.getByLabel('Sweep message')).toContainText('Sweep finished: 2 runs.');
-  await expect(status(page)).toContainText(/step 60 of 60/);
+  console.log(`[sweep] finished after the reload from step ${from} (${Date.now() - t0} ms in all)`);
+  await expect(status(page)).toContainText(/step 20 of 20/);
   // The first run was not trained again: its row is the one from before the reload.
   await expect(runRow(page, JEPA)).toHaveAttribute('data-top1', jepaTop1!);
   const plot = p.getByRole('img', { name: 'Sweep plot' });
@@ -54,7 +66,7 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   expect(file.name).toBe('sweep.jsonl');
   const rows = file.bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(rows.map((r) => r.key)).toEqual([JEPA, SPARSE]);
-  expect(rows[1]).toMatchObject({ mode: 'sparse', lambda: 1, beta: 0.01, seed: 0, steps: 60, proximal: false });
+  expect(rows[1]).toMatchObject({ mode: 'sparse', lambda: 1, beta: 0.01, seed: 0, steps: 20, proximal: false });
   expect(rows[0].zeroShare).toBeNull();
   expect(typeof rows[1].zeroShare).toBe('number');
   expect(rows[1].floorTop1).toBe(rows[0].floorTop1); // one floor per seed, shared by the modes

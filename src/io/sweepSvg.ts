@@ -7,7 +7,7 @@ import { formatValue, summarise, type SweepPoint, type SweepRow } from '../engin
 
 const W = 720;
 const H = 420;
-const M = { left: 64, right: 170, top: 40, bottom: 56 };
+const M = { left: 64, right: 200, top: 40, bottom: 56 }; // right: room for the legend's longest line
 const ZERO_GAP = 56; // px between the λ = 0 column and the log axis
 
 const SERIES_COLOURS = ['#1f77b4', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
