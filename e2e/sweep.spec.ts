@@ -1,6 +1,7 @@
 // (12) The Sweep panel: a two-run sweep (JEPA and one SparseJEPA λ, micro, WASM) to its plot; a
 // reload in the middle of the second run resumes it from its checkpoint and the sweep finishes,
-// the first run not trained again: both rows, the plot with both, sweep.jsonl with both.
+// the first run not trained again: both rows, the plot with both, sweep.jsonl with both. Run
+// again with more λ, the finished runs are kept; Cancel stops the run in progress.
 import { expect, test, type Page } from '@playwright/test';
 import { download, status, waitForReady } from './helpers';
 
@@ -72,4 +73,20 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   expect(rows[1].floorTop1).toBe(rows[0].floorTop1); // one floor per seed, shared by the modes
   const svg = await download(page, () => p.getByRole('button', { name: 'Save SVG' }).click());
   expect(svg.bytes.toString('utf8')).toMatch(/^<svg /);
+
+  // Two more λ: the two finished runs are not trained again; Cancel during the third stops it
+  // (kept as a saved run) and drops the fourth.
+  await p.getByLabel('λ list').fill('1,0.1,0.3');
+  await p.getByRole('button', { name: 'Run sweep (4 runs)' }).click();
+  await expect(progress).toHaveAttribute('data-run-index', '3');
+  await expect.poll(async () => Number(await progress.getAttribute('data-step')), { timeout: 60_000, intervals: [100] }).toBeGreaterThanOrEqual(1);
+  await p.getByRole('button', { name: 'Cancel sweep' }).click();
+  const third = 'sparse-lambda0.1-beta0.01-seed0';
+  await expect(p.getByLabel('Sweep message')).toContainText(new RegExp(`^Sweep cancelled: run ${third} stopped at step \\d+ of 20 and is kept as a saved run \\(Runs table\\); 1 queued run dropped; 2 finished runs and the plot are kept\\.`));
+  await expect(status(page)).toContainText('paused');
+  const stoppedAt = /stopped at step (\d+)/.exec((await p.getByLabel('Sweep message').textContent()) ?? '')![1];
+  await expect(runs.filter({ hasText: `Sweep · ${third}` })).toHaveAttribute('data-checkpoint-step', stoppedAt);
+  await expect(runRow(page, third)).toHaveAttribute('data-state', 'stopped (a saved run)');
+  await expect(runRow(page, 'sparse-lambda0.3-beta0.01-seed0')).toHaveAttribute('data-state', 'not trained');
+  await expect(p.getByRole('img', { name: 'Sweep plot' })).toHaveAttribute('data-rows', '2');
 });

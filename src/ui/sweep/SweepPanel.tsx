@@ -91,7 +91,7 @@ function runState(run: SweepRun, rec: SweepRecord | null, row: SweepRow | undefi
 function RunsOfSweep({ plan, rec }: { plan: SweepRun[]; rec: SweepRecord | null }) {
   const rows = finishedRuns(plan, rec?.rows ?? []);
   return (
-    <table className="sweep-table" aria-label="Sweep runs">
+    <table className="sweep-table" aria-label="Sweep rows">
       <thead>
         <tr>
           <th>run</th>
