@@ -4,7 +4,7 @@
 import { useEffect, useId, useMemo } from 'react';
 import { configHash, finishedRuns, planSweep, type SweepMode, type SweepRow, type SweepRun } from '../../engine/sweep';
 import { percent } from '../../store/probeStore';
-import { describeConfig, describeSubset } from '../../store/rules';
+import { describeSubset } from '../../store/rules';
 import { useLab } from '../../store/runStore';
 import { cancelSweep, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweepActions';
 import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type SweepRecord } from '../../store/sweepRules';
@@ -158,7 +158,7 @@ export function SweepPanel() {
       <p className="hint">
         Does sparsity help? The baselines and every SparseJEPA λ × β, trained from the same seeds (same images, augmentations and masks) one after another,
         each a run of the Runs table, probed at its end beside its random-init floor (and every “Probe every N steps”, as <code>npm run sweep</code> does). The
-        other settings are the form’s: {describeConfig(base)}, batch {base.batchSize}, {base.dataset}
+        other settings are the form’s: {base.preset}, {base.steps} steps, batch {base.batchSize}, {base.dataset}
         {subset ? ` (${subset})` : ''}
         {base.proximal ? ', proximal' : ''}
         {base.probeEvery ? `, probe every ${base.probeEvery}` : ''}. {persistent ? 'Kept in this browser: a reload goes on where it was.' : ''}
@@ -176,7 +176,7 @@ export function SweepPanel() {
       ) : null}
       <div className="button-row">
         <button type="button" onClick={() => void startSweep()} disabled={running || !planned.ok || !hasWorker || elsewhere}>
-          Run sweep{planned.ok && !running ? ` (${planned.plan.length} runs)` : ''}
+          Run sweep{planned.ok && !running ? ` (${planned.plan.length} run${planned.plan.length === 1 ? '' : 's'})` : ''}
         </button>
         <button type="button" onClick={() => void cancelSweep()} disabled={!running || elsewhere}>
           Cancel sweep
