@@ -101,7 +101,8 @@ export async function loadSweep(factory?: IDBFactory): Promise<void> {
 /** Plan the form's lists over the form's settings and start the sweep (finished runs of the last sweep are not trained again). */
 export async function startSweep(): Promise<void> {
   const s = useSweep.getState();
-  if (driving || s.sweep?.status === 'running') return void useSweep.setState({ error: 'A sweep is running: cancel it first.' });
+  if (s.sweep?.status === 'running') return void useSweep.setState({ error: 'A sweep is running: cancel it first.' });
+  if (driving) return void useSweep.setState({ error: 'The cancelled sweep is still stopping its run: try again in a moment.' });
   const p = planFromForm(s.form, useLab.getState().config);
   if (!p.ok) return void useSweep.setState({ error: Object.values(p.errors)[0] ?? 'the lists are not valid' });
   if (!(await holdLock())) return void useSweep.setState({ elsewhere: true, error: 'A sweep is running in another tab of this browser: cancel it there first.' });
