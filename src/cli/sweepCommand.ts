@@ -7,14 +7,14 @@
 // DIR/runs/<key>/ (each run's config, metrics, probes, weights). Started again on the same DIR, a
 // finished run (same key, same config) is not trained again.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeResult } from '../engine/probe';
-import { finishedRuns, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
+import { finishedRuns, parseNumberList, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
 import { Trainer } from '../engine/trainer';
-import { sweepSvg } from '../io/sweepSvg';
+import { sweepSvg, sweepTitle } from '../io/sweepSvg';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 import { openForCommand } from './dataset';
@@ -40,17 +40,14 @@ export function takeFlag(argv: string[], name: string): { rest: string[]; value:
   return { rest, value };
 }
 
-/** "0,1e-4,1e-3" → numbers; the error names the flag and the item. */
+/** "0,1e-4,1e-3" → numbers (engine/sweep.ts's parseNumberList); the error names the flag and the item. */
 export function numberList(flag: string, raw: string, integers = false): number[] {
-  const items = raw.split(',').map((x) => x.trim());
-  if (items.length === 0 || items.every((x) => x === '')) throw new UsageError(`--${flag}: the list is empty`);
-  return items.map((x) => {
-    const n = Number(x);
-    if (x === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: expected a comma-separated list of numbers, got '${x}' in '${raw}'`);
-    if (integers && (!Number.isInteger(n) || n < 0)) throw new UsageError(`--${flag}: expected whole numbers ≥ 0, got '${x}'`);
-    if (n < 0) throw new UsageError(`--${flag}: expected numbers ≥ 0, got '${x}'`);
-    return n;
-  });
+  try {
+    return parseNumberList(`--${flag}`, raw, integers);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 export interface SweepArgs {
@@ -168,8 +165,4 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
   }
   writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(args.base) }));
   return rows;
-}
-
-function sweepTitle(c: LabConfig): string {
-  return `Probe top-1 vs λ — ${basename(c.dataset)}, ${c.preset}, ${c.steps} steps, batch ${c.batchSize}${c.proximal ? ', proximal' : ''}`;
 }

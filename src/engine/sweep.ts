@@ -59,6 +59,23 @@ export interface SweepRow {
   configHash: string;
 }
 
+/**
+ * "0,1e-4,1e-3" → numbers ≥ 0 (whole numbers with `integers`). The error names the field
+ * (`label`: the command line's "--lambda", the page's "λ list") and the item. The command line's
+ * list flags and the page's Sweep panel both parse their lists here.
+ */
+export function parseNumberList(label: string, raw: string, integers = false): number[] {
+  const items = raw.split(',').map((x) => x.trim());
+  if (items.every((x) => x === '')) throw new ConfigError(`${label}: the list is empty`);
+  return items.map((x) => {
+    const n = Number(x);
+    if (x === '' || !Number.isFinite(n)) throw new ConfigError(`${label}: expected a comma-separated list of numbers, got '${x}' in '${raw}'`);
+    if (integers && (!Number.isInteger(n) || n < 0)) throw new ConfigError(`${label}: expected whole numbers ≥ 0, got '${x}'`);
+    if (n < 0) throw new ConfigError(`${label}: expected numbers ≥ 0, got '${x}'`);
+    return n;
+  });
+}
+
 /** A compact, readable number for keys and labels: 0, 1e-4, 0.003, 2.5. */
 export function formatValue(x: number): string {
   if (x === 0) return '0';

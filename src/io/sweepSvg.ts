@@ -2,11 +2,12 @@
 // apart at the left), each SparseJEPA setting as the mean over seeds with its min–max spread,
 // the baselines (JEPA, …) and the random-init floor as horizontal bands (mean line, min–max
 // shaded). The same string is written by `npm run sweep` and shown by the page's Sweep panel.
+import type { LabConfig } from '../engine/config';
 import { formatValue, summarise, type SweepPoint, type SweepRow } from '../engine/sweep';
 
 const W = 780;
 const H = 420;
-const M = { left: 64, right: 220, top: 40, bottom: 56 };
+const M = { left: 64, right: 220, top: 40, bottom: 56 }; // right: room for the legend's longest line
 const ZERO_GAP = 84; // px between the λ = 0 column and the log axis
 
 const SERIES_COLOURS = ['#1f77b4', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22'];
@@ -111,4 +112,9 @@ export function sweepSvg(rows: SweepRow[], opts: SweepPlotOptions = {}): string 
   out.push(`<text x="${lx}" y="${ly + 24}" fill="#555">dots: mean; bars: min–max</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
+}
+
+/** The plot's title from the settings every run of the sweep shares (the command line and the page). */
+export function sweepTitle(c: Pick<LabConfig, 'dataset' | 'preset' | 'steps' | 'batchSize' | 'proximal'>): string {
+  return `Probe top-1 vs λ — ${c.dataset.split(/[\\/]/).pop()}, ${c.preset}, ${c.steps} steps, batch ${c.batchSize}${c.proximal ? ', proximal' : ''}`;
 }

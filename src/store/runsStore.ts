@@ -158,7 +158,9 @@ function onLab(s: LabState, prev: LabState): void {
       return;
     }
   }
-  if (grew) scheduleSave();
+  // A run not in the table yet is written at once: it appears as it starts, and a reload right after keeps its name.
+  const rec = current.record;
+  if (grew) (useRuns.getState().runs.some((r) => r.id === rec.id) ? scheduleSave() : void save(rec));
 }
 
 function onProbe(): void {

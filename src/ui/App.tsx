@@ -15,6 +15,7 @@ import { RunsPanel } from './runs/RunsPanel';
 import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { SharingRegion } from './sharing/SharingRegion';
 import { StatusBar } from './StatusBar';
+import { SweepPanel } from './sweep/SweepPanel';
 import { useLab } from '../store/runStore';
 
 export function App() {
@@ -57,6 +58,7 @@ export function App() {
             <ScheduleChart />
             <ThroughputChart />
           </section>
+          <SweepPanel />
           <RunsPanel />
         </section>
       </main>

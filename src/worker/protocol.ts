@@ -11,8 +11,9 @@ import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { LiveHyper, StepMetrics } from '../engine/types';
 import type { ProbeWithFloor } from '../engine/probe';
 import type { BackendRequest } from '../store/urlState';
+import type { SweepNumbers } from './sweep';
 
-export type { BackendRequest };
+export type { BackendRequest, SweepNumbers };
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 export interface AdapterDescription {
@@ -327,6 +328,8 @@ export interface LabWorkerApi {
   setStorageBudget(bytes: number): Promise<SavedRunInfo[]>;
   /** Checkpoints were off for run `runId` (storage refused a write): try again now. */
   retryCheckpoints(runId: RunId): Promise<void>;
+  /** The numbers of a sweep row only the worker has: last prediction losses, zero share now, λ/β/lr log (src/worker/sweep.ts). */
+  sweepNumbers(runId: RunId): Promise<SweepNumbers>;
 }
 
 export type { LabConfig, LiveHyper, Subset };

@@ -61,6 +61,7 @@ import { Run, RunRefused, type RunEnv } from './run';
 import { readSavedRun } from './runKeeper';
 import { lockedRunIds } from './runLocks';
 import { sampleTransferables } from './sharingSample';
+import { sweepNumbers, type SweepNumbers } from './sweep';
 
 interface LoadedDataset {
   id: string;
@@ -506,6 +507,10 @@ const api: LabWorkerApi = {
 
   retryCheckpoints(runId: RunId): Promise<void> {
     return command(() => need(runId).retryCheckpoints());
+  },
+
+  sweepNumbers(runId: RunId): Promise<SweepNumbers> {
+    return command(() => tensors.run(() => sweepNumbers(need(runId))));
   },
 };
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config';
+import { parseNumberList } from './sweep';
+
+describe('parseNumberList (the command line and the Sweep panel)', () => {
+  it('reads a comma-separated list of numbers, spaces allowed', () => {
+    expect(parseNumberList('λ list', '0, 1e-4,1e-3 ,2.5')).toEqual([0, 1e-4, 1e-3, 2.5]);
+    expect(parseNumberList('Seeds', '0,1,2', true)).toEqual([0, 1, 2]);
+  });
+
+  it('names the field and the item in its one-line error', () => {
+    const msg = (raw: string, integers = false) => {
+      try {
+        parseNumberList('λ list', raw, integers);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(msg('')).toBe('λ list: the list is empty');
+    expect(msg(' , ')).toBe('λ list: the list is empty');
+    expect(msg('0,abc')).toBe("λ list: expected a comma-separated list of numbers, got 'abc' in '0,abc'");
+    expect(msg('0,,1')).toMatch(/got '' in '0,,1'/);
+    expect(msg('1,-2')).toBe("λ list: expected numbers ≥ 0, got '-2'");
+    expect(msg('0,1.5', true)).toBe("λ list: expected whole numbers ≥ 0, got '1.5'");
+    expect(msg('Infinity')).toMatch(/got 'Infinity'/);
+  });
+});
