@@ -7,6 +7,7 @@ import { modelDims, parseConfig, type LabConfig, type PresetName } from '../engi
 import type { BatchTensors } from '../engine/model';
 import { Trainer } from '../engine/trainer';
 import { largestProduct, stepFlops, type StepShape } from './flops';
+import { countKernels, ReadTracker, type KernelCount } from './stepCost';
 
 export type Log = (msg: string) => void;
 
@@ -108,6 +109,12 @@ export interface TrainBench {
   largestProduct: [number, number, number];
   /** Token counts of every step (warm-up included): what PyTorch is given to run the same step. */
   masks: [number, number][];
+  /** One step after the warm-up, under tf.profile (not timed). */
+  kernels: KernelCount;
+  /** Median over timed steps of the time the step keeps JavaScript busy: its wall time minus the time it waits for read-backs. */
+  hostMs: number;
+  /** Read-backs per timed step that came back before the loop could queue the next step (it waited for them), and all read-backs per step. */
+  readBacks: { awaitedPerStep: number; issuedPerStep: number };
   numTargets: number;
   finalLoss: number;
 }
@@ -135,13 +142,23 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
   const stepMs: number[] = [];
   const gflops: number[] = [];
   const flops: number[] = [];
+  const hostMs: number[] = [];
+  let awaited = 0;
+  let issued = 0;
+  let kernels: KernelCount | undefined;
   let loss = NaN;
   const minSteps = o.minSteps ?? Math.min(3, o.steps);
-  const t0 = performance.now();
+  let t0 = performance.now();
+  const reads = new ReadTracker();
   try {
     for (let i = 0; i < o.warmup + o.steps; i++) {
+      if (i === o.warmup) {
+        kernels = await countKernels(() => trainer.step());
+        await settle(lastUpdated);
+        t0 = performance.now();
+      }
       const s = performance.now();
-      const m = await trainer.step();
+      const { result: m, wallMs, reads: r } = await reads.iteration(() => trainer.step());
       // On a GPU, step() returns once its loss is read back, with the optimiser and EMA updates
       // still queued: wait for the last of them, so each step is charged its own work.
       await settle(lastUpdated);
@@ -151,6 +168,9 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
       const f = stepFlops(dims, config.mode, shapes[shapes.length - 1]).total;
       log(`  ${o.preset} ${timed ? 'step' : 'warm-up'} ${i + 1}: ${dt.toFixed(0)} ms, ${(config.batchSize / (dt / 1000)).toFixed(2)} img/s, ${(f / dt / 1e6).toFixed(2)} GFLOP/s, Nc=${shapes[shapes.length - 1].numContext} Nt=${shapes[shapes.length - 1].numTarget}`);
       if (timed) {
+        hostMs.push(wallMs - r.waitMs);
+        awaited += r.awaited;
+        issued += r.issued;
         stepMs.push(dt);
         flops.push(f);
         gflops.push(f / dt / 1e6);
@@ -158,10 +178,12 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
       }
     }
   } finally {
+    reads.dispose();
     model.lossTerms = lossTerms;
     trainer.dispose();
   }
   const med = median(stepMs);
+  log(`  ${o.preset} kernels per step: ${kernels!.all} (${kernels!.work} without Reshape/Identity${kernels!.dispatches === null ? '' : `; ${kernels!.dispatches} WebGPU dispatches`}); host ${median(hostMs).toFixed(1)} ms/step; read-backs awaited ${awaited / stepMs.length}/step`);
   return {
     preset: o.preset,
     mode: config.mode,
@@ -175,9 +197,23 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
     gflopsPerSec: round(median(gflops)),
     largestProduct: largestProduct(dims, config.batchSize),
     masks: shapes.map((s) => [s.numContext, s.numTarget]),
+    kernels: kernels!,
+    hostMs: round(median(hostMs), 4),
+    readBacks: { awaitedPerStep: round(awaited / stepMs.length), issuedPerStep: round(issued / stepMs.length) },
     numTargets: config.numTargets,
     finalLoss: round(loss, 5),
   };
+}
+
+/** Kernels of one step (after one warm-up step), untimed: for an adapter too slow to time the preset on. */
+export async function benchKernels(data: DatasetSplits, o: Pick<TrainOptions, 'preset' | 'batchSize'>): Promise<KernelCount> {
+  const trainer = Trainer.create(benchConfig(o), data);
+  try {
+    await trainer.step();
+    return await countKernels(() => trainer.step());
+  } finally {
+    trainer.dispose();
+  }
 }
 
 export interface MemoryPoint {
