@@ -3,6 +3,7 @@
 import * as tf from './tf';
 import type { LabConfig, ModelDims } from './config';
 import { Encoder } from './encoder';
+import { FlatView } from './flat';
 import { LinearHead, SparseGroupHead, type HeadOutput } from './heads';
 import { groupLasso, klLoss, predictionLoss } from './losses';
 import type { Param, ParamSet } from './params';
@@ -39,6 +40,9 @@ export class JepaModel {
   readonly target: Encoder;
   readonly predictor: Predictor;
   readonly head: LinearHead | SparseGroupHead;
+  /** θ̄ and θ (the encoders' non-fixed parameters, in the same order) as vectors, for the EMA. */
+  private readonly targetView: FlatView;
+  private readonly contextView: FlatView;
 
   constructor(readonly config: LabConfig, readonly dims: ModelDims, rng: Rng) {
     this.context = new Encoder('context_encoder.', dims, rng, true);
@@ -47,6 +51,8 @@ export class JepaModel {
     // θ̄ starts as a copy of θ and is never trained by gradients.
     this.target = new Encoder('target_encoder.', dims, rng, false);
     this.target.params.copyFrom(this.context.params);
+    this.targetView = new FlatView(this.target.params.trainableParams().map((p) => p.variable));
+    this.contextView = new FlatView(this.context.params.trainableParams().map((p) => p.variable));
   }
 
   /** Every parameter set, in export order. */
@@ -100,13 +106,11 @@ export class JepaModel {
     return { total, pred, kl, penalty };
   }
 
-  /** EMA update θ̄ ← m·θ̄ + (1−m)·θ. */
+  /** EMA update θ̄ ← m·θ̄ + (1−m)·θ, over both encoders' parameters as one vector each. */
   updateTarget(m: number): void {
     tf.tidy(() => {
-      const src = this.context.params.trainableParams();
-      this.target.params.trainableParams().forEach((t, i) => {
-        t.variable.assign(tf.add(tf.mul(t.variable, m), tf.mul(src[i].variable, 1 - m)));
-      });
+      const target = this.targetView.gather();
+      this.targetView.scatter(tf.add(tf.mul(target, m), tf.mul(this.contextView.gather(), 1 - m)) as tf.Tensor1D);
     });
   }
 

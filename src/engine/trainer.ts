@@ -52,6 +52,13 @@ export interface LastBatch {
   masks: BatchMasks;
 }
 
+/** A step queued on the backend (Trainer.queueStep): its number, and its metrics once its read-back is in. */
+export interface PendingStep {
+  step: number;
+  /** Rejects with a DivergenceError when the step's loss or gradient is not finite. */
+  metrics: Promise<StepMetrics>;
+}
+
 /** Everything a run needs to continue exactly where it stood (a checkpoint). */
 export interface TrainerState {
   config: LabConfig;
@@ -83,6 +90,8 @@ export class Trainer {
   private last: LastBatch | null = null;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
+  /** When the last step's read-back came back (performance.now()), for images/s. */
+  private lastArrival = 0;
 
   static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
     return new Trainer(parseConfig(config), data);
@@ -157,8 +166,21 @@ export class Trainer {
     return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
   }
 
-  /** One optimisation step. */
-  async step(): Promise<StepMetrics> {
+  /** One optimisation step, waited for: its metrics once its read-back has come back (see queueStep). */
+  step(): Promise<StepMetrics> {
+    return this.queueStep().metrics;
+  }
+
+  /**
+   * Queue one optimisation step on the backend and return without waiting for it. Everything is
+   * applied at once — AdamW on the AdamW group, W's own step and shrink, the EMA target — and the
+   * step's loss terms, ‖∇‖² and (every normsEvery steps) the G×K norms come back later in one
+   * read-back, which `metrics` awaits: the loop can queue step t+1 while step t runs. A non-finite
+   * loss or gradient makes `metrics` reject with a DivergenceError; by then this step has been
+   * applied, and so has any step queued after it, so the caller goes back to a checkpoint
+   * (TrainingSession does).
+   */
+  queueStep(): PendingStep {
     const t0 = performance.now();
     const c = this.config;
     const { lambda, beta } = this.live;
@@ -166,95 +188,102 @@ export class Trainer {
     const { indices } = this.sampler.next(c.batchSize);
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
     const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
-    const targets = this.model.targets(batch);
-
-    let terms: LossTerms | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const t = this.model.lossTerms(batch, targets, lambda, beta, c.proximal);
-      terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
-      return t.total;
-    }, this.trainedVariables());
-    disposeBatch(batch);
-    targets.dispose();
-    if (!terms) throw new Error('loss was not computed');
-    const { pred, kl, penalty } = terms;
-
-    // One read-back per step: the loss terms and ‖∇‖², checked before anything is applied.
-    // Pairwise adds, not one wide addN: WebGPU binds at most 8 storage buffers per kernel.
-    const gradSq = tf.tidy(() => Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
-    const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
-    tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
-    let read: Float32Array;
-    try {
-      read = await readAndDispose(stacked);
-    } catch (e) {
-      tf.dispose(grads); // a failed read-back (a lost GPU device) must not leak the gradients
-      throw e;
-    }
-    const [loss, predLoss, klValue, groupPenalty, gradNormSq] = read;
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
-      tf.dispose(grads);
-      const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
-      throw new DivergenceError(
-        `${what} became non-finite at step ${this.steps + 1} (loss ${loss}); the step was not applied. ` +
-          `Try a lower learning rate (now ${this.live.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
-      );
-    }
-
-    this.optimizer.apply(grads, lr, wd);
     const sparse = this.model.sparseHead;
-    if (this.sgdW) {
-      const next = groupHeadStep(this.sgdW as tf.Tensor3D, grads[this.sgdW.name] as tf.Tensor3D, groupLr, c.proximal ? lambda : 0);
-      this.sgdW.assign(next);
-      next.dispose();
-    } else if (sparse && c.proximal && lambda > 0) {
-      // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
-      const shrunk = proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda);
-      sparse.W.assign(shrunk);
-      shrunk.dispose();
+    const step = this.steps + 1;
+    const withNorms = sparse !== null && (step % c.normsEvery === 0 || step === 1);
+    let readout: tf.Tensor1D;
+    try {
+      readout = tf.tidy(() => {
+        const targets = this.model.targets(batch);
+        let terms: LossTerms | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const t = this.model.lossTerms(batch, targets, lambda, beta, c.proximal);
+          terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
+          return t.total;
+        }, this.trainedVariables());
+        if (!terms) throw new Error('loss was not computed');
+        const kept = [terms.pred, terms.kl, terms.penalty];
+        try {
+          // ‖∇‖² over the AdamW group as one vector, and over W.
+          const gAdam = this.optimizer.view.gatherGrads(grads);
+          const gW = this.sgdW ? grads[this.sgdW.name] : null;
+          const gradSq = gW ? tf.add(tf.sum(tf.square(gAdam)), tf.sum(tf.square(gW))) : tf.sum(tf.square(gAdam));
+          const scalars = tf.stack([value, terms.pred, terms.kl, terms.penalty, gradSq]) as tf.Tensor1D;
+          this.optimizer.applyFlat(gAdam, lr, wd);
+          if (this.sgdW && gW) {
+            this.sgdW.assign(groupHeadStep(this.sgdW as tf.Tensor3D, gW as tf.Tensor3D, groupLr, c.proximal ? lambda : 0));
+          } else if (sparse && c.proximal && lambda > 0) {
+            // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
+            sparse.W.assign(proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda));
+          }
+          this.model.updateTarget(ema);
+          // The norms after this step's update, read back with its loss: no read-back of their own.
+          return withNorms ? (tf.concat([scalars, tf.reshape(groupColumnNorms(sparse!.W as tf.Tensor3D), [-1])]) as tf.Tensor1D) : scalars;
+        } finally {
+          tf.dispose(kept);
+        }
+      });
+    } finally {
+      disposeBatch(batch);
     }
-    tf.dispose(grads);
-    this.model.updateTarget(ema);
 
-    this.steps++;
+    this.steps = step;
     this.imagesSeen += c.batchSize;
-    this.last = { step: this.steps, indices: Array.from(indices), masks };
-    const metrics: StepMetrics = {
-      step: this.steps,
-      epoch: this.imagesSeen / this.data.train.size,
-      loss,
-      predLoss,
-      klLoss: klValue,
-      groupPenalty,
-      gradNorm: Math.sqrt(gradNormSq),
-      lr,
-      wd,
-      ema,
-      ...(sparse ? { groupLr } : {}),
-      contextKept: masks.numContext,
-      targetKept: masks.numTarget,
-      imgPerSec: 0,
-      lambda,
-      beta,
-    };
-    if (sparse && (this.steps % c.normsEvery === 0 || this.steps === 1)) {
-      Object.assign(metrics, await this.groupNorms());
-    }
-    metrics.imgPerSec = c.batchSize / ((performance.now() - t0) / 1000);
-    return metrics;
+    this.last = { step, indices: Array.from(indices), masks };
+    const epoch = this.imagesSeen / this.data.train.size;
+    const hyper = { lambda, beta, lr: this.live.lr };
+    const read = readout.data().finally(() => readout.dispose()) as Promise<Float32Array>;
+    const metrics = read.then((values): StepMetrics => {
+      const [loss, predLoss, klValue, groupPenalty, gradNormSq] = values;
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
+        const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
+        throw new DivergenceError(
+          `${what} became non-finite at step ${step} (loss ${loss}). ` +
+            `Try a lower learning rate (now ${hyper.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
+        );
+      }
+      // Throughput: from when this step was queued, or from when the previous one came back if later.
+      const arrived = performance.now();
+      const ms = arrived - Math.max(t0, this.lastArrival);
+      this.lastArrival = arrived;
+      const m: StepMetrics = {
+        step,
+        epoch,
+        loss,
+        predLoss,
+        klLoss: klValue,
+        groupPenalty,
+        gradNorm: Math.sqrt(gradNormSq),
+        lr,
+        wd,
+        ema,
+        ...(sparse ? { groupLr } : {}),
+        contextKept: masks.numContext,
+        targetKept: masks.numTarget,
+        imgPerSec: c.batchSize / (ms / 1000),
+        lambda,
+        beta,
+      };
+      if (withNorms) Object.assign(m, this.normsFrom(values.subarray(5)));
+      return m;
+    });
+    return { step, metrics };
+  }
+
+  /** The G×K rows of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold, from G·K values. */
+  private normsFrom(flat: Float32Array): { groupNorms: number[][]; zeroShare: number } {
+    const { numGroups: G, latentDim: K } = this.dims;
+    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
+    let zeros = 0;
+    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
+    return { groupNorms, zeroShare: zeros / flat.length };
   }
 
   /** The G×K matrix of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold. */
   async groupNorms(): Promise<{ groupNorms: number[][]; zeroShare: number } | null> {
     const sparse = this.model.sparseHead;
     if (!sparse) return null;
-    const flat = await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D)));
-    const { numGroups: G, latentDim: K } = this.dims;
-    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
-    let zeros = 0;
-    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
-    const zeroShare = zeros / flat.length;
-    return { groupNorms, zeroShare };
+    return this.normsFrom(await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D))));
   }
 
   /**
@@ -361,12 +390,12 @@ export class Trainer {
     const read = async (name: string, v: tf.Variable) =>
       tensors.push({ name, shape: v.shape.slice(), data: Float32Array.from((await v.data()) as Float32Array) });
     for (const set of this.model.paramSets()) for (const p of set.params) await read(set.prefix + p.name, p.variable);
-    const adam = this.optimizer.state();
+    const adam = await this.optimizer.state();
     const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    for (let i = 0; i < names.length; i++) {
-      await read(`adam.m.${names[i]}`, adam.m[i]);
-      await read(`adam.v.${names[i]}`, adam.v[i]);
-    }
+    names.forEach((name, i) => {
+      tensors.push({ name: `adam.m.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.m[i] });
+      tensors.push({ name: `adam.v.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.v[i] });
+    });
     return {
       config: this.config,
       step: this.steps,
@@ -393,9 +422,8 @@ export class Trainer {
     // Check everything before changing anything.
     const params = this.model.paramSets().flatMap((set) => set.params.map((p) => [p.variable, take(set.prefix + p.name, p.variable)] as const));
     const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    const adam = this.optimizer.state();
-    const m = names.map((n, i) => take(`adam.m.${n}`, adam.m[i]));
-    const v = names.map((n, i) => take(`adam.v.${n}`, adam.v[i]));
+    const m = names.map((n, i) => take(`adam.m.${n}`, this.optimizer.params[i].variable));
+    const v = names.map((n, i) => take(`adam.v.${n}`, this.optimizer.params[i].variable));
     const sampler = BatchSampler.fromState(state.sampler);
     tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
     this.optimizer.restore(state.adamStep, m, v);
