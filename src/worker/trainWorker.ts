@@ -102,10 +102,11 @@ function runInfo(t: Trainer): RunInfo {
   return { runId, config: t.config, dims: t.dims, paramCount, trainSize: t.data.train.size, testSize: t.data.test.size };
 }
 
-async function oneStep(t: Trainer, id: number): Promise<void> {
+/** 'ahead': the loop's step, with the next one queued before this one's check (see TrainingSession); 'finish': the step left in flight. */
+async function oneStep(t: Trainer, id: number, how: 'one' | 'ahead' | 'finish' = 'one'): Promise<void> {
   const k = keeper!;
-  const out = await k.step();
-  if (id !== runId) return;
+  const out = how === 'finish' ? await k.finish() : await k.step(how === 'ahead');
+  if (!out || id !== runId) return;
   if (out.kind === 'diverged') {
     // Not applied; the trainer is back at its last checkpoint (λ, β, lr as they were then).
     running = false;
@@ -159,11 +160,13 @@ async function runLoop(t: Trainer, id: number): Promise<void> {
   try {
     while (running && trainer === t && t.stepCount < t.config.steps) {
       const t0 = performance.now();
-      await exclusive(() => (trainer === t ? oneStep(t, id) : undefined));
+      await exclusive(() => (trainer === t ? oneStep(t, id, 'ahead') : undefined));
       await probes.afterStep(t, id, exclusive);
       await yieldToEvents();
-      await waitForPage(t.stepCount, performance.now() - t0);
+      await waitForPage(keeper?.trainer === t ? keeper.reportedStep : t.stepCount, performance.now() - t0);
     }
+    // The step queued ahead when the loop stopped (Pause, the last step): reported before anything else.
+    await exclusive(() => (trainer === t ? oneStep(t, id, 'finish') : undefined));
   } catch (e) {
     // A failed step on WebGPU may be the device going away: recoverFromDeviceLoss then takes over
     // (and restarts the loop, `running` still being true).
