@@ -14,7 +14,7 @@
 //   depthwise convolution wants (see matmul.ts), with its own backward.
 // Unit tests (vit.test.ts) hold the fast formulations to the plain ones, values and gradients.
 import * as tf from './tf';
-import { batchedMatMulPath, convProduct, fastPaths, matMul, matMulTransposeB } from './matmul';
+import { batchedMatMulPath, convProduct, explicitTransposes, fastPaths, matMul, matMulTransposeB, product } from './matmul';
 import { ParamSet } from './params';
 
 export const LN_EPS = 1e-6;
@@ -54,26 +54,37 @@ function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]);
 }
 
+/** x W + b as one kernel: tfjs's fused product called directly (tf.fused.matMul would wrap it in a custom gradient of its own). */
+function biasProduct(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  const [m, k] = x.shape;
+  const n = w.shape[1];
+  const y = tf.engine().runKernel('_FusedMatMul', { a: tf.reshape(x, [1, m, k]), b: tf.reshape(w, [1, k, n]), bias: b }, { transposeA: false, transposeB: false, activation: 'linear' }) as tf.Tensor;
+  return tf.reshape(y, [m, n]);
+}
+
 /** y = x W + b with the bias fused into the product. */
 const fusedLinear = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
   save([x, w]);
   return {
-    value: tf.fused.matMul({ a: x, b: w, bias: b }),
+    value: biasProduct(x, w, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sw] = saved as tf.Tensor2D[];
       const g = dy as tf.Tensor2D;
-      const dx = tf.matMul(g, tf.transpose(sw));
-      // ∂W = xᵀ ∂y, or (∂yᵀ x)ᵀ when ∂y is the narrower of the two tall matrices to transpose.
-      const dw = sx.shape[1] <= g.shape[1] ? tf.matMul(tf.transpose(sx), g) : tf.transpose(tf.matMul(tf.transpose(g), sx));
+      const dx = product(g, sw, false, true);
+      // ∂W = xᵀ ∂y; with explicit transposes (WASM), (∂yᵀ x)ᵀ when ∂y is the narrower of the two tall matrices.
+      const dw = !explicitTransposes() || sx.shape[1] <= g.shape[1] ? product(sx, g, true, false) : tf.transpose(tf.matMul(tf.transpose(g), sx));
       return [dx, dw, columnSums(g)];
     },
   };
 }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
+/** Whether tfjs is recording for a gradient: without it (the EMA target's forward, evaluation) the layers skip their custom gradients. */
+const recording = (): boolean => tf.engine().isTapeOn();
+
 /** y = x W + b on a token matrix. */
 export function linear(x: tf.Tensor2D, p: { w: tf.Tensor; b: tf.Tensor }): tf.Tensor2D {
-  if (fastPaths('linear')) return fusedLinear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+  if (fastPaths('linear')) return recording() ? fusedLinear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D) : biasProduct(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
   return tf.add(matMul(x, p.w as tf.Tensor2D), p.b);
 }
 
@@ -108,7 +119,9 @@ function normalise(x: tf.Tensor2D, eps: number): { xhat: tf.Tensor2D; rstd: tf.T
 
 /** LayerNorm over the last axis, with affine parameters when given. */
 export function layerNorm(x: tf.Tensor2D, p?: LayerNormParams, eps = LN_EPS): tf.Tensor2D {
-  if (fastPaths('layerNorm') && p && eps === LN_EPS) return fastLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D);
+  if (fastPaths('layerNorm') && p && eps === LN_EPS) {
+    return recording() ? fastLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D) : tf.add(tf.mul(normalise(x, eps).xhat, p.g), p.b);
+  }
   if (fastPaths('layerNorm') && !p) return normalise(x, eps).xhat;
   const { mean, variance } = tf.moments(x, -1, true);
   const y = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))) as tf.Tensor2D;
@@ -134,7 +147,7 @@ const fastGelu = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 
 /** Exact GELU, 0.5·x·(1 + erf(x/√2)), as PyTorch's nn.GELU(). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  if (fastPaths('gelu')) return fastGelu(x);
+  if (fastPaths('gelu') && recording()) return fastGelu(x);
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 }
 
@@ -169,12 +182,10 @@ function convAttention(B: number, T: number, H: number) {
     const [q, k, v, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     const hd = q.shape[1] / H;
     const scale = 1 / Math.sqrt(hd);
-    const s = convProduct(asSharedRowsG(q, B, T, H, hd), asSharedGT(k, B, T, H, hd)); // [Ti, g, Tj]
-    const p = tf.softmax(tf.mul(s, scale)) as tf.Tensor3D;
-    const o = convProduct(tf.transpose(p, [2, 0, 1]), asTGShared(v, B, T, H, hd)); // [Ti, g, hd]
+    const { o, p } = convAttentionForward(q, k, v, B, T, H);
     save([q, k, v, p]);
     return {
-      value: tokensFromTG(o, B, T, H, hd),
+      value: o,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sq, sk, sv, sp] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D];
         const dp = convProduct(asSharedRowsG(dy, B, T, H, hd), asSharedGT(sv, B, T, H, hd)); // [Ti, g, Tj]
@@ -188,16 +199,36 @@ function convAttention(B: number, T: number, H: number) {
   }) as unknown as (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
 }
 
+/** The convolution attention's forward: the output as tokens and the attention weights P [Ti, g, Tj]. */
+function convAttentionForward(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, B: number, T: number, H: number): { o: tf.Tensor2D; p: tf.Tensor3D } {
+  const hd = q.shape[1] / H;
+  const s = convProduct(asSharedRowsG(q, B, T, H, hd), asSharedGT(k, B, T, H, hd)); // [Ti, g, Tj]
+  const p = tf.softmax(tf.mul(s, 1 / Math.sqrt(hd))) as tf.Tensor3D;
+  const o = convProduct(tf.transpose(p, [2, 0, 1]), asTGShared(v, B, T, H, hd)); // [Ti, g, hd]
+  return { o: tokensFromTG(o, B, T, H, hd), p };
+}
+
 /** Multi-head self-attention: softmax(q kᵀ / √hd) v, with one fused QKV weight. */
 export function attention(x: tf.Tensor2D, p: BlockParams, B: number, T: number, heads: number): tf.Tensor2D {
   const D = x.shape[1];
+  const scale = 1 / Math.sqrt(D / heads);
   if (fastPaths('attention') && batchedMatMulPath() === 'conv') {
-    const part = (i: number) => linear(x, { w: tf.slice(p.qkv.w, [0, i * D], [D, D]) as tf.Tensor2D, b: tf.slice(p.qkv.b, [i * D], [D]) as tf.Tensor1D });
-    return linear(convAttention(B, T, heads)(part(0), part(1), part(2)), p.proj);
+    // The weight cut in three (one SplitV; its gradient one Concat), not the [B·T, 3D] activation.
+    const w = tf.split(p.qkv.w, 3, 1) as tf.Tensor2D[];
+    const b = tf.split(p.qkv.b, 3, 0) as tf.Tensor1D[];
+    const [q, k, v] = [0, 1, 2].map((i) => linear(x, { w: w[i], b: b[i] }));
+    const out = recording() ? convAttention(B, T, heads)(q, k, v) : convAttentionForward(q, k, v, B, T, heads).o;
+    return linear(out, p.proj);
   }
   const qkv = linear(x, p.qkv);
+  if (fastPaths('attention') && !explicitTransposes()) {
+    // q, k and v to [B·H, T, hd] with one transpose of [B, T, 3, H, hd] (its gradient: one more).
+    const hd = D / heads;
+    const [q, k, v] = tf.unstack(tf.reshape(tf.transpose(tf.reshape(qkv, [B, T, 3, heads, hd]), [2, 0, 3, 1, 4]), [3, B * heads, T, hd])) as tf.Tensor3D[];
+    const attn = tf.softmax(tf.mul(matMulTransposeB(q, k), scale)) as tf.Tensor3D;
+    return linear(mergeHeads(matMul(attn, v), B, T, heads), p.proj);
+  }
   const [q, k, v] = tf.split(qkv, 3, 1) as tf.Tensor2D[];
-  const scale = 1 / Math.sqrt(D / heads);
   const scores = matMulTransposeB(splitHeads(q, B, T, heads), splitHeads(k, B, T, heads));
   const attn = tf.softmax(tf.mul(scores, scale));
   const out = matMul(attn as tf.Tensor3D, splitHeads(v, B, T, heads));
