@@ -4,27 +4,36 @@ import * as tf from './tf';
 import type { LabConfig, ModelDims } from './config';
 import { Encoder } from './encoder';
 import { FlatView } from './flat';
+import { fastPaths } from './matmul';
+import { sparseObjective } from './objective';
 import { LinearHead, SparseGroupHead, type HeadOutput } from './heads';
 import { groupLasso, klLoss, predictionLoss } from './losses';
 import type { Param, ParamSet } from './params';
 import { Predictor } from './predictor';
 import type { Rng } from './rng';
-import { layerNorm } from './vit';
+import { layerNorm, recording } from './vit';
 
-/** One batch, as tensors. Positions are grid indices 0…N−1; rows index the [B·N, P] patch matrix. */
+/**
+ * One batch, as tensors. Positions are grid indices 0…N−1. Token rows are time-major (vit.ts):
+ * a patch matrix row t·B + b is patch t of image b; target tokens are in (patch j, target block
+ * m, image b) order, row (j·nT + m)·B + b (batch.ts).
+ */
 export interface BatchTensors {
   B: number;
   numContext: number; // Nc
   numTarget: number; // Nt, per target block
   numTargets: number; // nT
-  patches: tf.Tensor2D; // [B·N, 3·p·p]
-  allPos: tf.Tensor1D; // int32 [B·N]
-  contextRows: tf.Tensor1D; // int32 [B·Nc]
-  contextPos: tf.Tensor1D; // int32 [B·Nc]
-  targetRows: tf.Tensor1D; // int32 [nT·B·Nt]
-  targetPos: tf.Tensor1D; // int32 [nT·B·Nt]
-  groupOneHot: tf.Tensor2D; // [nT·B·Nt, G]
-  noise: tf.Tensor2D | null; // ε, [nT·B·Nt, K]; null = evaluation (u = μ)
+  patches: tf.Tensor2D; // [N·B, 3·p·p]
+  contextPatches: tf.Tensor2D; // [Nc·B, 3·p·p]: patches at contextRows, gathered on the host
+  /** allPos, contextPos and targetPos as host values (rows of fixed tables are taken on the host). */
+  hostPos: { all: Int32Array; context: Int32Array; target: Int32Array };
+  allPos: tf.Tensor1D; // int32 [N·B]
+  contextRows: tf.Tensor1D; // int32 [Nc·B], rows of `patches`
+  contextPos: tf.Tensor1D; // int32 [Nc·B]
+  targetRows: tf.Tensor1D; // int32 [Nt·nT·B], rows of `patches` (and of the target encoder's output)
+  targetPos: tf.Tensor1D; // int32 [Nt·nT·B]
+  groupOneHot: tf.Tensor2D; // [Nt·nT·B, G]
+  noise: tf.Tensor2D | null; // ε, [Nt·nT·B, K]; null = evaluation (u = μ)
 }
 
 export interface LossTerms {
@@ -55,6 +64,11 @@ export class JepaModel {
     this.contextView = new FlatView(this.context.params.trainableParams().map((p) => p.variable));
   }
 
+  /** The encoders' and predictor's fixed tables take their values again (after imported weights or a restored checkpoint). */
+  async syncFixedTables(): Promise<void> {
+    await Promise.all([this.context.positions.sync(), this.target.positions.sync(), this.predictor.positions.sync()]);
+  }
+
   /** Every parameter set, in export order. */
   paramSets(): ParamSet[] {
     return [this.target.params, this.context.params, this.predictor.params, this.head.params];
@@ -73,16 +87,24 @@ export class JepaModel {
   targets(b: BatchTensors): tf.Tensor2D {
     return tf.tidy(() => {
       const N = this.dims.numPatches;
-      const full = layerNorm(this.target.forward(b.patches, b.allPos, b.B, N));
+      const full = layerNorm(this.target.forward(b.patches, b.hostPos.all, b.B, N));
       return tf.gather(full, b.targetRows);
     });
   }
 
+  /** The predictor's output h at every target position, from the context patches only. */
+  private hidden(b: BatchTensors): tf.Tensor2D {
+    if (!fastPaths('lookup')) {
+      const ctx = this.context.forward(tf.gather(b.patches, b.contextRows), b.contextPos, b.B, b.numContext);
+      return this.predictor.forward(ctx, b.contextPos, b.targetPos, b.B, b.numContext, b.numTargets, b.numTarget);
+    }
+    const ctx = this.context.forward(b.contextPatches, b.hostPos.context, b.B, b.numContext);
+    return this.predictor.forward(ctx, b.hostPos.context, b.hostPos.target, b.B, b.numContext, b.numTargets, b.numTarget);
+  }
+
   /** ŝ at every target position, from the context patches only. */
   predict(b: BatchTensors): HeadOutput {
-    const ctxPatches = tf.gather(b.patches, b.contextRows);
-    const ctx = this.context.forward(ctxPatches, b.contextPos, b.B, b.numContext);
-    const h = this.predictor.forward(ctx, b.contextPos, b.targetPos, b.B, b.numContext, b.numTargets, b.numTarget);
+    const h = this.hidden(b);
     const sparse = this.sparseHead;
     return sparse ? sparse.forward(h, b.groupOneHot, b.noise) : (this.head as LinearHead).forward(h);
   }
@@ -90,11 +112,18 @@ export class JepaModel {
   /**
    * L = predictionLoss + β·klLoss + λ·groupLasso. With the proximal option the λ term is left
    * out of the gradient (it is applied by proximalGroupShrink after the step) but still reported.
+   * Under a gradient tape the sparse head and the loss are one custom gradient (objective.ts).
    */
   lossTerms(b: BatchTensors, targets: tf.Tensor2D, lambda: number, beta: number, proximal: boolean): LossTerms {
+    const sparse = this.sparseHead;
+    if (sparse && fastPaths() && recording()) {
+      const { total, pred, kl, penalty } = sparseObjective(sparse, this.hidden(b), {
+        targets, groupOneHot: b.groupOneHot, noise: b.noise, lambda: proximal ? 0 : lambda, beta, reduction: this.config.predictionReduction, blocks: b.numTargets * b.B,
+      });
+      return { total, pred, kl, penalty };
+    }
     const out = this.predict(b);
     const pred = predictionLoss(out.pred, targets, this.config.predictionReduction, b.numTargets * b.B);
-    const sparse = this.sparseHead;
     if (!sparse || !out.mu || !out.logVar) {
       const zero = tf.scalar(0);
       return { total: pred, pred, kl: zero, penalty: zero };

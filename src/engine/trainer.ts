@@ -6,7 +6,7 @@ import { BatchSampler, type SamplerState } from '../data/sampler';
 import type { DatasetSplits, ImageDataset } from '../data/types';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { AdamW } from './adamw';
-import { batchTensors, disposeBatch } from './batch';
+import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
 import { sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
@@ -305,15 +305,14 @@ export class Trainer {
     return { loss, predLoss, klLoss, groupPenalty };
   }
 
-  /** Target-encoder outputs f_θ̄(x) for B whole images given as patches: [B, N, D]. */
+  /** Target-encoder outputs f_θ̄(x) for B whole images given as patches (image-major): [B, N, D]. */
   async encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
-    const { numPatches: N, patchDim: P } = this.dims;
+    const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
     const enc = which === 'target' ? this.model.target : this.model.context;
-    const out = tf.tidy(() => {
-      const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
-      return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
-    });
-    return readAndDispose(out);
+    const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
+    // The encoder's rows are time-major (vit.ts): reorder on the way in and out, on the host.
+    const out = tf.tidy(() => enc.forward(tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]), pos, B, N));
+    return fromTimeMajor(await readAndDispose(out), B, N, D);
   }
 
   /**
@@ -324,8 +323,8 @@ export class Trainer {
     const sparse = this.model.sparseHead;
     if (!sparse) return null;
     const { numPatches: N, patchDim: P } = this.dims;
+    const pos = Int32Array.from({ length: N }, (_, i) => i);
     const out = tf.tidy(() => {
-      const pos = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => i), 'int32');
       const ctx = this.model.context.forward(tf.tensor2d(patches, [N, P]), pos, 1, N);
       const h = this.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
       return linear(h, sparse.mu);
@@ -382,6 +381,7 @@ export class Trainer {
       v.assign(t);
       t.dispose();
     }
+    await this.model.syncFixedTables();
   }
 
   /** The full training state, for a checkpoint. */
@@ -426,6 +426,7 @@ export class Trainer {
     const v = names.map((n, i) => take(`adam.v.${n}`, this.optimizer.params[i].variable));
     const sampler = BatchSampler.fromState(state.sampler);
     tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
+    await this.model.syncFixedTables();
     this.optimizer.restore(state.adamStep, m, v);
     this.sampler = sampler;
     this.last = null;
