@@ -61,48 +61,30 @@ interface ReadingBackend {
   read(dataId: object): Promise<unknown>;
 }
 
-/** What the read-backs of one loop iteration cost. */
-export interface IterationReads {
-  /** Read-backs issued in the iteration. */
-  issued: number;
-  /** Of those, the ones that came back before the iteration ended: the loop waited for them before it could queue the next step. */
-  awaited: number;
-  /** Time from issue to arrival of the awaited ones (the host idles meanwhile), ms. */
-  waitMs: number;
-}
-
 /**
- * Watches the backend's read-backs (tf.Tensor.data() and friends end in backend.read) over loop
- * iterations: `iteration(f)` runs one and says which of its read-backs it waited for.
+ * Counts the backend's read-backs (tf.Tensor.data() and friends end in backend.read) per training
+ * step: each is charged to the step being queued when it was issued (`current()`).
  */
-export class ReadTracker {
+export class ReadCounter {
   private readonly backend = tf.backend() as unknown as ReadingBackend;
   private readonly original = this.backend.read;
-  private log: { start: number; end: number | null }[] = [];
+  private readonly byStep = new Map<number, number>();
 
-  constructor() {
-    const log = () => this.log;
+  constructor(current: () => number) {
+    const byStep = this.byStep;
     const original = this.original;
     this.backend.read = function (this: unknown, dataId: object) {
-      const entry = { start: performance.now(), end: null as number | null };
-      log().push(entry);
-      const p = original.call(this, dataId);
-      p.then(
-        () => (entry.end = performance.now()),
-        () => (entry.end = performance.now()),
-      );
-      return p;
+      const s = current();
+      byStep.set(s, (byStep.get(s) ?? 0) + 1);
+      return original.call(this, dataId);
     };
   }
 
-  async iteration<T>(f: () => Promise<T>): Promise<{ result: T; wallMs: number; reads: IterationReads }> {
-    this.log = [];
-    const t0 = performance.now();
-    const result = await f();
-    const wallMs = performance.now() - t0;
-    const done = this.log.filter((r) => r.end !== null);
-    const reads = { issued: this.log.length, awaited: done.length, waitMs: done.reduce((s, r) => s + (r.end! - r.start), 0) };
-    return { result, wallMs, reads };
+  /** The read-backs issued while `step` was queued (and forget them). */
+  take(step: number): number {
+    const n = this.byStep.get(step) ?? 0;
+    this.byStep.delete(step);
+    return n;
   }
 
   dispose(): void {

@@ -80,18 +80,18 @@ export function fusedBlock(x: tf.Tensor2D, p: BlockParams, B: number, T: number,
  * ∂y = Σ_i ∂q_i W_iᵀ, ∂W_qkv = [yᵀ∂q | yᵀ∂k | yᵀ∂v], ∂b_qkv = [Σ∂q | Σ∂k | Σ∂v].
  */
 function thirdsGrads(ds: tf.Tensor2D[], y: tf.Tensor2D, wqkv: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
-  let dy: tf.Tensor;
-  let dw: tf.Tensor[];
-  if (explicitTransposes()) {
-    // One transpose of W_qkv, cut in row thirds (contiguous), and one of y, for all three.
-    const wT = tf.split(tf.transpose(wqkv), 3, 0) as tf.Tensor2D[];
-    const yT = tf.transpose(y);
-    dy = ds.map((d, i) => tf.matMul(d, wT[i])).reduce((a, b) => tf.add(a, b));
-    dw = ds.map((d) => tf.matMul(yT, d));
-  } else {
+  if (!explicitTransposes()) {
     const w = tf.split(wqkv, 3, 1) as tf.Tensor2D[];
-    dy = ds.map((d, i) => product(d, w[i], false, true)).reduce((a, b) => tf.add(a, b));
-    dw = ds.map((d) => product(y, d, true, false));
+    const dy = ds.map((d, i) => product(d, w[i], false, true)).reduce((a, b) => tf.add(a, b));
+    const dw = ds.map((d) => product(y, d, true, false));
+    return [dy as tf.Tensor2D, tf.concat(dw, 1) as tf.Tensor2D, tf.concat(ds.map(columnSums), 0) as tf.Tensor1D];
   }
-  return [dy as tf.Tensor2D, tf.concat(dw, 1) as tf.Tensor2D, tf.concat(ds.map(columnSums), 0) as tf.Tensor1D];
+  // One transpose of W_qkv cut in row thirds (contiguous) for ∂y; one of y, with a row of ones
+  // under it, for all of ∂W and ∂b: [yᵀ; 1]·∂q_i = [yᵀ∂q_i; Σ∂q_i].
+  const [D, M] = [y.shape[1], y.shape[0]];
+  const wT = tf.split(tf.transpose(wqkv), 3, 0) as tf.Tensor2D[];
+  const dy = ds.map((d, i) => tf.matMul(d, wT[i])).reduce((a, b) => tf.add(a, b));
+  const yT1 = tf.concat([tf.transpose(y), tf.ones([1, M])], 0);
+  const [dw, db] = tf.split(tf.concat(ds.map((d) => tf.matMul(yT1, d)), 1), [D, 1], 0);
+  return [dy as tf.Tensor2D, dw as tf.Tensor2D, tf.reshape(db, [-1]) as tf.Tensor1D];
 }
