@@ -64,7 +64,7 @@ async function nodeWebGpu(quick: boolean, p: ReturnType<typeof plan>): Promise<N
   }
   const software = isSoftwareAdapter(adapter);
   const t = (preset: PresetName, batchSize: number, warmup: number, steps: number, maxSeconds: number): TrainOptions => ({ preset, batchSize, warmup, steps, maxSeconds });
-  const presets = software ? [t('micro', 8, 1, 2, 60)] : [t('micro', 32, 2, quick ? 4 : 8, 30), t('small', 32, 2, quick ? 3 : 6, 60)];
+  const presets = software ? [t('micro', 8, 4, quick ? 4 : 6, 90)] : [t('micro', 32, 2, quick ? 4 : 8, 30), t('small', 32, 2, quick ? 3 : 6, 60)];
   const skipped: Partial<Record<PresetName, string>> = software ? { small: 'software adapter (a CPU): micro timed, small only counted' } : {};
   const result = await nodeBackend('webgpu', presets, software ? 3 : p.wasmMatMulReps, software ? null : p.memory, skipped);
   if (software && !result.error) {
