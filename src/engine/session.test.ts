@@ -59,6 +59,7 @@ describe('TrainingSession', () => {
     for (let i = 0; i < 6; i++) ref.push((await one.step()).loss);
     const trainer = Trainer.create(config, data);
     const session = new TrainingSession(trainer, { checkpointEvery: 4 });
+    const tensors = tf.memory().numTensors;
     const got: number[] = [];
     const inFlight: (number | null)[] = [];
     for (let i = 0; i < 5; i++) {
@@ -75,6 +76,7 @@ describe('TrainingSession', () => {
     if (last?.kind === 'step') got.push(last.metrics.loss);
     expect(await session.finish()).toBeNull();
     expect(got).toEqual(ref);
+    expect(tf.memory().numTensors).toBe(tensors); // nothing left behind by the steps run ahead
     one.dispose();
     trainer.dispose();
   });
