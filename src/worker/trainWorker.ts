@@ -160,7 +160,8 @@ async function runLoop(t: Trainer, id: number): Promise<void> {
   try {
     while (running && trainer === t && t.stepCount < t.config.steps) {
       const t0 = performance.now();
-      await exclusive(() => (trainer === t ? oneStep(t, id, 'ahead') : undefined));
+      // Not ahead of a step the probe reads: it must see that step's weights, not the next one's.
+      await exclusive(() => (trainer === t ? oneStep(t, id, keeper && probes.dueAt(t, keeper.reportedStep + 1) ? 'one' : 'ahead') : undefined));
       await probes.afterStep(t, id, exclusive);
       await yieldToEvents();
       await waitForPage(keeper?.trainer === t ? keeper.reportedStep : t.stepCount, performance.now() - t0);
