@@ -1,5 +1,7 @@
-// The training loop: one call to step() samples a batch and masks, computes the SparseJEPA
-// loss, applies AdamW (and the proximal shrink), updates the EMA target, and reports metrics.
+// The training step: queueStep() samples a batch and masks, computes the SparseJEPA loss and its
+// gradients, applies AdamW and W's own step (and the proximal shrink), updates the EMA target,
+// and hands back a promise of the step's metrics, read back in one go without blocking the host;
+// step() is the same, awaited. TrainingSession (session.ts) runs the loop one step ahead.
 import * as tf from './tf';
 import { makePatchBatch } from '../data/batch';
 import { BatchSampler, type SamplerState } from '../data/sampler';
