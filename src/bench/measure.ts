@@ -4,9 +4,11 @@
 import * as tf from '../engine/tf';
 import type { DatasetSplits } from '../data/types';
 import { modelDims, parseConfig, type LabConfig, type PresetName } from '../engine/config';
-import type { BatchTensors } from '../engine/model';
 import { Trainer } from '../engine/trainer';
 import { largestProduct, stepFlops, type StepShape } from './flops';
+import { countKernels, ReadCounter, type KernelCount } from './stepCost';
+import { TrainingSession } from '../engine/session';
+import type { StepMetrics } from '../engine/types';
 
 export type Log = (msg: string) => void;
 
@@ -69,13 +71,6 @@ export function poolMatMul(x: MatMulBench, y: MatMulBench): MatMulBench {
   return { shape: x.shape, reps: samples.length, medianMs: round(flops / gflops / 1e6), gflops, samples };
 }
 
-/** Wait until a tensor's pending GPU work is done (reads back one value; nothing to wait for on CPU/WASM). */
-async function settle(t: tf.Tensor): Promise<void> {
-  const one = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1));
-  await one.data();
-  one.dispose();
-}
-
 export interface TrainOptions {
   preset: PresetName;
   batchSize?: number;
@@ -108,6 +103,12 @@ export interface TrainBench {
   largestProduct: [number, number, number];
   /** Token counts of every step (warm-up included): what PyTorch is given to run the same step. */
   masks: [number, number][];
+  /** One step after the warm-up, under tf.profile (not timed). */
+  kernels: KernelCount;
+  /** Median over timed steps of the time the step keeps JavaScript busy: its wall time minus the time it waits for read-backs. */
+  hostMs: number;
+  /** Read-backs per timed step that came back before the loop could queue the next step (it waited for them), and all read-backs per step. */
+  readBacks: { awaitedPerStep: number; issuedPerStep: number };
   numTargets: number;
   finalLoss: number;
 }
@@ -117,51 +118,79 @@ export function benchConfig(o: Pick<TrainOptions, 'preset' | 'batchSize' | 'mode
   return parseConfig({ preset: o.preset, batchSize: o.batchSize ?? 32, mode: o.mode ?? 'sparse', seed: o.seed ?? 0, steps: 10_000 });
 }
 
-/** Training throughput of the real Trainer.step(), timed from outside, median over timed steps. */
+/**
+ * Training throughput of the real loop — a TrainingSession running one step ahead, as the
+ * worker runs it — timed from outside: a step's time is from the arrival of the previous step's
+ * metrics to the arrival of its own, median over the timed steps. Host time is the time
+ * Trainer.queueStep keeps JavaScript busy queueing the step; a read-back is counted as awaited when
+ * the loop took the step's metrics before it had queued the next step.
+ */
 export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: Log = () => {}): Promise<TrainBench> {
   const config = benchConfig(o);
   const dims = modelDims(config);
   const trainer = Trainer.create(config, data);
-  // Record each step's token counts as the model sees them (the masks vary from step to step).
-  const shapes: StepShape[] = [];
-  const model = trainer.model;
-  const lossTerms = model.lossTerms;
-  model.lossTerms = function (b: BatchTensors, ...rest) {
-    shapes.push({ B: b.B, numContext: b.numContext, numTarget: b.numTarget, numTargets: b.numTargets });
-    return lossTerms.call(this, b, ...rest);
+  const shapes = new Map<number, StepShape>();
+  const shapeOf = (m: StepMetrics): StepShape => ({ B: config.batchSize, numContext: m.contextKept!, numTarget: m.targetKept!, numTargets: config.numTargets });
+  const queue = trainer.queueStep.bind(trainer);
+  const hostOf = new Map<number, number>();
+  let queued = 0;
+  trainer.queueStep = () => {
+    const s = performance.now();
+    const p = queue();
+    hostOf.set(p.step, performance.now() - s);
+    queued = p.step;
+    return p;
   };
-  const targetParams = model.target.params.trainableParams();
-  const lastUpdated = targetParams[targetParams.length - 1].variable;
+  const reads = new ReadCounter(() => queued);
   const stepMs: number[] = [];
   const gflops: number[] = [];
   const flops: number[] = [];
+  const hostMs: number[] = [];
+  let awaited = 0;
+  let issued = 0;
+  let kernels: KernelCount | undefined;
   let loss = NaN;
   const minSteps = o.minSteps ?? Math.min(3, o.steps);
-  const t0 = performance.now();
+  const session = new TrainingSession(trainer, { checkpointEvery: 0 });
   try {
+    // One step to compile kernels and pack weights, one under tf.profile (neither timed).
+    for (const m of [await trainer.step(), (await countKernelsOf(() => trainer.step(), (k) => (kernels = k)))]) shapes.set(m.step, shapeOf(m));
+    await session.checkpoint(); // what the session would take before its first step anyway
+    let last = performance.now();
+    const t0 = last;
     for (let i = 0; i < o.warmup + o.steps; i++) {
-      const s = performance.now();
-      const m = await trainer.step();
-      // On a GPU, step() returns once its loss is read back, with the optimiser and EMA updates
-      // still queued: wait for the last of them, so each step is charged its own work.
-      await settle(lastUpdated);
-      const dt = performance.now() - s;
+      const out = await session.step(true);
+      const now = performance.now();
+      const dt = now - last;
+      last = now;
+      if (out.kind !== 'step') throw new Error(out.message);
+      const m = out.metrics;
+      // The loop waited for this step's read-backs if it got its metrics before it had queued the next step.
+      const r = reads.take(m.step);
+      const waited = queued === m.step ? r : 0;
       loss = m.loss;
+      const shape = shapeOf(m);
+      shapes.set(m.step, shape);
       const timed = i >= o.warmup;
-      const f = stepFlops(dims, config.mode, shapes[shapes.length - 1]).total;
-      log(`  ${o.preset} ${timed ? 'step' : 'warm-up'} ${i + 1}: ${dt.toFixed(0)} ms, ${(config.batchSize / (dt / 1000)).toFixed(2)} img/s, ${(f / dt / 1e6).toFixed(2)} GFLOP/s, Nc=${shapes[shapes.length - 1].numContext} Nt=${shapes[shapes.length - 1].numTarget}`);
+      const f = stepFlops(dims, config.mode, shape).total;
+      log(`  ${o.preset} ${timed ? 'step' : 'warm-up'} ${i + 1}: ${dt.toFixed(0)} ms, ${(config.batchSize / (dt / 1000)).toFixed(2)} img/s, ${(f / dt / 1e6).toFixed(2)} GFLOP/s, host ${hostOf.get(m.step)!.toFixed(0)} ms, Nc=${shape.numContext} Nt=${shape.numTarget}`);
       if (timed) {
+        hostMs.push(hostOf.get(m.step)!);
+        awaited += waited;
+        issued += r;
         stepMs.push(dt);
         flops.push(f);
         gflops.push(f / dt / 1e6);
         if (o.maxSeconds !== undefined && stepMs.length >= minSteps && (performance.now() - t0) / 1000 > o.maxSeconds) break;
       }
     }
+    await session.finish();
   } finally {
-    model.lossTerms = lossTerms;
+    reads.dispose();
     trainer.dispose();
   }
   const med = median(stepMs);
+  log(`  ${o.preset} kernels per step: ${kernels!.all} (${kernels!.work} without Reshape/Identity${kernels!.dispatches === null ? '' : `; ${kernels!.dispatches} WebGPU dispatches`}); host ${median(hostMs).toFixed(1)} ms/step; read-backs awaited ${awaited / stepMs.length}/step`);
   return {
     preset: o.preset,
     mode: config.mode,
@@ -174,10 +203,31 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
     flopsPerStep: Math.round(flops.reduce((a, b) => a + b, 0) / flops.length),
     gflopsPerSec: round(median(gflops)),
     largestProduct: largestProduct(dims, config.batchSize),
-    masks: shapes.map((s) => [s.numContext, s.numTarget]),
+    masks: [...shapes.keys()].sort((a, b) => a - b).map((k) => [shapes.get(k)!.numContext, shapes.get(k)!.numTarget]),
+    kernels: kernels!,
+    hostMs: round(median(hostMs), 4),
+    readBacks: { awaitedPerStep: round(awaited / stepMs.length), issuedPerStep: round(issued / stepMs.length) },
     numTargets: config.numTargets,
     finalLoss: round(loss, 5),
   };
+}
+
+/** countKernels around one step, handing the count over and returning the step's metrics. */
+async function countKernelsOf(step: () => Promise<StepMetrics>, take: (k: KernelCount) => void): Promise<StepMetrics> {
+  let m: StepMetrics | undefined;
+  take(await countKernels(async () => (m = await step())));
+  return m!;
+}
+
+/** Kernels of one step (after one warm-up step), untimed: for an adapter too slow to time the preset on. */
+export async function benchKernels(data: DatasetSplits, o: Pick<TrainOptions, 'preset' | 'batchSize'>): Promise<KernelCount> {
+  const trainer = Trainer.create(benchConfig(o), data);
+  try {
+    await trainer.step();
+    return await countKernels(() => trainer.step());
+  } finally {
+    trainer.dispose();
+  }
 }
 
 export interface MemoryPoint {

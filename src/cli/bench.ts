@@ -19,7 +19,8 @@ import { sampleBatchMasks } from '../engine/masks';
 import { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { benchArchive, timeArchiveRead, type ArchiveFile, type ArchiveRead } from '../bench/archive';
-import { benchConfig, benchMemory, benchPreset, round, type MemoryBench, type PresetResult, type TrainOptions } from '../bench/measure';
+import { benchConfig, benchKernels, benchMemory, benchPreset, round, type MemoryBench, type PresetResult, type TrainOptions } from '../bench/measure';
+import type { KernelCount } from '../bench/stepCost';
 import type { BenchResult } from '../bench/protocol';
 import { UsageError } from './args';
 import { isSoftwareAdapter, describeAdapterText } from '../worker/adapter';
@@ -41,6 +42,8 @@ interface NodeBackendResult {
   note?: string;
   presets: Partial<Record<PresetName, PresetResult>>;
   skipped?: Partial<Record<PresetName, string>>;
+  /** Kernels per step of presets too slow to time here (software adapters): counted at batch 32, not timed. */
+  kernelsOnly?: Partial<Record<PresetName, KernelCount & { batchSize: number }>>;
   memory?: MemoryBench;
   /** WebGPU through Dawn: the adapter it ran on. */
   adapter?: NodeAdapter;
@@ -61,9 +64,20 @@ async function nodeWebGpu(quick: boolean, p: ReturnType<typeof plan>): Promise<N
   }
   const software = isSoftwareAdapter(adapter);
   const t = (preset: PresetName, batchSize: number, warmup: number, steps: number, maxSeconds: number): TrainOptions => ({ preset, batchSize, warmup, steps, maxSeconds });
-  const presets = software ? [t('micro', 8, 1, 2, 60)] : [t('micro', 32, 2, quick ? 4 : 8, 30), t('small', 32, 2, quick ? 3 : 6, 60)];
-  const skipped: Partial<Record<PresetName, string>> = software ? { small: 'software adapter (a CPU): micro only' } : {};
-  return nodeBackend('webgpu', presets, software ? 3 : p.wasmMatMulReps, software ? null : p.memory, skipped);
+  const presets = software ? [t('micro', 8, 4, quick ? 4 : 6, 90)] : [t('micro', 32, 2, quick ? 4 : 8, 30), t('small', 32, 2, quick ? 3 : 6, 60)];
+  const skipped: Partial<Record<PresetName, string>> = software ? { small: 'software adapter (a CPU): micro timed, small only counted' } : {};
+  const result = await nodeBackend('webgpu', presets, software ? 3 : p.wasmMatMulReps, software ? null : p.memory, skipped);
+  if (software && !result.error) {
+    try {
+      log('node webgpu small: kernels of one step at batch 32 (not timed)');
+      const k = await benchKernels(syntheticDataset({ seed: 0, trainPerClass: 100, testPerClass: 10 }), { preset: 'small', batchSize: 32 });
+      result.kernelsOnly = { small: { ...k, batchSize: 32 } };
+      log(`node webgpu small kernels per step: ${k.all} (${k.work} without Reshape/Identity; ${k.dispatches} WebGPU dispatches)`);
+    } catch (e) {
+      log(`node webgpu small kernels failed: ${errText(e)}`);
+    }
+  }
+  return result;
 }
 
 /** One PyTorch formulation of the step. */
@@ -295,19 +309,37 @@ function summary(r: { node: Record<string, NodeBackendResult>; browser?: Browser
     lines.push(
       `${where.padEnd(22)} ${preset.padEnd(6)} b${String(p.batchSize).padEnd(3)} ${p.imgPerSec.toFixed(2).padStart(8)} img/s  ${(p.flopsPerStep / 1e9).toFixed(2).padStart(6)} GFLOP/step  ${p.gflopsPerSec.toFixed(2).padStart(7)} GFLOP/s  matMul ${p.matMul.gflops.toFixed(2).padStart(7)} GFLOP/s  ratio ${p.ratioToMatMul.toFixed(3)}`,
     );
+  const costs: string[] = [];
+  const cost = (where: string, preset: string, batch: number, k: KernelCount, p?: PresetResult) =>
+    costs.push(
+      [where.padEnd(22), preset.padEnd(6), `b${batch}`.padEnd(5), String(k.all).padStart(6), String(k.work).padStart(7), String(k.dispatches ?? '-').padStart(6),
+        ' ' + (p ? String(p.readBacks.awaitedPerStep) : '-').padStart(7), ' ' + (p ? p.hostMs.toFixed(1) : '-').padStart(8), ' ' + (p ? p.imgPerSec.toFixed(2) : '-').padStart(8)].join(' '),
+    );
   lines.push('training step (median after warm-up) vs plain matMul at the model\'s largest product:');
   for (const [name, b] of Object.entries(r.node)) {
-    for (const [preset, p] of Object.entries(b.presets)) row(`node ${name}${name === 'wasm' ? ' (1 thread)' : ''}`, preset, p!);
+    const where = `node ${name}${name === 'wasm' ? ' (1 thread)' : ''}`;
+    for (const [preset, p] of Object.entries(b.presets)) {
+      row(where, preset, p!);
+      cost(where, preset, p!.batchSize, p!.kernels, p!);
+    }
+    for (const [preset, k] of Object.entries(b.kernelsOnly ?? {})) cost(`${where} (untimed)`, preset, k!.batchSize, k!);
     for (const [preset, why] of Object.entries(b.skipped ?? {})) lines.push(`${`node ${name}`.padEnd(22)} ${preset.padEnd(6)} skipped: ${why}`);
     if (b.error) lines.push(`node ${name}: ${b.error}`);
   }
   if (r.browser && 'backends' in r.browser) {
     for (const b of r.browser.backends) {
       const label = `browser ${b.name}${b.wasm ? ` (${b.wasm.threadCount} thr)` : ''}`;
-      for (const [preset, p] of Object.entries(b.presets)) row(label, preset, p!);
+      for (const [preset, p] of Object.entries(b.presets)) {
+        row(label, preset, p!);
+        if (p!.kernels) cost(label, preset, p!.batchSize, p!.kernels, p!);
+      }
       if (b.error) lines.push(`${label}: ${b.error}`);
     }
   } else if (r.browser) lines.push(`browser: ${r.browser.error}`);
+  lines.push('', 'what one step asks of the backend: kernels (tf.profile, one step after warm-up; all, and without Reshape/Identity),');
+  lines.push('WebGPU programs dispatched, read-backs per step the loop waited for before queueing the next step, host ms per step:');
+  lines.push(['where'.padEnd(22), 'preset', 'batch', 'all'.padStart(6), 'w/o R/I', 'disp.'.padStart(6), ' ' + 'awaited'.padStart(7), ' ' + 'host ms'.padStart(8), ' ' + 'img/s'.padStart(8)].join(' '));
+  lines.push(...costs);
   if (r.pytorch?.available) {
     for (const [preset, p] of Object.entries(r.pytorch.presets)) {
       for (const [linears, run] of Object.entries(p!.runs)) {

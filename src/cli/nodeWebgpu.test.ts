@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import { parseConfig } from '../engine/config';
 import * as tf from '../engine/tf';
+import { setGpuCopies } from '../engine/flatWebgpu';
 import { Trainer } from '../engine/trainer';
 import { useBackend } from './backend';
 import { registerNodeWebGpu } from './nodeWebgpu';
@@ -61,5 +62,13 @@ describe.skipIf(skipWhy !== null)('WebGPU in Node (Dawn)', () => {
     expect(flat(gpu.norms).length).toBe(config.latentDim * 16);
     flat(gpu.norms).forEach((v, i) => expect(Math.abs(v - flat(cpu.norms)[i])).toBeLessThan(1e-4));
     expect(gpu.tensors[3]).toBe(gpu.tensors[1]);
+    // The flat vectors' buffer copies (flatWebgpu.ts) move exactly what tfjs's Concat/SplitV would.
+    setGpuCopies(false);
+    try {
+      const kernels = await losses('webgpu', 2);
+      expect(kernels.loss).toEqual(gpu.loss.slice(0, 2));
+    } finally {
+      setGpuCopies(true);
+    }
   }, 300_000);
 });

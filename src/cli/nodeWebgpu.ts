@@ -4,9 +4,11 @@
 // The package is a devDependency (prebuilt Dawn inside the package) and loaded only when asked
 // for, so nothing else needs it. SPARSEJEPA_DAWN passes Dawn options, comma-separated:
 // "backend=vulkan", "adapter=NAME", or "backend=opengles" for Mesa's llvmpipe on a machine
-// without a GPU (then also EGL_PLATFORM=surfaceless). tfjs-backend-webgpu registers itself only
+// without a GPU (then also EGL_PLATFORM=surfaceless). SPARSEJEPA_DAWN_NODE=/path/to/dawn.node
+// loads Dawn from that file instead of the package (the packed GPU bench, scripts/gpu-bench.sh). tfjs-backend-webgpu registers itself only
 // in a browser (it looks for `window`), so the backend is registered here with the device limits
 // it asks for there.
+import { createRequire } from 'node:module';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '../engine/tf';
 import { applyWebGpuFixes } from '../worker/webgpuFixes';
@@ -34,6 +36,14 @@ const PACKAGE = 'webgpu';
 let registered: Promise<NodeAdapter> | null = null;
 
 async function loadDawn(): Promise<DawnModule> {
+  const file = process.env.SPARSEJEPA_DAWN_NODE;
+  if (file) {
+    try {
+      return createRequire(import.meta.url)(file) as DawnModule;
+    } catch (e) {
+      throw new UsageError(`SPARSEJEPA_DAWN_NODE=${file}: could not load Dawn (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
   try {
     // A name in a variable: the package is optional, neither tsc nor a bundler should look for it.
     const mod = (await import(/* @vite-ignore */ PACKAGE)) as Partial<DawnModule> & { default?: DawnModule };

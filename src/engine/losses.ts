@@ -12,7 +12,12 @@ export type PredictionReduction = 'paper' | 'mean';
 
 /** (1/M) Σ_i Σ_{j∈B_i} ‖ŝ_j − s_j‖² over M = `blocks` target blocks ('paper'), or the plain MSE ('mean'). */
 export function predictionLoss(pred: tf.Tensor2D, target: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): tf.Scalar {
-  const sq = tf.square(tf.sub(pred, target));
+  return predictionLossOf(tf.sub(pred, target), reduction, blocks);
+}
+
+/** The same from the residual ŝ − s. */
+export function predictionLossOf(residual: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): tf.Scalar {
+  const sq = tf.square(residual);
   return reduction === 'paper' ? tf.div(tf.sum(sq), blocks) : tf.mean(sq);
 }
 
@@ -40,6 +45,11 @@ export function normalisedPixels(x: tf.Tensor2D, eps = NORM_PIX_EPS): tf.Tensor2
  */
 export function reconstructionLoss(pred: tf.Tensor2D, pixels: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): tf.Scalar {
   return predictionLoss(pred, pixels, reduction, blocks);
+}
+
+/** c in ∂predictionLoss/∂ŝ = c·(ŝ − s): 2/M ('paper'), 2/(rows·D) ('mean'). */
+export function predictionLossScale(residual: tf.Tensor2D, reduction: PredictionReduction = 'mean', blocks = 1): number {
+  return reduction === 'paper' ? 2 / blocks : 2 / residual.size;
 }
 
 /** mean_p KL(N(μ_p, σ_p²) ‖ N(0, I)) = mean_p Σ_k ½(μ² + σ² − 1 − log σ²). */

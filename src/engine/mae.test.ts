@@ -58,15 +58,16 @@ describe('MAE loss, by hand on a tiny batch', () => {
           const t = model.lossTerms(batch, model.targets(batch), 0.5, 0.5, false);
           return [model.predict(batch).pred.arraySync(), t.total.dataSync()[0], t.pred.dataSync()[0], t.kl.dataSync()[0], t.penalty.dataSync()[0]];
         });
-        // The decoder's output x̂ for target block m, image b, patch j is row (m·B + b)·Nt + j.
+        // The decoder's output x̂ for target block m, image b, patch j is row (j·nT + m)·B + b (time-major, batch.ts).
         const B = masks.context.length;
+        const nT = masks.targets.length;
         let sum = 0;
         masks.targets.forEach((rows, m) =>
           rows.forEach((row, b) =>
             row.forEach((p, j) => {
               const raw = Array.from(patches.subarray((b * N + p) * P, (b * N + p + 1) * P));
               const x = maeNormPix ? normPixByHand(raw) : raw;
-              const xh = pred[(m * B + b) * masks.numTarget + j];
+              const xh = pred[(j * nT + m) * B + b];
               for (let i = 0; i < P; i++) sum += (xh[i] - x[i]) ** 2;
             }),
           ),
@@ -191,7 +192,7 @@ describe('MAE Trainer', () => {
           const truth = Array.from(img.subarray(p * P, (p + 1) * P));
           const mean = truth.reduce((s, v) => s + v, 0) / P;
           const sd = Math.sqrt(truth.reduce((s, v) => s + (v - mean) ** 2, 0) / (P - 1) + 1e-6);
-          const row = pred[k * masks.numTarget + j];
+          const row = pred[j * masks.targets.length + k]; // time-major rows (batch.ts): patch j of block k, B = 1
           for (let i = 0; i < P; i += 5) {
             const expected = maeNormPix ? row[i] * sd + mean : row[i];
             expect(Math.abs(rec.blocks[k][j * P + i] - expected)).toBeLessThan(1e-4 * (1 + Math.abs(expected)));

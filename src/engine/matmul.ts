@@ -1,7 +1,9 @@
-// Matrix products whose gradients are plain products of explicitly transposed operands.
+// Matrix products whose gradients are plain products of explicitly transposed operands on WASM.
 // tfjs's own matMul gradient uses matMul(a, b, transposeA, transposeB), which tfjs-wasm runs
 // ~12× slower than matMul(a, transpose(b)) (DESIGN.md §3); the maths is the same:
 //   C = A B  ⇒  ∂A = ∂C Bᵀ,  ∂B = Aᵀ ∂C.
+// Every other backend reads a transposed operand in place, so there the flags are used and an
+// explicit transpose would only be one more kernel per product (WebGPU: one more dispatch).
 //
 // Batched products (attention: one [T, T] or [T, hd] product per image and head) are a second
 // trap: tfjs-wasm hands only batch-1 products to XNNPACK and runs every batched one through a
@@ -14,15 +16,37 @@ import * as tf from './tf';
 const T2 = [1, 0];
 const T3 = [0, 2, 1];
 
+let forcedTransposes: boolean | null = null;
+
+/**
+ * Whether products transpose an operand with an explicit Transpose kernel first (tfjs-wasm, whose
+ * transposed matMul forms are ~12× slower) or through matMul's own transpose flags (every other
+ * backend reads the operand transposed in place: no extra kernel, no extra pass over memory).
+ */
+export function explicitTransposes(): boolean {
+  return forcedTransposes ?? tf.getBackend() === 'wasm';
+}
+
+/** Force one way of transposing on every backend (null: by backend). For tests. */
+export function setExplicitTransposes(on: boolean | null): void {
+  forcedTransposes = on;
+}
+
+/** opA(a) · opB(b), op = transpose where asked: explicitly on WASM, by matMul's flags elsewhere. */
+export function product<R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>, transposeA = false, transposeB = false): tf.Tensor<R> {
+  if (!explicitTransposes()) return tf.matMul(a, b, transposeA, transposeB) as tf.Tensor<R>;
+  const perm = a.rank === 3 ? T3 : T2;
+  return tf.matMul(transposeA ? tf.transpose(a, perm) : a, transposeB ? tf.transpose(b, perm) : b) as tf.Tensor<R>;
+}
+
 const matMulWithGrad = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   save([a, b]);
-  const perm = a.rank === 3 ? T3 : T2;
   return {
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved;
-      return [tf.matMul(dy, tf.transpose(sb, perm)), tf.matMul(tf.transpose(sa, perm), dy)];
+      return [product(dy, sb, false, true), product(sa, dy, true, false)];
     },
   };
 };
@@ -89,14 +113,21 @@ export function setBatchedMatMulPath(path: 'conv' | 'matMul' | null): void {
   forcedPath = path;
 }
 
-/** A [m, k] × B [k, n] (2-D) or A [b, m, k] × B [b, k, n] (batched). */
-export const matMul = (<R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>): tf.Tensor<R> =>
-  (a.rank === 3 && batchedMatMulPath() === 'conv' ? convMatMul(a as tf.Tensor3D, b as tf.Tensor3D) : plainMatMul(a, b)) as tf.Tensor<R>);
+/**
+ * A [m, k] × B [k, n] (2-D) or A [b, m, k] × B [b, k, n] (batched). Where transposes are explicit
+ * (WASM) the gradient is written out with them; elsewhere tfjs's own gradient already uses the
+ * transpose flags, so the product is tf.matMul itself.
+ */
+export const matMul = (<R extends tf.Rank>(a: tf.Tensor<R>, b: tf.Tensor<R>): tf.Tensor<R> => {
+  if (a.rank === 3 && batchedMatMulPath() === 'conv') return convMatMul(a as tf.Tensor3D, b as tf.Tensor3D) as tf.Tensor<R>;
+  return (explicitTransposes() ? plainMatMul(a, b) : tf.matMul(a, b)) as tf.Tensor<R>;
+});
 
 /** The batched product as one depthwise convolution, on any backend (exported for tests). */
 export { convMatMul };
 
-/** A Bᵀ for batched [b, m, k] × [b, n, k] (attention scores q kᵀ), via an explicit transpose. */
+/** A Bᵀ for batched [b, m, k] × [b, n, k] (attention scores q kᵀ): an explicit transpose on WASM, the flag elsewhere. */
 export function matMulTransposeB(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  if (!explicitTransposes() && batchedMatMulPath() !== 'conv') return tf.matMul(a, b, false, true);
   return matMul(a, tf.transpose(b, T3));
 }

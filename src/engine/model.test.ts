@@ -29,7 +29,62 @@ function randomBatch(over: LabConfigInput, seed: number, withNoise: boolean): Ba
   return batchTensors(dims, patches, B, masks, groupOfPatch(config.grouping, dims.grid), withNoise ? rng : null);
 }
 
+/** The loss of a batch and of each of its images on its own (same masks and noise): values and gradients. */
+function batchAndImages(mode: 'sparse' | 'jepa', recordGradients: boolean) {
+  const { config, dims, model } = build({ mode, lambda: 0.01, beta: 0.1, predictionReduction: 'paper' });
+  const rng = new Rng(11);
+  const B = config.batchSize;
+  const { numPatches: N, patchDim: P, latentDim: K } = dims;
+  const patches = Float32Array.from({ length: B * N * P }, () => rng.normal());
+  const masks = sampleBatchMasks(rng, B, { ...config, grid: dims.grid });
+  const groups = groupOfPatch(config.grouping, dims.grid);
+  const vars = model.trainableParams().map((p) => p.variable);
+  const loss = (b: BatchTensors) =>
+    tf.tidy(() => {
+      if (!recordGradients) return { value: model.lossTerms(b, model.targets(b), config.lambda, config.beta, false).total.dataSync()[0], grads: [] as Float32Array[] };
+      const targets = model.targets(b);
+      const { value, grads } = tf.variableGrads(() => model.lossTerms(b, targets, config.lambda, config.beta, false).total, vars);
+      return { value: value.dataSync()[0], grads: vars.map((v) => grads[v.name].dataSync() as Float32Array) };
+    });
+  // ε for every token of the batch, in the order batchTensors draws it; image b's share for its own batch.
+  const noise = Float32Array.from({ length: masks.targets.length * B * masks.numTarget * K }, () => rng.normal());
+  const noiseRng = (offsets: number[]) => {
+    let i = 0;
+    const order = offsets.flatMap((o) => Array.from({ length: masks.numTarget * K }, (_, j) => o + j));
+    return { normal: () => noise[order[i++]] } as unknown as Rng;
+  };
+  const perImage = masks.numTarget * K;
+  const whole = batchTensors(dims, patches, B, masks, groups, mode === 'sparse' ? noiseRng(Array.from({ length: masks.targets.length * B }, (_, i) => i * perImage)) : null);
+  const all = loss(whole);
+  disposeBatch(whole);
+  const each = Array.from({ length: B }, (_, b) => {
+    const one = { context: [masks.context[b]], targets: masks.targets.map((t) => [t[b]]), numContext: masks.numContext, numTarget: masks.numTarget };
+    const batch = batchTensors(dims, patches.slice(b * N * P, (b + 1) * N * P), 1, one, groups, mode === 'sparse' ? noiseRng(masks.targets.map((_, m) => (m * B + b) * perImage)) : null);
+    const r = loss(batch);
+    disposeBatch(batch);
+    return r;
+  });
+  return { B, all, each };
+}
+
 describe('JepaModel', () => {
+  // Only attention mixes tokens, and only within an image: the batch's rows must keep images apart
+  // and pair each prediction with its own target ('paper': the batch loss is the mean of the images').
+  for (const mode of ['sparse', 'jepa'] as const) {
+    for (const recordGradients of [false, true]) {
+      it(`${mode}: a batch is its images taken one at a time (${recordGradients ? 'loss and gradients, the custom-gradient path' : 'loss, the forward path'})`, () => {
+        const { B, all, each } = batchAndImages(mode, recordGradients);
+        const mean = each.reduce((s, r) => s + r.value, 0) / B;
+        expect(Math.abs(all.value - mean)).toBeLessThan(1e-5 * Math.abs(mean));
+        all.grads.forEach((g, i) => {
+          const ref = g.map((_, j) => each.reduce((s, r) => s + r.grads[i][j], 0) / B);
+          const scale = Math.max(...ref.map(Math.abs), 1e-6);
+          g.forEach((x, j) => expect(Math.abs(x - ref[j])).toBeLessThan(2e-4 * scale));
+        });
+      });
+    }
+  }
+
   it('produces the shapes of DESIGN.md §1', () => {
     const { dims, model } = build({ mode: 'sparse' });
     const b = randomBatch({ mode: 'sparse' }, 1, true);

@@ -7,27 +7,37 @@ import * as tf from './tf';
 import type { LabConfig, ModelDims } from './config';
 import { maeDecoder, PixelHead } from './decoder';
 import { Encoder } from './encoder';
+import { FlatView } from './flat';
+import { fastPaths } from './matmul';
+import { sparseObjective } from './objective';
 import { LinearHead, SparseGroupHead, type HeadOutput } from './heads';
 import { groupLasso, klLoss, normalisedPixels, predictionLoss, reconstructionLoss } from './losses';
 import type { Param, ParamSet } from './params';
 import { Predictor } from './predictor';
 import type { Rng } from './rng';
-import { layerNorm, lookupRows } from './vit';
+import { layerNorm, lookupRows, recording } from './vit';
 
-/** One batch, as tensors. Positions are grid indices 0…N−1; rows index the [B·N, P] patch matrix. */
+/**
+ * One batch, as tensors. Positions are grid indices 0…N−1. Token rows are time-major (vit.ts):
+ * a patch matrix row t·B + b is patch t of image b; target tokens are in (patch j, target block
+ * m, image b) order, row (j·nT + m)·B + b (batch.ts).
+ */
 export interface BatchTensors {
   B: number;
   numContext: number; // Nc
   numTarget: number; // Nt, per target block
   numTargets: number; // nT
-  patches: tf.Tensor2D; // [B·N, 3·p·p]
-  allPos: tf.Tensor1D; // int32 [B·N]
-  contextRows: tf.Tensor1D; // int32 [B·Nc]
-  contextPos: tf.Tensor1D; // int32 [B·Nc]
-  targetRows: tf.Tensor1D; // int32 [nT·B·Nt]
-  targetPos: tf.Tensor1D; // int32 [nT·B·Nt]
-  groupOneHot: tf.Tensor2D; // [nT·B·Nt, G]
-  noise: tf.Tensor2D | null; // ε, [nT·B·Nt, K]; null = evaluation (u = μ)
+  patches: tf.Tensor2D; // [N·B, 3·p·p]
+  contextPatches: tf.Tensor2D; // [Nc·B, 3·p·p]: patches at contextRows, gathered on the host
+  /** allPos, contextPos and targetPos as host values (rows of fixed tables are taken on the host). */
+  hostPos: { all: Int32Array; context: Int32Array; target: Int32Array };
+  allPos: tf.Tensor1D; // int32 [N·B]
+  contextRows: tf.Tensor1D; // int32 [Nc·B], rows of `patches`
+  contextPos: tf.Tensor1D; // int32 [Nc·B]
+  targetRows: tf.Tensor1D; // int32 [Nt·nT·B], rows of `patches` (and of the target encoder's output)
+  targetPos: tf.Tensor1D; // int32 [Nt·nT·B]
+  groupOneHot: tf.Tensor2D; // [Nt·nT·B, G]
+  noise: tf.Tensor2D | null; // ε, [Nt·nT·B, K]; null = evaluation (u = μ)
 }
 
 export interface LossTerms {
@@ -47,6 +57,8 @@ export class JepaModel {
   readonly predictor: Predictor;
   readonly head: LinearHead | SparseGroupHead | PixelHead;
   private readonly emaTarget: Encoder | null;
+  /** θ̄ and θ (the encoders' non-fixed parameters, in the same order) as vectors, for the EMA; null without an EMA target. */
+  private readonly emaViews: { target: FlatView; context: FlatView } | null;
 
   constructor(readonly config: LabConfig, readonly dims: ModelDims, rng: Rng) {
     this.context = new Encoder('context_encoder.', dims, rng, true);
@@ -62,6 +74,12 @@ export class JepaModel {
     // start from the same weights whether or not there is one).
     this.emaTarget = hasEmaTarget(config) ? new Encoder('target_encoder.', dims, rng, false) : null;
     this.emaTarget?.params.copyFrom(this.context.params);
+    this.emaViews = this.emaTarget
+      ? {
+          target: new FlatView(this.emaTarget.params.trainableParams().map((p) => p.variable)),
+          context: new FlatView(this.context.params.trainableParams().map((p) => p.variable)),
+        }
+      : null;
   }
 
   /** f_θ̄. A run without an EMA target (MAE, targetEncoder 'online-no-stopgrad') has none: check hasTarget. */
@@ -82,6 +100,12 @@ export class JepaModel {
   /** Targets are taken inside the gradient (no stop-gradient): targetEncoder 'online-no-stopgrad'. */
   get targetsNeedGradient(): boolean {
     return this.config.mode !== 'mae' && this.config.targetEncoder === 'online-no-stopgrad';
+  }
+
+  /** The encoders' and predictor's (or decoder's) fixed tables take their values again (after imported weights or a restored checkpoint). */
+  async syncFixedTables(): Promise<void> {
+    const encoders = this.emaTarget ? [this.context, this.emaTarget] : [this.context];
+    await Promise.all([...encoders.map((e) => e.positions.sync()), this.predictor.positions.sync()]);
   }
 
   /** Every parameter set, in export order. */
@@ -111,17 +135,25 @@ export class JepaModel {
         return this.config.maeNormPix ? normalisedPixels(pixels) : pixels;
       }
       const N = this.dims.numPatches;
-      const full = layerNorm(this.evaluated.forward(b.patches, b.allPos, b.B, N));
+      const full = layerNorm(this.evaluated.forward(b.patches, b.hostPos.all, b.B, N));
       // Through the gradient, a one-hot product (lookupRows): tfjs-wasm has no gradient kernel for gather.
       return this.targetsNeedGradient ? lookupRows(full, b.targetRows) : tf.gather(full, b.targetRows);
     });
   }
 
+  /** The predictor's output h at every target position, from the context patches only. */
+  private hidden(b: BatchTensors): tf.Tensor2D {
+    if (!fastPaths('lookup')) {
+      const ctx = this.context.forward(tf.gather(b.patches, b.contextRows), b.contextPos, b.B, b.numContext);
+      return this.predictor.forward(ctx, b.contextPos, b.targetPos, b.B, b.numContext, b.numTargets, b.numTarget);
+    }
+    const ctx = this.context.forward(b.contextPatches, b.hostPos.context, b.B, b.numContext);
+    return this.predictor.forward(ctx, b.hostPos.context, b.hostPos.target, b.B, b.numContext, b.numTargets, b.numTarget);
+  }
+
   /** ŝ at every target position, from the context patches only. */
   predict(b: BatchTensors): HeadOutput {
-    const ctxPatches = tf.gather(b.patches, b.contextRows);
-    const ctx = this.context.forward(ctxPatches, b.contextPos, b.B, b.numContext);
-    const h = this.predictor.forward(ctx, b.contextPos, b.targetPos, b.B, b.numContext, b.numTargets, b.numTarget);
+    const h = this.hidden(b);
     const sparse = this.sparseHead;
     return sparse ? sparse.forward(h, b.groupOneHot, b.noise) : (this.head as LinearHead | PixelHead).forward(h);
   }
@@ -129,13 +161,20 @@ export class JepaModel {
   /**
    * L = predictionLoss + β·klLoss + λ·groupLasso (MAE: L = reconstructionLoss). With the proximal option the λ term is left
    * out of the gradient (it is applied by proximalGroupShrink after the step) but still reported.
+   * Under a gradient tape the sparse head and the loss are one custom gradient (objective.ts).
    */
   lossTerms(b: BatchTensors, targets: tf.Tensor2D, lambda: number, beta: number, proximal: boolean): LossTerms {
+    const sparse = this.sparseHead;
+    if (sparse && fastPaths() && recording()) {
+      const { total, pred, kl, penalty } = sparseObjective(sparse, this.hidden(b), {
+        targets, targetsTrained: this.targetsNeedGradient, groupOneHot: b.groupOneHot, noise: b.noise, lambda: proximal ? 0 : lambda, beta, reduction: this.config.predictionReduction, blocks: b.numTargets * b.B,
+      });
+      return { total, pred, kl, penalty };
+    }
     const out = this.predict(b);
     const blocks = b.numTargets * b.B;
     const reduction = this.config.predictionReduction;
     const pred = this.config.mode === 'mae' ? reconstructionLoss(out.pred, targets, reduction, blocks) : predictionLoss(out.pred, targets, reduction, blocks);
-    const sparse = this.sparseHead;
     if (!sparse || !out.mu || !out.logVar) {
       const zero = tf.scalar(0);
       return { total: pred, pred, kl: zero, penalty: zero };
@@ -147,13 +186,12 @@ export class JepaModel {
     return { total, pred, kl, penalty };
   }
 
-  /** EMA update θ̄ ← m·θ̄ + (1−m)·θ. */
+  /** EMA update θ̄ ← m·θ̄ + (1−m)·θ, over both encoders' parameters as one vector each. */
   updateTarget(m: number): void {
+    const views = this.emaViews;
+    if (!views) throw new Error(`this ${this.config.mode} run has no EMA target to update`);
     tf.tidy(() => {
-      const src = this.context.params.trainableParams();
-      this.target.params.trainableParams().forEach((t, i) => {
-        t.variable.assign(tf.add(tf.mul(t.variable, m), tf.mul(src[i].variable, 1 - m)));
-      });
+      views.target.scatter(tf.add(tf.mul(views.target.gather(), m), tf.mul(views.context.gather(), 1 - m)) as tf.Tensor1D);
     });
   }
 

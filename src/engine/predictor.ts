@@ -7,13 +7,14 @@ import type { ModelDims } from './config';
 import { ParamSet } from './params';
 import { sinCos2d } from './posEmbed';
 import type { Rng } from './rng';
-import { layerNorm, linear, lookupRows, makeBlocks, repeatLeading, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
+import { FixedTable, layerNorm, linear, makeBlocks, repeatBatch, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
 
 export class Predictor {
   readonly params: ParamSet;
   readonly embed: LinearParams; // D → D_p
   readonly maskToken: tf.Variable; // [D_p]
   readonly posEmbed: tf.Variable; // [N, D_p], fixed
+  readonly positions: FixedTable;
   readonly blocks: BlockParams[];
   readonly norm: LayerNormParams;
 
@@ -23,27 +24,29 @@ export class Predictor {
     this.params = new ParamSet(`${stem}.`, rng, true);
     this.embed = this.params.linear(`${stem}_embed`, D, Dp);
     this.maskToken = this.params.add('mask_token', [Dp], { kind: 'truncNormal', std: 0.02 }, { decay: false, exportShape: [1, 1, Dp] });
-    this.posEmbed = this.params.fixed(`${stem}_pos_embed`, sinCos2d(Dp, grid), [N, Dp], [1, N, Dp]);
+    const pos = sinCos2d(Dp, grid);
+    this.posEmbed = this.params.fixed(`${stem}_pos_embed`, pos, [N, Dp], [1, N, Dp]);
+    this.positions = new FixedTable(this.posEmbed, pos);
     this.blocks = makeBlocks(this.params, `${stem}_blocks`, predictorDepth, Dp, mlpRatio);
     this.norm = this.params.layerNorm(`${stem}_norm`, Dp);
   }
 
   /**
-   * @param context [B·Nc, D] context-encoder outputs.
-   * @param contextPos int32 [B·Nc] their grid positions.
-   * @param targetPos int32 [nT·B·Nt] target positions, target-block-major then image.
-   * @returns h, [nT·B·Nt, D_p]: the predictor's output at every target position.
+   * Token rows are time-major (vit.ts); the batch is the B images repeated once per target block.
+   * @param context [Nc·B, D] context-encoder outputs.
+   * @param contextPos [Nc·B] their grid positions (host values or an int32 tensor).
+   * @param targetPos [Nt·nT·B] target positions, row (j·nT + m)·B + b for patch j of block m of image b.
+   * @returns h, [Nt·nT·B, D_p]: the predictor's output at every target position, in targetPos's order.
    */
-  forward(context: tf.Tensor2D, contextPos: tf.Tensor1D, targetPos: tf.Tensor1D, B: number, Nc: number, numTargets: number, Nt: number): tf.Tensor2D {
+  forward(context: tf.Tensor2D, contextPos: tf.Tensor1D | Int32Array, targetPos: tf.Tensor1D | Int32Array, B: number, Nc: number, numTargets: number, Nt: number): tf.Tensor2D {
     const Dp = this.dims.predictorDim;
-    const pos = this.posEmbed as tf.Tensor2D;
-    const ctx = tf.add(linear(context, this.embed), lookupRows(pos, contextPos)); // [B·Nc, Dp]
-    const ctxRep = repeatLeading(tf.reshape(ctx, [B, Nc, Dp]), numTargets); // [nT, B, Nc, Dp]
-    const queries = tf.add(this.maskToken, lookupRows(pos, targetPos)); // [nT·B·Nt, Dp]
-    const tokens = tf.concat([ctxRep, tf.reshape(queries, [numTargets, B, Nt, Dp])], 2); // [nT, B, Nc+Nt, Dp]
+    const nB = numTargets * B;
+    const ctx = tf.add(linear(context, this.embed), this.positions.rows(contextPos)); // [Nc·B, Dp]
+    const ctxRep = repeatBatch(tf.reshape(ctx, [Nc, B, Dp]) as tf.Tensor3D, numTargets); // [Nc, nT·B, Dp]
+    const queries = tf.add(this.maskToken, this.positions.rows(targetPos)); // [Nt·nT·B, Dp]
+    const tokens = tf.concat([ctxRep, tf.reshape(queries, [Nt, nB, Dp])], 0); // [Nc+Nt, nT·B, Dp]
     const T = Nc + Nt;
-    const x = runBlocks(tf.reshape(tokens, [numTargets * B * T, Dp]), this.blocks, numTargets * B, T, this.dims.predictorHeads);
-    const out = tf.slice(tf.reshape(x, [numTargets * B, T, Dp]), [0, Nc, 0], [-1, Nt, -1]);
-    return layerNorm(tf.reshape(out, [numTargets * B * Nt, Dp]), this.norm);
+    const x = runBlocks(tf.reshape(tokens, [T * nB, Dp]), this.blocks, nB, T, this.dims.predictorHeads);
+    return layerNorm(tf.slice(x, [Nc * nB, 0], [Nt * nB, Dp]), this.norm);
   }
 }

@@ -1,13 +1,15 @@
-// The training loop: one call to step() samples a batch and masks, computes the SparseJEPA
-// loss (MAE: the reconstruction loss), applies AdamW (and the proximal shrink), updates the EMA
-// target (where there is one), and reports metrics.
+// The training step: queueStep() samples a batch and masks, computes the SparseJEPA loss (MAE: the
+// reconstruction loss) and its gradients, applies AdamW and W's own step (and the proximal
+// shrink), updates the EMA target (where there is one), and hands back a promise of the step's
+// metrics, read back in one go without blocking the host; step() is the same, awaited.
+// TrainingSession (session.ts) runs the loop one step ahead.
 import * as tf from './tf';
 import { makeImageBatch, makePatchBatch } from '../data/batch';
 import { BatchSampler, type SamplerState } from '../data/sampler';
 import type { DatasetSplits, ImageDataset } from '../data/types';
 import { readSafetensors, writeSafetensors } from '../io/safetensors';
 import { AdamW } from './adamw';
-import { batchTensors, disposeBatch } from './batch';
+import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
 import { unnormalisePixels } from './decoder';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { sameRun } from './config';
@@ -72,6 +74,13 @@ export interface LastBatch {
   masks: BatchMasks;
 }
 
+/** A step queued on the backend (Trainer.queueStep): its number, and its metrics once its read-back is in. */
+export interface PendingStep {
+  step: number;
+  /** Rejects with a DivergenceError when the step's loss or gradient is not finite. */
+  metrics: Promise<StepMetrics>;
+}
+
 /** Everything a run needs to continue exactly where it stood (a checkpoint). */
 export interface TrainerState {
   config: LabConfig;
@@ -107,6 +116,8 @@ export class Trainer {
   private healthBatch: { B: number; patches: Float32Array } | null = null;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
+  /** When the last step's read-back came back (performance.now()), for images/s. */
+  private lastArrival = 0;
 
   static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
     return new Trainer(parseConfig(config), data);
@@ -181,8 +192,21 @@ export class Trainer {
     return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
   }
 
-  /** One optimisation step. */
-  async step(): Promise<StepMetrics> {
+  /** One optimisation step, waited for: its metrics once its read-back has come back (see queueStep). */
+  step(): Promise<StepMetrics> {
+    return this.queueStep().metrics;
+  }
+
+  /**
+   * Queue one optimisation step on the backend and return without waiting for it. Everything is
+   * applied at once — AdamW on the AdamW group, W's own step and shrink, the EMA target — and the
+   * step's loss terms, ‖∇‖² and (every normsEvery steps) the G×K norms come back later in one
+   * read-back, which `metrics` awaits: the loop can queue step t+1 while step t runs. A non-finite
+   * loss or gradient makes `metrics` reject with a DivergenceError; by then this step has been
+   * applied, and so has any step queued after it, so the caller goes back to a checkpoint
+   * (TrainingSession does).
+   */
+  queueStep(): PendingStep {
     const t0 = performance.now();
     const c = this.config;
     const { lambda, beta } = this.live;
@@ -190,97 +214,105 @@ export class Trainer {
     const { indices } = this.sampler.next(c.batchSize);
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
     const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
-    this.onBatch?.(batch);
-    // The stop-gradient: targets are computed outside the gradient, unless the run turns it off.
-    const targets = this.model.targetsNeedGradient ? null : this.model.targets(batch);
-
-    let terms: LossTerms | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const t = this.model.lossTerms(batch, targets ?? this.model.targets(batch), lambda, beta, c.proximal);
-      terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
-      return t.total;
-    }, this.trainedVariables());
-    disposeBatch(batch);
-    targets?.dispose();
-    if (!terms) throw new Error('loss was not computed');
-    const { pred, kl, penalty } = terms;
-
-    // One read-back per step: the loss terms and ‖∇‖², checked before anything is applied.
-    // Pairwise adds, not one wide addN: WebGPU binds at most 8 storage buffers per kernel.
-    const gradSq = tf.tidy(() => Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
-    const stacked = tf.stack([value, pred, kl, penalty, gradSq]);
-    tf.dispose([...new Set([value, pred, kl, penalty, gradSq])]);
-    let read: Float32Array;
-    try {
-      read = await readAndDispose(stacked);
-    } catch (e) {
-      tf.dispose(grads); // a failed read-back (a lost GPU device) must not leak the gradients
-      throw e;
-    }
-    const [loss, predLoss, klValue, groupPenalty, gradNormSq] = read;
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
-      tf.dispose(grads);
-      const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
-      throw new DivergenceError(
-        `${what} became non-finite at step ${this.steps + 1} (loss ${loss}); the step was not applied. ` +
-          `Try a lower learning rate (now ${this.live.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
-      );
-    }
-
-    this.optimizer.apply(grads, lr, wd);
     const sparse = this.model.sparseHead;
-    if (this.sgdW) {
-      const next = groupHeadStep(this.sgdW as tf.Tensor3D, grads[this.sgdW.name] as tf.Tensor3D, groupLr, c.proximal ? lambda : 0);
-      this.sgdW.assign(next);
-      next.dispose();
-    } else if (sparse && c.proximal && lambda > 0) {
-      // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
-      const shrunk = proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda);
-      sparse.W.assign(shrunk);
-      shrunk.dispose();
+    const step = this.steps + 1;
+    const withNorms = sparse !== null && (step % c.normsEvery === 0 || step === 1);
+    let readout: tf.Tensor1D;
+    try {
+      this.onBatch?.(batch);
+      readout = tf.tidy(() => {
+        // The stop-gradient: targets are computed outside the gradient, unless the run turns it off.
+        const targets = this.model.targetsNeedGradient ? null : this.model.targets(batch);
+        let terms: LossTerms | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const t = this.model.lossTerms(batch, targets ?? this.model.targets(batch), lambda, beta, c.proximal);
+          terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
+          return t.total;
+        }, this.trainedVariables());
+        if (!terms) throw new Error('loss was not computed');
+        const kept = [terms.pred, terms.kl, terms.penalty];
+        try {
+          // ‖∇‖² over the AdamW group as one vector, and over W.
+          const gAdam = this.optimizer.view.gatherGrads(grads);
+          const gW = this.sgdW ? grads[this.sgdW.name] : null;
+          const gradSq = gW ? tf.add(tf.sum(tf.square(gAdam)), tf.sum(tf.square(gW))) : tf.sum(tf.square(gAdam));
+          const scalars = tf.stack([value, terms.pred, terms.kl, terms.penalty, gradSq]) as tf.Tensor1D;
+          this.optimizer.applyFlat(gAdam, lr, wd);
+          if (this.sgdW && gW) {
+            this.sgdW.assign(groupHeadStep(this.sgdW as tf.Tensor3D, gW as tf.Tensor3D, groupLr, c.proximal ? lambda : 0));
+          } else if (sparse && c.proximal && lambda > 0) {
+            // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
+            sparse.W.assign(proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda));
+          }
+          if (this.model.hasTarget) this.model.updateTarget(ema); // MAE and 'online-no-stopgrad' have no EMA target
+          // The norms after this step's update, read back with its loss: no read-back of their own.
+          return withNorms ? (tf.concat([scalars, tf.reshape(groupColumnNorms(sparse!.W as tf.Tensor3D), [-1])]) as tf.Tensor1D) : scalars;
+        } finally {
+          tf.dispose(kept);
+        }
+      });
+    } finally {
+      disposeBatch(batch);
     }
-    tf.dispose(grads);
-    if (this.model.hasTarget) this.model.updateTarget(ema); // MAE and 'online-no-stopgrad' have no EMA target
 
-    this.steps++;
+    this.steps = step;
     this.imagesSeen += c.batchSize;
-    this.last = { step: this.steps, indices: Array.from(indices), masks };
-    const metrics: StepMetrics = {
-      step: this.steps,
-      epoch: this.imagesSeen / this.data.train.size,
-      loss,
-      predLoss,
-      klLoss: klValue,
-      groupPenalty,
-      gradNorm: Math.sqrt(gradNormSq),
-      lr,
-      wd,
-      ema: this.model.hasTarget ? ema : NaN,
-      ...(sparse ? { groupLr } : {}),
-      contextKept: masks.numContext,
-      targetKept: masks.numTarget,
-      imgPerSec: 0,
-      lambda,
-      beta,
-    };
-    if (sparse && (this.steps % c.normsEvery === 0 || this.steps === 1)) {
-      Object.assign(metrics, await this.groupNorms());
-    }
-    metrics.imgPerSec = c.batchSize / ((performance.now() - t0) / 1000);
-    return metrics;
+    this.last = { step, indices: Array.from(indices), masks };
+    const epoch = this.imagesSeen / this.data.train.size;
+    const hyper = { lambda, beta, lr: this.live.lr };
+    const hasTarget = this.model.hasTarget;
+    const read = readout.data().finally(() => readout.dispose()) as Promise<Float32Array>;
+    const metrics = read.then((values): StepMetrics => {
+      const [loss, predLoss, klValue, groupPenalty, gradNormSq] = values;
+      if (!Number.isFinite(loss) || !Number.isFinite(gradNormSq)) {
+        const what = Number.isFinite(loss) ? 'the gradient' : 'the loss';
+        throw new DivergenceError(
+          `${what} became non-finite at step ${step} (loss ${loss}). ` +
+            `Try a lower learning rate (now ${hyper.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
+        );
+      }
+      // Throughput: from when this step was queued, or from when the previous one came back if later.
+      const arrived = performance.now();
+      const ms = arrived - Math.max(t0, this.lastArrival);
+      this.lastArrival = arrived;
+      const m: StepMetrics = {
+        step,
+        epoch,
+        loss,
+        predLoss,
+        klLoss: klValue,
+        groupPenalty,
+        gradNorm: Math.sqrt(gradNormSq),
+        lr,
+        wd,
+        ema: hasTarget ? ema : NaN,
+        ...(sparse ? { groupLr } : {}),
+        contextKept: masks.numContext,
+        targetKept: masks.numTarget,
+        imgPerSec: c.batchSize / (ms / 1000),
+        lambda,
+        beta,
+      };
+      if (withNorms) Object.assign(m, this.normsFrom(values.subarray(5)));
+      return m;
+    });
+    return { step, metrics };
+  }
+
+  /** The G×K rows of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold, from G·K values. */
+  private normsFrom(flat: Float32Array): { groupNorms: number[][]; zeroShare: number } {
+    const { numGroups: G, latentDim: K } = this.dims;
+    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
+    let zeros = 0;
+    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
+    return { groupNorms, zeroShare: zeros / flat.length };
   }
 
   /** The G×K matrix of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold. */
   async groupNorms(): Promise<{ groupNorms: number[][]; zeroShare: number } | null> {
     const sparse = this.model.sparseHead;
     if (!sparse) return null;
-    const flat = await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D)));
-    const { numGroups: G, latentDim: K } = this.dims;
-    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
-    let zeros = 0;
-    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
-    const zeroShare = zeros / flat.length;
-    return { groupNorms, zeroShare };
+    return this.normsFrom(await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D))));
   }
 
   /**
@@ -303,17 +335,17 @@ export class Trainer {
   }
 
   /**
-   * Target-encoder outputs f_θ̄(x) for B whole images given as patches: [B, N, D]. 'target' is the
-   * encoder that is probed: f_θ̄, or the context encoder f_θ when the run has no EMA target (MAE).
+   * Target-encoder outputs f_θ̄(x) for B whole images given as patches (image-major): [B, N, D].
+   * 'target' is the encoder that is probed: f_θ̄, or the context encoder f_θ when the run has no
+   * EMA target (MAE).
    */
   async encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
-    const { numPatches: N, patchDim: P } = this.dims;
+    const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
     const enc = which === 'target' ? this.model.evaluated : this.model.context;
-    const out = tf.tidy(() => {
-      const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
-      return enc.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
-    });
-    return readAndDispose(out);
+    const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
+    // The encoder's rows are time-major (vit.ts): reorder on the way in and out, on the host.
+    const out = tf.tidy(() => enc.forward(tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]), pos, B, N));
+    return fromTimeMajor(await readAndDispose(out), B, N, D);
   }
 
   /**
@@ -324,8 +356,8 @@ export class Trainer {
     const sparse = this.model.sparseHead;
     if (!sparse) return null;
     const { numPatches: N, patchDim: P } = this.dims;
+    const pos = Int32Array.from({ length: N }, (_, i) => i);
     const out = tf.tidy(() => {
-      const pos = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => i), 'int32');
       const ctx = this.model.context.forward(tf.tensor2d(patches, [N, P]), pos, 1, N);
       const h = this.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
       return linear(h, sparse.mu);
@@ -354,13 +386,15 @@ export class Trainer {
     const B = Math.min(images, this.data.train.size);
     if (this.healthBatch?.B !== B) {
       const order = new Rng(HEALTH_SEED).shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
-      this.healthBatch = { B, patches: makeImageBatch(this.data.train, order.slice(0, B), this.config.patchSize) };
+      // Kept time-major, as the encoder takes its rows (vit.ts: patch t of image b at row t·B + b).
+      this.healthBatch = { B, patches: toTimeMajor(makeImageBatch(this.data.train, order.slice(0, B), this.config.patchSize), B, N, P) };
     }
     const patches = this.healthBatch.patches;
+    const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
     const z = tf.tidy(() => {
-      const pos = tf.tensor1d(Int32Array.from({ length: B * N }, (_, i) => i % N), 'int32');
-      const tokens = encoder.forward(tf.tensor2d(patches, [B * N, P]), pos, B, N);
-      return pool === 'mean' ? tf.mean(tf.reshape(tokens, [B, N, D]), 1) : tokens;
+      const tokens = encoder.forward(tf.tensor2d(patches, [N * B, P]), pos, B, N);
+      // 'tokens': the rows in the encoder's order (the std and RankMe do not depend on the rows' order).
+      return pool === 'mean' ? tf.mean(tf.reshape(tokens, [N, B, D]), 0) : tokens;
     });
     return representationHealth(await readAndDispose(z), pool === 'mean' ? B : B * N, D);
   }
@@ -386,7 +420,13 @@ export class Trainer {
     disposeBatch(batch);
     const flat = await readAndDispose(decoded);
     const Nt = m.numTarget;
-    const blocks = m.targets.map((_, k) => flat.slice(k * Nt * P, (k + 1) * Nt * P));
+    const nT = m.targets.length;
+    // The decoder's rows are time-major (batch.ts): patch j of block k is row j·nT + k (B = 1).
+    const blocks = m.targets.map((_, k) => {
+      const blk = new Float32Array(Nt * P);
+      for (let j = 0; j < Nt; j++) blk.set(flat.subarray((j * nT + k) * P, (j * nT + k + 1) * P), j * P);
+      return blk;
+    });
     // The whole image: the input, each target patch replaced by its decoded pixels (mean over the blocks that hold it).
     const image = Float32Array.from(patches);
     const sum = new Float32Array(N * P);
@@ -450,6 +490,7 @@ export class Trainer {
       v.assign(t);
       t.dispose();
     }
+    await this.model.syncFixedTables();
   }
 
   /** The full training state, for a checkpoint. */
@@ -458,12 +499,12 @@ export class Trainer {
     const read = async (name: string, v: tf.Variable) =>
       tensors.push({ name, shape: v.shape.slice(), data: Float32Array.from((await v.data()) as Float32Array) });
     for (const set of this.model.paramSets()) for (const p of set.params) await read(set.prefix + p.name, p.variable);
-    const adam = this.optimizer.state();
+    const adam = await this.optimizer.state();
     const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    for (let i = 0; i < names.length; i++) {
-      await read(`adam.m.${names[i]}`, adam.m[i]);
-      await read(`adam.v.${names[i]}`, adam.v[i]);
-    }
+    names.forEach((name, i) => {
+      tensors.push({ name: `adam.m.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.m[i] });
+      tensors.push({ name: `adam.v.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.v[i] });
+    });
     return {
       config: this.config,
       step: this.steps,
@@ -490,11 +531,11 @@ export class Trainer {
     // Check everything before changing anything.
     const params = this.model.paramSets().flatMap((set) => set.params.map((p) => [p.variable, take(set.prefix + p.name, p.variable)] as const));
     const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    const adam = this.optimizer.state();
-    const m = names.map((n, i) => take(`adam.m.${n}`, adam.m[i]));
-    const v = names.map((n, i) => take(`adam.v.${n}`, adam.v[i]));
+    const m = names.map((n, i) => take(`adam.m.${n}`, this.optimizer.params[i].variable));
+    const v = names.map((n, i) => take(`adam.v.${n}`, this.optimizer.params[i].variable));
     const sampler = BatchSampler.fromState(state.sampler);
     tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
+    await this.model.syncFixedTables();
     this.optimizer.restore(state.adamStep, m, v);
     this.sampler = sampler;
     this.last = null;

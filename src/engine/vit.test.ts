@@ -5,7 +5,7 @@ import { setBatchedMatMulPath, setFastPaths } from './matmul';
 import { ParamSet } from './params';
 import { Rng } from './rng';
 import * as tf from './tf';
-import { attention, gelu, layerNorm, linear, lookupRows, makeBlocks, repeatLeading, runBlocks } from './vit';
+import { attention, gelu, layerNorm, linear, lookupRows, makeBlocks, repeatBatch, runBlocks } from './vit';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig } from './config';
 import { sampleBatchMasks } from './masks';
@@ -133,7 +133,7 @@ for (const backend of ['cpu', 'wasm']) {
         const plain = tf.tidy(() => lookupRows(table as tf.Tensor2D, idx).dataSync());
         setFastPaths(true);
         expect(tf.tidy(() => lookupRows(table as tf.Tensor2D, idx).dataSync())).toEqual(plain);
-        compare(() => repeatLeading(tf.mul(table, 2), 3));
+        compare(() => repeatBatch(tf.reshape(tf.mul(table, 2), [7, 2, 2]) as tf.Tensor3D, 3));
         tf.dispose([table, idx]);
       }));
 

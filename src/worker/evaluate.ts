@@ -43,9 +43,14 @@ export class ProbeRunner {
 
   /** probeEvery says this step is probed, and it has not been yet. */
   due(t: Trainer): boolean {
+    return this.dueAt(t, t.stepCount);
+  }
+
+  /** probeEvery says `step` is probed (and it has not been yet): the loop must not run past it before the probe. */
+  dueAt(t: Trainer, step: number): boolean {
     const n = this.everyFor(t);
-    const done = this.lastProbed?.trainer === t && this.lastProbed.step === t.stepCount;
-    return n > 0 && t.stepCount > 0 && t.stepCount % n === 0 && !done;
+    const done = this.lastProbed?.trainer === t && this.lastProbed.step === step;
+    return n > 0 && step > 0 && step % n === 0 && !done;
   }
 
   /**

@@ -256,10 +256,15 @@ export class Run {
     this.env.emit({ type: 'state', runId: this.id, state, step: this.step, ...(message ? { message } : {}) });
   }
 
-  /** One step, its metrics recorded and sent, its checkpoint (when due) written in the background. */
-  private async oneStep(): Promise<'step' | 'diverged'> {
+  /**
+   * One step, its metrics recorded and sent, its checkpoint (when due) written in the background.
+   * 'ahead': the loop's step, with the next one queued before this one's check (TrainingSession.step);
+   * 'finish': the step left in flight when the loop stops, if any.
+   */
+  private async oneStep(how: 'one' | 'ahead' | 'finish' = 'one'): Promise<'step' | 'diverged'> {
     const k = this.keeper;
-    const out = await k.step();
+    const out = how === 'finish' ? await k.finish() : await k.step(how === 'ahead');
+    if (!out) return 'step';
     if (out.kind === 'diverged') {
       // Not applied; the trainer is back at its last checkpoint (λ, β, lr as they were then).
       const h = this.trainer.hyper();
@@ -292,11 +297,16 @@ export class Run {
     try {
       while (current() && !this.stopRequested && !this.done) {
         const t0 = performance.now();
-        if ((await this.env.exclusive(() => (current() ? this.oneStep() : 'diverged'))) === 'diverged') break;
+        // Not ahead of a step the probe reads: it must see that step's weights, not the next one's.
+        const how = this.probes.dueAt(this.trainer, this.keeper.reportedStep + 1) ? 'one' : 'ahead';
+        if ((await this.env.exclusive(() => (current() ? this.oneStep(how) : 'diverged'))) === 'diverged') break;
         await this.probes.afterStep(this.trainer, this.id, this.env.exclusive);
         await this.env.yieldToEvents?.();
-        await this.gate.wait(this.step, performance.now() - t0);
+        // The page draws the steps reported, not the one in flight.
+        await this.gate.wait(this.keeper.reportedStep, performance.now() - t0);
       }
+      // The step queued ahead when the loop stopped (Pause, the last step): reported before anything else.
+      await this.env.exclusive(() => (current() ? this.oneStep('finish') : 'step'));
     } catch (e) {
       // A failed step on WebGPU may be the device going away: the worker's recovery takes over.
       if (!current() || (await this.env.deviceLost?.())) return;

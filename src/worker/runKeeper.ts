@@ -90,9 +90,26 @@ export class RunKeeper {
     return this.restoredBatch?.step === this.trainer.stepCount ? this.restoredBatch : null;
   }
 
-  /** One step under the divergence guard. On divergence the metrics after the checkpoint are dropped. */
-  async step(): Promise<StepOutcome> {
-    const out = await this.session.step();
+  /** The last step whose metrics are out (the trainer may be one step further, in flight). */
+  get reportedStep(): number {
+    return this.trainer.stepCount - (this.session.inFlight === null ? 0 : 1);
+  }
+
+  /**
+   * One step under the divergence guard; `runAhead` (the loop) queues the next step before this
+   * one's check comes back (TrainingSession.step). On divergence the metrics after the checkpoint are dropped.
+   */
+  async step(runAhead = false): Promise<StepOutcome> {
+    return this.taken(await this.session.step(runAhead));
+  }
+
+  /** The outcome of the step still in flight when the loop stops, if any. */
+  async finish(): Promise<StepOutcome | null> {
+    const out = await this.session.finish();
+    return out && this.taken(out);
+  }
+
+  private taken(out: StepOutcome): StepOutcome {
     if (out.kind === 'diverged') this.wentBackTo(out.restoredStep);
     return out;
   }
