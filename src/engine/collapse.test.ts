@@ -6,6 +6,7 @@ import { syntheticDataset } from '../data/synthetic';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfigInput } from './config';
 import { sampleBatchMasks } from './masks';
+import { setFastPaths } from './matmul';
 import { JepaModel } from './model';
 import { readSafetensors } from '../io/safetensors';
 import { Rng } from './rng';
@@ -43,6 +44,30 @@ describe("targetEncoder 'online-no-stopgrad'", () => {
     const qkv = model.context.blocks[0].qkv.w;
     expect(diff(qkv)).toBeGreaterThan(1e-3 * tf.tidy(() => tf.max(tf.abs(stopped[qkv.name])).dataSync()[0]));
     tf.dispose([fixed, ...Object.values(through), ...Object.values(stopped)]);
+    disposeBatch(batch);
+  });
+
+  it('SparseJEPA: the fused head-and-loss gradient (objective.ts) reaches the context encoder through the targets, as tfjs differentiates it', () => {
+    const { model, batch } = build({ mode: 'sparse', targetEncoder: 'online-no-stopgrad', lambda: 0.01, beta: 0.1 });
+    const vars = model.trainableParams().map((p) => p.variable);
+    const grads = (fast: boolean) => {
+      setFastPaths(fast);
+      try {
+        return tf.tidy(() => {
+          const { grads: g } = tf.variableGrads(() => model.lossTerms(batch, model.targets(batch), 0.01, 0.1, false).total, vars);
+          return vars.map((v) => g[v.name].dataSync() as Float32Array);
+        });
+      } finally {
+        setFastPaths(true);
+      }
+    };
+    const fused = grads(true);
+    const plain = grads(false);
+    vars.forEach((v, i) => {
+      const scale = Math.max(...Array.from(plain[i], Math.abs), 1e-6);
+      const worst = Math.max(...Array.from(fused[i], (x, j) => Math.abs(x - plain[i][j])));
+      expect(worst, v.name).toBeLessThan(2e-4 * scale);
+    });
     disposeBatch(batch);
   });
 
