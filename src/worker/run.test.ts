@@ -2,6 +2,7 @@ import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
+import { probeEncoder } from '../engine/probe';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
 import { CheckpointStore } from './checkpointStore';
@@ -92,6 +93,26 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
     expect(losses(w.events, 'run-a').map(([, l]) => l)).toEqual(straight);
     clean.dispose();
     b.dispose();
+  });
+
+  it('the loop runs a step ahead but not past a probed step: probes every 3 steps see steps 3 and 6 as a run stepped one at a time has them', async () => {
+    const w = fakeWorker();
+    // A checkpoint every 2 steps: the loop does not run ahead past step 2, so step 3 would be taken with step 4 queued behind it.
+    const probed = { ...config, steps: 6, probeEvery: 3, checkpointEvery: 2 };
+    const run = Run.create('run-p', Trainer.create(probed, data), dataset, w.env);
+    await run.start();
+    await until(w.events, 'run-p', 'done');
+    const probes = w.of('run-p', 'probe').flatMap((e) => (e.type === 'probe' ? [[e.step, e.top1] as const] : []));
+    const clean = Trainer.create(probed, data);
+    const expected: (readonly [number, number])[] = [];
+    for (let i = 1; i <= 6; i++) {
+      await clean.step();
+      if (i % 3 === 0) expected.push([i, (await probeEncoder(clean, data, { seed: probed.seed, epochs: 2 })).top1] as const);
+    }
+    expect(probes).toEqual(expected);
+    expect(losses(w.events, 'run-p').map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6]);
+    clean.dispose();
+    await run.close();
   });
 
   it('two runs keep their own checkpoints in one store; deleting one leaves the other', async () => {
