@@ -206,7 +206,7 @@ export function resumeRun(runId: RunId): Promise<void> {
     if (useLab.getState().dataset?.id !== info.dataset.id) {
       const source = sourceFor(info.dataset.id, baseUrl());
       if (!source) {
-        useKeeping.setState({ offer: info, offerError: `Pick ${info.dataset.name} again (Data, CIFAR file(s)) to resume this run.` });
+        useKeeping.setState({ offer: info, offerError: `Pick ${info.dataset.name} again (Data: its file or folder) to resume this run.` });
         return;
       }
       setLabel(`Loading ${info.dataset.name}…`);
@@ -293,9 +293,14 @@ export async function loadDatasetFiles(files: File[]): Promise<void> {
   } else {
     source = { kind: 'archive', name: files[0].name, bytes: await files[0].arrayBuffer() };
   }
+  await loadDatasetSource(source);
+}
+
+/** Dataset from a source the person gave (files, an archive, a folder); the saved run trained on it resumes, with its subset. */
+export async function loadDatasetSource(source: DatasetSource): Promise<void> {
   const keep = copyBytes(source);
   await command('Load dataset', async (setLabel) => {
-    setLabel(`Reading ${source.kind === 'archive' ? source.name : 'the files'}…`);
+    setLabel(`Reading ${source.kind === 'archive' || (source.kind === 'files' && source.name) ? source.name : 'the files'}…`);
     if (!(await loadDatasetNow(source))) return;
     lastSource = keep;
     const id = useLab.getState().dataset!.id;
@@ -335,3 +340,4 @@ function loadAndBuild(label: string, source: DatasetSource): Promise<void> {
 
 export const useBuiltInData = () => loadAndBuild('Use the built-in data', { kind: 'synthetic' });
 export const useServedArchive = () => loadAndBuild('Use the served archive', servedSource());
+export const useCountingSet = () => loadAndBuild('Use the counting set', { kind: 'synthetic', id: 'counting' });
