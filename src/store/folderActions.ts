@@ -3,17 +3,11 @@
 // it resumes, else a fresh model is built). The Data panel shows "Reading files: N of M" while the
 // page reads, then the worker's "Decoding images: N of M".
 import type { DatasetSource } from '../worker/protocol';
-import { readFolder, type PickedFolder } from './folderSource';
+import { readFolderReporting, type PickedFolder } from './folderSource';
 import { loadDatasetSource } from './runActions';
 import { useLab } from './runStore';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** Read a picked folder for the worker; the message of a refused one names the folder or the file. */
-export async function readFolderReporting(folder: PickedFolder, report: (text: string) => void): Promise<DatasetSource> {
-  report(`Reading ${folder.name}: ${folder.files.length.toLocaleString()} files…`);
-  return readFolder(folder, (done, total) => report(`Reading files: ${done.toLocaleString()} of ${total.toLocaleString()}…`));
-}
 
 export async function loadDatasetFolder(folder: PickedFolder): Promise<void> {
   useLab.setState({ datasetError: null });

@@ -89,3 +89,9 @@ export async function readFolder(folder: PickedFolder, onProgress?: (done: numbe
   await Promise.all(Array.from({ length: Math.min(READ_AHEAD, todo.length) }, reader));
   return { kind: 'files', name: folder.name, files: out };
 }
+
+/** readFolder, its progress as the line the page shows ("Reading files: N of M…"). */
+export function readFolderReporting(folder: PickedFolder, report: (text: string) => void): Promise<Extract<DatasetSource, { kind: 'files' }>> {
+  report(`Reading ${folder.name}: ${folder.files.length.toLocaleString()} files…`);
+  return readFolder(folder, (done, total) => report(`Reading files: ${done.toLocaleString()} of ${total.toLocaleString()}…`));
+}

@@ -9,6 +9,7 @@ import { buildRunNow, loadDatasetNow } from './actions';
 import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './commands';
 import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
 import { handleProbeEvent } from './probeStore';
+import { handleTransferEvent } from './transferStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
 import { clearSeries, groupTotals, handleWorkerEvent, useLab } from './runStore';
@@ -48,6 +49,7 @@ function onEvent(e: WorkerEvent): void {
   handleWorkerEvent(e);
   handleProbeEvent(e);
   handleKeepingEvent(e);
+  handleTransferEvent(e);
   // The other tabs' Runs tables learn of this tab's checkpoints.
   if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
   if (e.type === 'evicted') for (const r of e.evicted) tabLocks().announce({ type: 'deleted', runId: r.runId });

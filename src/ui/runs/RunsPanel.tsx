@@ -4,6 +4,7 @@ import { startRunsRecorder, useRuns } from '../../store/runsStore';
 import { StorageBudget } from '../RunKeeping';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
+import { TransferTable } from '../transfer/TransferTable';
 
 export function RunsPanel() {
   useEffect(() => {
@@ -25,6 +26,7 @@ export function RunsPanel() {
         </p>
       ) : null}
       <RunsTable />
+      <TransferTable />
       <RunsCompare />
     </section>
   );
