@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { classFolder, pngOf } from '../src/data/image-test-helpers';
-import { status, waitForReady } from './helpers';
+import { pause, screenshot, status, waitForReady, waitForStep } from './helpers';
 
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-test('pick a folder of images, train a few steps, probe on the counting set, see the Transfer row', async ({ page }) => {
+test('pick a folder of images, train a few steps, probe on the counting set, see the Transfer row', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const root = mkdtempSync(join(tmpdir(), 'lab-transfer-'));
   const folder = join(root, 'blobs');
@@ -81,6 +81,7 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
     await expect(cell).toHaveAttribute('data-floor-top1', String(floor));
     await expect(cell).toContainText(`${percent(top1)} (floor ${percent(floor)}, step 3)`);
     await expect(rows.first()).toContainText('blobs');
+    await expect(rows.first()).toHaveAttribute('data-transfer-run', (await status(page).getAttribute('data-run-id'))!);
 
     // And on the training data: the same row gets its own column.
     await page.getByLabel('Probe on').selectOption('');
@@ -89,6 +90,8 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
     const own = rows.first().locator('td[data-dataset="file:blobs"]');
     await expect(own).toHaveAttribute('data-own', 'true');
     await expect(own).toHaveAttribute('data-top1', (await page.getByLabel('Probe result').getAttribute('data-top1'))!);
+
+    await screenshot(page, testInfo, 'transfer');
 
     // Kept in this browser: after a reload (the folder is not here; the page trains on the built-in data meanwhile) the row is still there.
     await page.reload();
@@ -99,4 +102,22 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('a run on the counting set resumes after a reload, like the built-in data', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/?backend=wasm&preset=micro&batchSize=4&steps=50');
+  await waitForReady(page);
+  await page.getByLabel('Dataset', { exact: true }).selectOption('counting');
+  await expect(page.getByLabel('Loaded images')).toContainText('counting set: 4,000 train / 800 test images, 8 classes');
+  await expect.poll(() => new URL(page.url()).searchParams.get('dataset')).toBe('counting');
+  await expect(status(page)).toContainText(/step 0 of 50.*ready/);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStep(page, 3);
+  const at = await pause(page);
+  await expect(page.getByLabel('Last checkpoint')).toHaveAttribute('data-step', String(at));
+  await page.reload();
+  await expect(page.getByRole('note', { name: 'Run notice' })).toContainText(`Resumed from step ${at}`, { timeout: 90_000 });
+  await expect(page.getByLabel('Loaded images')).toContainText('counting set');
+  await expect(status(page)).toContainText(new RegExp(`step ${at} of 50.*paused`));
 });

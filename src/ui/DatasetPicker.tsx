@@ -75,7 +75,7 @@ export function DatasetPicker() {
             void loadDatasetFiles(files);
           }}
         />
-        <small className="hint">a .zip, .tar or .tar.gz of image folders, {SERVED_ARCHIVE}, or train.bin and test.bin; or drop one here</small>
+        <small className="hint">a .zip, .tar or .tar.gz of image folders, a CIFAR archive ({SERVED_ARCHIVE}), or train.bin and test.bin; or drop it here</small>
       </div>
       <FolderInput
         label="Pick a folder"

@@ -26,8 +26,8 @@ export function RunsPanel() {
         </p>
       ) : null}
       <RunsTable />
-      <TransferTable />
       <RunsCompare />
+      <TransferTable />
     </section>
   );
 }

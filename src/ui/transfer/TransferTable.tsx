@@ -55,7 +55,7 @@ export function TransferTable() {
             </thead>
             <tbody>
               {[...rows].reverse().map((r) => (
-                <tr key={r.run.id} data-run-id={r.run.id} data-mode={r.run.config.mode}>
+                <tr key={r.run.id} data-transfer-run={r.run.id}>
                   <td>{r.run.name}</td>
                   <td>{MODE[r.run.config.mode]}</td>
                   <td>{r.run.datasetName}</td>
