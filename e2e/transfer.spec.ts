@@ -1,8 +1,9 @@
 // Issue 17 in the page: a folder of images picked with "Pick a folder" (<input webkitdirectory>)
 // is the training data (a non-image and a corrupt PNG in it are listed as skipped), a few steps
 // train, the Linear probe runs on the counting set (a transfer probe: pretrained on the folder,
-// probed on the counting set) and on the training data, and the Transfer table shows the run's row
-// with both, each beside its floor — also after a reload (IndexedDB).
+// probed on the counting set), on the training data and on a folder picked for probing only, and
+// the Transfer table shows the run's row with all three, each beside its floor — also after a
+// reload (IndexedDB).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,6 +91,23 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
     const own = rows.first().locator('td[data-dataset="file:blobs"]');
     await expect(own).toHaveAttribute('data-own', 'true');
     await expect(own).toHaveAttribute('data-top1', (await page.getByLabel('Probe result').getAttribute('data-top1'))!);
+
+    // A folder picked for probing only: loaded beside the training data, which stays as it is.
+    const stripes = join(root, 'stripes');
+    for (const f of classFolder('', ['wide', 'thin'], [4, 4], (c, i) => pngOf(16, 16 + i, (x) => (Math.floor(x / (c ? 2 : 6)) % 2 ? [250, 250, 250] : [10, 10, 10])))) {
+      mkdirSync(dirname(join(stripes, f.path)), { recursive: true });
+      writeFileSync(join(stripes, f.path), f.bytes);
+    }
+    await page.getByLabel('Probe on').selectOption({ label: 'Another archive or folder…' });
+    await page.getByLabel('Probe dataset folder').setInputFiles(stripes);
+    await expect(page.getByLabel('Loaded for probing')).toContainText('stripes: 6 train / 2 test images, 2 classes (for probing only)');
+    await expect(page.getByLabel('Probe on')).toHaveValue('file:stripes');
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await expect(result).toHaveAttribute('data-probe-dataset', 'file:stripes', { timeout: 120_000 });
+    await expect(loaded).toContainText(/^blobs: /); // the training data
+    await expect(status(page)).toContainText(/step 3 of 20.*paused/);
+    await expect(rows.first().locator('td[data-dataset="file:stripes"]')).toHaveAttribute('data-top1', (await result.getAttribute('data-top1'))!);
+    await expect(table.locator('thead th[data-dataset]')).toHaveCount(3);
 
     await screenshot(page, testInfo, 'transfer');
 
