@@ -208,6 +208,9 @@ export type WorkerEvent =
   /** The linear probe is running: `done` in [0, 1] over both encoders (trained, then random init). */
   | { type: 'probe-progress'; runId: RunId; step: number; done: number; phase: ProbePhase }
   | ({ type: 'probe' } & ProbeReport)
+  /** A transfer probe (probeOn) is running on dataset `probeDataset`: `done` in [0, 1] over both encoders. */
+  | { type: 'transfer-progress'; runId: RunId; step: number; probeDataset: string; done: number; phase: ProbePhase }
+  | ({ type: 'transfer-probe' } & TransferProbeReport)
   | { type: 'probe-error'; runId: RunId; step: number; message: string }
   /**
    * A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be
@@ -268,6 +271,20 @@ export interface ProbeReport extends ProbeWithFloor {
   floorCached: boolean;
 }
 
+/** A dataset by its id (the value config.dataset takes for it) and the name the page shows. */
+export interface DatasetRef {
+  id: string;
+  name: string;
+}
+
+/** The probe of a run's encoder fitted and scored on another dataset: pretrained on A, probed on B (the paper's table I). */
+export interface TransferProbeReport extends ProbeReport {
+  pretrainDataset: DatasetRef;
+  probeDataset: DatasetRef;
+  /** Classes of the probe dataset: chance is 1 / numClasses. */
+  numClasses: number;
+}
+
 /**
  * Page → worker on the same port: the page has published up to `step` and has nothing left to
  * draw. The worker gives the page a short slice of each step's time to get there before it
@@ -316,6 +333,18 @@ export interface LabWorkerApi {
   memory(): Promise<MemoryInfo>;
   /** Linear probe of the target encoder between two steps (training state untouched); also sent as a 'probe' event. */
   evaluate(runId: RunId): Promise<ProbeReport>;
+  /**
+   * Load a dataset for probing only: kept beside the training data, which stays as it is, as do
+   * the runs. The built-in datasets (the counting set, …) need no loading.
+   */
+  loadProbeDataset(source: DatasetSource): Promise<DatasetSummary>;
+  /**
+   * The linear probe of run `runId`'s target encoder fitted and scored on dataset `datasetId` (a
+   * built-in id, or one loadProbeDataset loaded; whole, without the run's subset), beside the same
+   * probe of the run's random-init encoder on it. Between two steps, the run untouched; also sent
+   * as a 'transfer-probe' event.
+   */
+  probeOn(runId: RunId, datasetId: string): Promise<TransferProbeReport>;
   /** Probe every n steps while training (0 = only when asked); live. */
   setProbeEvery(runId: RunId, n: number): Promise<void>;
   /** Every run saved in this browser's IndexedDB (not their bytes). */

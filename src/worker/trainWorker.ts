@@ -54,6 +54,7 @@ import type {
   SavedRuns,
   SharingRequest,
   SharingSample,
+  TransferProbeReport,
   WeightsSummary,
   WorkerEvent,
 } from './protocol';
@@ -62,6 +63,7 @@ import { readSavedRun } from './runKeeper';
 import { lockedRunIds } from './runLocks';
 import { sampleTransferables } from './sharingSample';
 import { sweepNumbers, type SweepNumbers } from './sweep';
+import { ProbeSets, transferProbe } from './transferProbe';
 
 interface LoadedDataset {
   id: string;
@@ -94,6 +96,8 @@ const runs = new Map<RunId, Run>();
 const inspectOnly = new Set<RunId>();
 const store = new CheckpointStore();
 const floors: FloorCache = new Map();
+/** Datasets loaded for probing only (transfer probes), apart from `raw`. */
+const probeSets = new ProbeSets();
 let budgetBytes = DEFAULT_BUDGET_BYTES;
 const commands = new WorkQueue();
 const tensors = new WorkQueue();
@@ -456,6 +460,24 @@ const api: LabWorkerApi = {
 
   evaluate(runId: RunId): Promise<ProbeReport> {
     return command(() => need(runId).evaluate());
+  },
+
+  loadProbeDataset(source: DatasetSource): Promise<DatasetSummary> {
+    // The training data (raw) and the runs are left alone; a failed load leaves the probe sets as they were.
+    return command(() =>
+      tensors.run(async () => {
+        const d = await loadSource(source);
+        probeSets.add({ id: d.id, name: d.name }, d.splits);
+        return summary(d);
+      }),
+    );
+  },
+
+  probeOn(runId: RunId, datasetId: string): Promise<TransferProbeReport> {
+    return command(() => {
+      const run = need(runId);
+      return tensors.run(() => transferProbe(run.trainer, run.id, run.dataset, probeSets.get(datasetId), { emit, floors }));
+    });
   },
 
   setProbeEvery(runId: RunId, n: number): Promise<void> {

@@ -5,6 +5,7 @@ import { useLab } from '../../store/runStore';
 import { QueuedNote } from '../Queued';
 import { Field } from '../fields';
 import { evaluate, setProbeEvery } from './probeActions';
+import { ProbeOn } from './ProbeOn';
 
 function ProbeEveryField() {
   const id = useId();
@@ -70,6 +71,7 @@ export function ProbePanel() {
         Frozen target encoder, mean-pooled patch outputs, logistic regression on the train split; accuracy on the test split. The floor is the same
         probe on this run's encoder at random init.
       </p>
+      <ProbeOn />
       <div className="button-row">
         <button type="button" onClick={() => void evaluate()} disabled={(!hasRun && !busy) || Boolean(progress)}>
           Evaluate

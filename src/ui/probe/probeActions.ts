@@ -4,12 +4,14 @@
 import { updateConfig } from '../../store/actions';
 import { command, workerApi } from '../../store/commands';
 import { useProbe } from '../../store/probeStore';
+import { probeOnChosen, useTransfer } from '../../store/transferStore';
 import { recordProbeEvery } from '../../store/runsStore';
 import { useLab } from '../../store/runStore';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function evaluate(): Promise<void> {
+  if (useTransfer.getState().on) return probeOnChosen(); // "Probe on" names another dataset: a transfer probe
   return command('Evaluate', async (setLabel) => {
     const s = useLab.getState();
     const runId = s.run?.runId;
