@@ -18,7 +18,8 @@ import { StatusBar } from './StatusBar';
 import { useLab } from '../store/runStore';
 
 export function App() {
-  const sparse = useLab((s) => (s.run?.config ?? s.config).mode === 'sparse');
+  const mode = useLab((s) => (s.run?.config ?? s.config).mode);
+  const sparse = mode === 'sparse';
   return (
     <div className="app">
       <header>
@@ -50,7 +51,7 @@ export function App() {
               <ZeroShareChart />
             </section>
           ) : (
-            <p className="info">JEPA baseline: no sparse head, so no group norms.</p>
+            <p className="info">{mode === 'mae' ? 'MAE' : 'JEPA baseline'}: no sparse head, so no group norms.</p>
           )}
           <SharingRegion />
           <section className="chart-grid">

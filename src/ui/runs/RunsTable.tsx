@@ -10,6 +10,7 @@ import type { RunRecord } from '../../store/runsDb';
 import type { SavedRunInfo } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { startJepaTwin } from './runActions';
+import { hasJepaTwin } from './twin';
 
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 
@@ -76,7 +77,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
         <Saved r={r} saved={saved} current={current} />
       </td>
       <td className="row-actions">
-        {r.config.mode === 'sparse' ? (
+        {hasJepaTwin(r.config) ? (
           // Not "Start …": the lab's Start button is found by that name.
           <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
             Train JEPA twin
