@@ -9,6 +9,8 @@ import { buildRunNow, loadDatasetNow } from './actions';
 import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './commands';
 import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
 import { handleProbeEvent } from './probeStore';
+import { handleBiasDemoEvent } from './biasDemoStore';
+import { handleHealthEvent, resumedHealth, withPageHealthDefault } from './healthStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
 import { clearSeries, groupTotals, handleWorkerEvent, useLab } from './runStore';
@@ -29,7 +31,7 @@ let lastSource: DatasetSource | null = null;
 /** Read the URL, start the worker, load the dataset the settings name, continue the saved run or build a model. */
 export async function boot(): Promise<void> {
   const { config, backend, errors } = decodeUrlState(location.search);
-  useLab.setState({ config, backendRequest: backend, urlErrors: errors });
+  useLab.setState({ config: withPageHealthDefault(config, location.search), backendRequest: backend, urlErrors: errors });
   void probeServedArchive();
   await command('Start the worker', (setLabel) => initWorkerNow(backend, setLabel));
 }
@@ -47,6 +49,8 @@ async function probeServedArchive(): Promise<void> {
 function onEvent(e: WorkerEvent): void {
   handleWorkerEvent(e);
   handleProbeEvent(e);
+  handleHealthEvent(e);
+  handleBiasDemoEvent(e);
   handleKeepingEvent(e);
   // The other tabs' Runs tables learn of this tab's checkpoints.
   if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
@@ -167,6 +171,7 @@ function showResumed(r: ResumedRun): void {
     weights: null,
   });
   syncUrl();
+  resumedHealth(r.run.runId, r.history.health);
   const k = useKeeping.getState();
   useKeeping.setState({
     saved: { step: r.step, savedAt: r.savedAt },

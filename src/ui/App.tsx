@@ -1,4 +1,7 @@
 import { BackendPanel } from './BackendPanel';
+import { BiasDemoPanel } from './biasDemo/BiasDemoPanel';
+import { HealthCharts } from './health/HealthCharts';
+import { ReconstructionView } from './mae/ReconstructionView';
 import { Controls } from './Controls';
 import { CrossCheck } from './CrossCheck';
 import { Exports } from './Exports';
@@ -42,9 +45,11 @@ export function App() {
           <StatusBar />
           <LossSummary />
           <LossCharts />
+          <ReconstructionView />
           <section className="chart-grid">
             <ProbeChart />
           </section>
+          <HealthCharts />
           {sparse ? (
             <section className="chart-grid">
               <NormsChart />
@@ -59,6 +64,7 @@ export function App() {
             <ThroughputChart />
           </section>
           <RunsPanel />
+          <BiasDemoPanel />
         </section>
       </main>
     </div>
