@@ -84,7 +84,7 @@ export function HealthCharts() {
       {error ? <p className="error">{error}</p> : null}
       {config.healthEvery === 0 && !points.length ? <p className="info">Health is off (every 0 steps).</p> : null}
       <div className="chart-grid">
-        <Chart title="RankMe (effective rank)" rows={rank} lines={rankLines} legend />
+        <Chart title="RankMe (effective rank)" rows={rank} lines={rankLines} legend leftDigits={4} />
         <Chart title="Per-dimension std of the outputs" rows={std} lines={stdLines} legend />
       </div>
       {last ? (
