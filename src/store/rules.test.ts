@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../engine/config';
 import type { SavedRunInfo } from '../worker/protocol';
-import { dataAvailable, marksFromLog, pendingChanges, runToOffer, runToResume, sourceFor, withHyperMark } from './rules';
+import { dataAvailable, describeConfig, marksFromLog, modeLabel, pendingChanges, runToOffer, runToResume, sourceFor, withHyperMark } from './rules';
 
 const base = { lambda: 0.001, beta: 0.0001, lr: 0.001 };
 
@@ -70,5 +70,12 @@ describe('page rules', () => {
     const upTo10 = marks.filter((m) => m.step <= 10);
     expect(withHyperMark(upTo10, 11, { ...base, lambda: 0.02 }, base)).toEqual(upTo10);
     expect(withHyperMark(upTo10, 11, base, base)).toEqual([...upTo10, { step: 11, ...base, changed: ['lambda'] }]);
+  });
+});
+
+describe('modeLabel', () => {
+  it('names every mode as the page shows it, MAE included', () => {
+    expect(['sparse', 'jepa', 'mae'].map((m) => modeLabel(m as 'sparse'))).toEqual(['SparseJEPA', 'JEPA', 'MAE']);
+    expect(describeConfig({ mode: 'mae', preset: 'micro', steps: 6 })).toBe('MAE, micro, 6 steps');
   });
 });

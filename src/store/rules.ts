@@ -66,9 +66,14 @@ export function runToOffer(saved: readonly SavedRunInfo[], urlConfig: LabConfig,
 
 const newest = (xs: readonly SavedRunInfo[]) => xs.reduce<SavedRunInfo | null>((a, b) => (!a || b.savedAt > a.savedAt ? b : a), null);
 
+/** A mode as the page names it: "SparseJEPA", "JEPA", "MAE". */
+export function modeLabel(mode: LabConfig['mode']): string {
+  return { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' }[mode];
+}
+
 /** "SparseJEPA, micro, 100 steps" */
 export function describeConfig(c: Pick<LabConfig, 'mode' | 'preset' | 'steps'>): string {
-  return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'}, ${c.preset}, ${c.steps} steps`;
+  return `${modeLabel(c.mode)}, ${c.preset}, ${c.steps} steps`;
 }
 
 /** "classes 0-4, apple; superclasses fish" (empty: the whole dataset). */

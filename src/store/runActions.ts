@@ -10,6 +10,8 @@ import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './
 import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
 import { handleProbeEvent } from './probeStore';
 import { handleTransferEvent } from './transferStore';
+import { handleBiasDemoEvent } from './biasDemoStore';
+import { handleHealthEvent, resumedHealth, withPageHealthDefault } from './healthStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
 import { clearSeries, groupTotals, handleWorkerEvent, useLab } from './runStore';
@@ -30,7 +32,7 @@ let lastSource: DatasetSource | null = null;
 /** Read the URL, start the worker, load the dataset the settings name, continue the saved run or build a model. */
 export async function boot(): Promise<void> {
   const { config, backend, errors } = decodeUrlState(location.search);
-  useLab.setState({ config, backendRequest: backend, urlErrors: errors });
+  useLab.setState({ config: withPageHealthDefault(config, location.search), backendRequest: backend, urlErrors: errors });
   void probeServedArchive();
   await command('Start the worker', (setLabel) => initWorkerNow(backend, setLabel));
 }
@@ -48,6 +50,8 @@ async function probeServedArchive(): Promise<void> {
 function onEvent(e: WorkerEvent): void {
   handleWorkerEvent(e);
   handleProbeEvent(e);
+  handleHealthEvent(e);
+  handleBiasDemoEvent(e);
   handleKeepingEvent(e);
   handleTransferEvent(e);
   // The other tabs' Runs tables learn of this tab's checkpoints.
@@ -169,6 +173,7 @@ function showResumed(r: ResumedRun): void {
     weights: null,
   });
   syncUrl();
+  resumedHealth(r.run.runId, r.history.health);
   const k = useKeeping.getState();
   useKeeping.setState({
     saved: { step: r.step, savedAt: r.savedAt },

@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import { useProbe } from './probeStore';
 import { useLab, type LabState } from './runStore';
+import { modeLabel } from './rules';
 import { appendPoint, RunsDb, type RunRecord } from './runsDb';
 import { mergeTransferProbes, transferProbesOf, withProbe } from './transferTable';
 import type { RunInfo, StepScalars, TransferProbeReport } from '../worker/protocol';
@@ -40,7 +41,7 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function defaultName(info: RunInfo, now: Date): string {
   const c = info.config;
-  return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'} ${c.preset} seed ${c.seed} · ${now.toLocaleTimeString([], { hour12: false })}`;
+  return `${modeLabel(c.mode)} ${c.preset} seed ${c.seed} · ${now.toLocaleTimeString([], { hour12: false })}`;
 }
 
 function newRecord(info: RunInfo, s: LabState): RunRecord {

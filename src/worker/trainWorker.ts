@@ -64,6 +64,11 @@ import { lockedRunIds } from './runLocks';
 import { sampleTransferables } from './sharingSample';
 import { sweepNumbers, type SweepNumbers } from './sweep';
 import { ProbeSets, transferProbe } from './transferProbe';
+import { BiasDemoRunner } from './biasDemo';
+import type { DeepLinearSettings } from '../engine/deepLinear';
+import type { ProbeKind } from '../engine/probeKind';
+import type { ReconstructionRequest, ReconstructionSample } from './protocol';
+import { reconstructionTransferables } from './reconstruction';
 
 interface LoadedDataset {
   id: string;
@@ -143,6 +148,9 @@ const env: RunEnv = {
   deviceLost: () => deviceLostWithin(5000),
   yieldToEvents,
 };
+
+/** The implicit-bias demo: plain JS between the loop's steps, resting while a run trains (biasDemo.ts). */
+const biasDemo = new BiasDemoRunner({ emit, training: () => [...runs.values()].some((r) => r.running), yieldToEvents });
 
 /** A command: after the ones before it (and any recovery in progress). */
 function command<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -458,8 +466,29 @@ const api: LabWorkerApi = {
     return memory();
   },
 
-  evaluate(runId: RunId): Promise<ProbeReport> {
-    return command(() => need(runId).evaluate());
+  evaluate(runId: RunId, kind?: ProbeKind): Promise<ProbeReport> {
+    return command(() => need(runId).evaluate(kind));
+  },
+
+  setHealthEvery(runId: RunId, n: number): Promise<void> {
+    return command(() => need(runId).setHealthEvery(n));
+  },
+
+  reconstruction(runId: RunId, request: ReconstructionRequest): Promise<ReconstructionSample | null> {
+    // Between steps, like the sharing views' samples.
+    return command(async () => {
+      const s = await need(runId).reconstruction(request);
+      return s ? Comlink.transfer(s, reconstructionTransferables(s)) : null;
+    });
+  },
+
+  // Not queued behind the runs' commands: the demo touches no run and no tensor. A newer demo replaces an older one.
+  async startBiasDemo(demoId: number, settings: Partial<DeepLinearSettings>): Promise<DeepLinearSettings> {
+    return biasDemo.start(demoId, settings);
+  },
+
+  async stopBiasDemo(demoId: number): Promise<void> {
+    biasDemo.stop(demoId);
   },
 
   loadProbeDataset(source: DatasetSource): Promise<DatasetSummary> {
