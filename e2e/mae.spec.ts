@@ -12,7 +12,7 @@ test('MAE trains in the page, shows a reconstruction and its health; its JEPA tw
   test.setTimeout(170_000);
   await page.goto(URL);
   await waitForReady(page);
-  await expect(page.getByLabel('Mode')).toHaveValue('mae');
+  await expect(page.getByLabel('Mode', { exact: true })).toHaveValue('mae');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(status(page)).toContainText(/step 6 of 6.*done/, { timeout: 120_000 });
 
@@ -49,7 +49,7 @@ test('MAE trains in the page, shows a reconstruction and its health; its JEPA tw
   const twin = page.locator('tr[data-mode="jepa"]');
   await expect(twin).toHaveAttribute('data-seed', '3');
   await expect(twin).toContainText('JEPA twin of MAE');
-  await expect(page.getByLabel('Mode')).toHaveValue('jepa');
+  await expect(page.getByLabel('Mode', { exact: true })).toHaveValue('jepa');
   await expect(view).toHaveCount(0); // JEPA decodes no pixels
 });
 
