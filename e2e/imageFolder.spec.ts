@@ -1,7 +1,6 @@
 // A .zip of image folders picked in the page decodes in the worker with the browser's own
 // decoders (createImageBitmap + OffscreenCanvas: PNG, JPEG and WebP), a corrupt file among them
-// is left out, and the lab trains on the images. (The page's folder picker and "probe on" choice
-// come with the UI for issue 17; this checks the worker's side through today's file picker.)
+// is left out, and the lab trains on the images. (A picked folder and "Probe on": transfer.spec.ts.)
 import { expect, test } from '@playwright/test';
 import { classFolder, jpegOf, zipOf } from '../src/data/image-test-helpers';
 import { pause, status, waitForReady, waitForStep } from './helpers';

@@ -3,11 +3,11 @@
 // engine makes from the same seed, resumes bit for bit, hands the engine a checkpoint it continues,
 // trains data-parallel under torchrun (Gloo) to the weights of one process, and refuses bad input
 // with one line and nothing written.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cifarArchive, writeTar } from '../data/cifarWrite';
 import { syntheticDataset } from '../data/synthetic';
@@ -20,7 +20,6 @@ import { readSafetensors, writeSafetensors, type SafetensorsFile } from '../io/s
 import { compareWeights, PY, torchWhyNot } from './pytorchTest';
 import { gzipSync } from 'fflate';
 
-const run = promisify(execFile);
 const TRAIN = 'interop/pytorch/train.py';
 const dir = mkdtempSync(join(tmpdir(), 'pytorch-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,13 +31,25 @@ const configFile = join(dir, 'config.json');
 
 /** train.py with these flags on one thread; resolves to its exit code and output, never throws. */
 async function trainPy(args: string[], launcher: string[] = [PY]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(launcher[0], [...launcher.slice(1), TRAIN, '--device', 'cpu', '--threads', '1', '--log-every', '0', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
+  // Its own process group, killed whole after 100 s: a hung rank must not outlive the test.
+  const child = spawn(launcher[0], [...launcher.slice(1), TRAIN, '--device', 'cpu', '--threads', '1', '--log-every', '0', ...args], { detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b) => (stdout += b));
+  child.stderr.on('data', (b) => (stderr += b));
+  const killer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } stderr += '\n(killed after 100 s)'; }, 100_000);
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  clearTimeout(killer);
+  return { code, stdout, stderr };
+}
+
+/** A TCP port free on this machine now, for torchrun's rendezvous (29500 may be taken). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 const readMetrics = (out: string): StepMetrics[] =>
@@ -135,7 +146,7 @@ describe.skipIf(torchWhyNot !== null)('interop/pytorch/train.py', () => {
     const out = join(dir, 'ddp');
     // Debian's torch 1.13 under Python 3.11 crashes parsing torchrun's default --redirects/--tee "0"
     // (Flag iteration skips the zero member; fixed in torch 2): any non-zero mapping avoids it.
-    const launcher = ['/usr/bin/torchrun', '--nproc_per_node', '2', '--redirects', '1:2', '--tee', '1:2', '--log_dir', join(dir, 'torchrun-logs')];
+    const launcher = ['/usr/bin/torchrun', '--nproc_per_node', '2', '--master_port', String(await freePort()), '--redirects', '1:2', '--tee', '1:2', '--log_dir', join(dir, 'torchrun-logs')];
     const r = await trainPy(['--config', configFile, '--dataset', archive, '--out', out, '--until-step', '3'], launcher);
     expect(r.code, r.stderr).toBe(0);
     const ddp = readMetrics(out);

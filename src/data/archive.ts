@@ -32,7 +32,8 @@ export interface LoadedDataset {
 
 /** Base names of CIFAR's binary files, and of its Python version (so loadCifarArchive can say to use the binary one). */
 const CIFAR_FILE = /^(train\.bin|test\.bin|test_batch\.bin|data_batch_\d\.bin|batches\.meta|data_batch_\d|test_batch|meta)$/;
-const looksLikeCifar = (paths: string[]) => paths.some((p) => CIFAR_FILE.test(p.split(/[/\\]/).pop() ?? ''));
+/** Whether these paths hold CIFAR's binary files (then they are read as CIFAR, not as an image folder). */
+export const looksLikeCifar = (paths: string[]) => paths.some((p) => CIFAR_FILE.test(p.split(/[/\\]/).pop() ?? ''));
 
 async function fromCifar(files: Map<string, Uint8Array>, name: string): Promise<LoadedDataset> {
   return { splits: loadCifarArchive(files, name), kind: 'cifar', skipped: [] };

@@ -25,7 +25,7 @@ export {
   type CountingScene,
 } from './counting';
 export { builtInDataset, isBuiltInDataset } from './builtin';
-export { loadDatasetArchive, loadDatasetEntries, type DatasetLoadOptions, type LoadedDataset } from './archive';
+export { loadDatasetArchive, loadDatasetEntries, looksLikeCifar, type DatasetLoadOptions, type LoadedDataset } from './archive';
 export {
   DEFAULT_TEST_FRACTION,
   IMAGE_FOLDER_LIMITS,

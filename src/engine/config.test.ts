@@ -4,7 +4,7 @@ import { ARCH_FIELDS, ConfigSchema, defaultConfig, FIELD_ROLES, HYPER_FIELDS, LI
 describe('config field roles (one list of what is live and what fixes the architecture)', () => {
   it('places every schema field, and only those', () => {
     expect(Object.keys(FIELD_ROLES).sort()).toEqual(Object.keys(ConfigSchema.shape).sort());
-    expect([...LIVE_FIELDS].sort()).toEqual(['beta', 'lambda', 'lr', 'probeEvery']);
+    expect([...LIVE_FIELDS].sort()).toEqual(['beta', 'healthEvery', 'lambda', 'lr', 'probeEvery']);
     for (const k of HYPER_FIELDS) expect(LIVE_FIELDS).toContain(k);
     expect(ARCH_FIELDS).toContain('latentDim');
     expect(ARCH_FIELDS).not.toContain('seed');

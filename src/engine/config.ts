@@ -180,14 +180,14 @@ export const FIELD_ROLES = {
   normsEvery: 'run',
   zeroThreshold: 'run',
   probeEvery: 'live',
-  healthEvery: 'run',
+  healthEvery: 'live',
   checkpointEvery: 'run',
 } as const satisfies Record<keyof LabConfig, FieldRole>;
 
 type FieldsOf<R extends FieldRole> = { [K in keyof typeof FIELD_ROLES]: (typeof FIELD_ROLES)[K] extends R ? K : never }[keyof typeof FIELD_ROLES];
 const fieldsOf = <R extends FieldRole>(role: R) => (Object.keys(FIELD_ROLES) as (keyof LabConfig)[]).filter((k) => FIELD_ROLES[k] === role) as FieldsOf<R>[];
 
-/** Settings that change while a run trains (λ, β, lr through setHyper; the probe interval). */
+/** Settings that change while a run trains (λ, β, lr through setHyper; the probe and health intervals). */
 export const LIVE_FIELDS: readonly FieldsOf<'live'>[] = fieldsOf('live');
 /** Settings that decide the architecture: tensor names and shapes. */
 export const ARCH_FIELDS: readonly FieldsOf<'arch'>[] = fieldsOf('arch');

@@ -55,7 +55,7 @@ export async function setHyper(h: Partial<LiveHyper>): Promise<void> {
 
 /** Load a dataset; on failure the previous one stays and the error is shown. Returns success. */
 export async function loadDatasetNow(source: DatasetSource): Promise<boolean> {
-  const label = source.kind === 'synthetic' ? 'built-in shapes' : source.kind === 'files' ? source.files.map((f) => f.name).join(' + ') : source.name;
+  const label = datasetLabel(source);
   useLab.setState({ datasetLoading: `Loading ${label}…`, datasetError: null });
   try {
     const summary = await workerApi().loadDataset(transfer(source, transferables(source)));
@@ -69,7 +69,14 @@ export async function loadDatasetNow(source: DatasetSource): Promise<boolean> {
   }
 }
 
-function transferables(source: DatasetSource): Transferable[] {
+/** What the page calls a source while it loads: a picked folder by its name, not its thousands of files. */
+export function datasetLabel(source: DatasetSource): string {
+  if (source.kind === 'synthetic') return source.id?.startsWith('counting') ? 'the counting set' : 'built-in shapes';
+  if (source.kind === 'files') return source.name ?? source.files.map((f) => f.name).join(' + ');
+  return source.name;
+}
+
+export function transferables(source: DatasetSource): Transferable[] {
   if (source.kind === 'archive') return [source.bytes];
   if (source.kind === 'files') return source.files.map((f) => f.bytes);
   return [];

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { RollbackReason, RunId, SavedRunInfo, WorkerEvent } from '../worker/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../worker/checkpointStore';
 import { syncUrl } from './address';
-import { megabytes, withHyperMark } from './rules';
+import { megabytes, modeLabel, withHyperMark } from './rules';
 import { flushMetrics, useLab } from './runStore';
 
 export interface KeepingState {
@@ -93,7 +93,7 @@ export function handleKeepingEvent(e: WorkerEvent): void {
   if (e.type === 'evicted') {
     const savedRuns = { ...useKeeping.getState().savedRuns };
     for (const r of e.evicted) delete savedRuns[r.runId];
-    const list = e.evicted.map((r) => `step ${r.step} of a ${r.config.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'} ${r.config.preset} run saved at ${timeText(r.savedAt)} (${megabytes(r.bytes)})`);
+    const list = e.evicted.map((r) => `step ${r.step} of a ${modeLabel(r.config.mode)} ${r.config.preset} run saved at ${timeText(r.savedAt)} (${megabytes(r.bytes)})`);
     useKeeping.setState({
       savedRuns,
       notice: {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../engine/config';
 import type { SavedRunInfo } from '../worker/protocol';
-import { dataAvailable, marksFromLog, pendingChanges, runToOffer, runToResume, withHyperMark } from './rules';
+import { dataAvailable, describeConfig, marksFromLog, modeLabel, pendingChanges, runToOffer, runToResume, sourceFor, withHyperMark } from './rules';
 
 const base = { lambda: 0.001, beta: 0.0001, lr: 0.001 };
 
@@ -36,6 +36,22 @@ describe('page rules', () => {
     expect(dataAvailable('cifar-100', 'synthetic', false)).toBe(false);
     expect(dataAvailable('cifar-100', 'synthetic', true)).toBe(true);
     expect(dataAvailable('file:x', 'file:x', false)).toBe(true);
+    expect(dataAvailable('file:x', 'synthetic', true)).toBe(false);
+  });
+
+  it('built-in datasets (the counting set too) load without the person, so their runs resume after a reload', () => {
+    expect(sourceFor('synthetic', '/')).toEqual({ kind: 'synthetic' });
+    expect(sourceFor('counting', '/')).toEqual({ kind: 'synthetic', id: 'counting' });
+    expect(sourceFor('counting:5', '/')).toEqual({ kind: 'synthetic', id: 'counting:5' });
+    expect(sourceFor('synthetic:20', '/')).toEqual({ kind: 'synthetic', id: 'synthetic:20' });
+    expect(sourceFor('cifar-100', '/lab/')).toEqual({ kind: 'served', url: '/lab/data/cifar-100-binary.tar.gz', name: 'cifar-100-binary.tar.gz' });
+    expect(sourceFor('file:photos', '/')).toBeNull();
+    expect(sourceFor('countingx', '/')).toBeNull();
+    for (const id of ['counting', 'counting:3', 'synthetic:12']) expect(dataAvailable(id, 'synthetic', false)).toBe(true);
+    // A run saved on the counting set is continued after a reload whose address names it.
+    const c = parseConfig({ ...defaultConfig(), dataset: 'counting' });
+    const runs = [saved('s', 5), saved('k', 3, {}, 'counting')];
+    expect(runToResume(runs, c, 'counting', new Set())?.runId).toBe('k');
   });
 
   it('rebuilds the chart marks from the saved λ/β/lr changes, and marks a restored value', () => {
@@ -54,5 +70,12 @@ describe('page rules', () => {
     const upTo10 = marks.filter((m) => m.step <= 10);
     expect(withHyperMark(upTo10, 11, { ...base, lambda: 0.02 }, base)).toEqual(upTo10);
     expect(withHyperMark(upTo10, 11, base, base)).toEqual([...upTo10, { step: 11, ...base, changed: ['lambda'] }]);
+  });
+});
+
+describe('modeLabel', () => {
+  it('names every mode as the page shows it, MAE included', () => {
+    expect(['sparse', 'jepa', 'mae'].map((m) => modeLabel(m as 'sparse'))).toEqual(['SparseJEPA', 'JEPA', 'MAE']);
+    expect(describeConfig({ mode: 'mae', preset: 'micro', steps: 6 })).toBe('MAE, micro, 6 steps');
   });
 });

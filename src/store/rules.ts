@@ -2,6 +2,7 @@
 // actions both use them, and nothing here imports either, so no import cycle can form.
 import { HYPER_FIELDS, runFieldsChanged, sameRun, type LabConfig, type Subset } from '../engine/config';
 import { formatClassList } from '../engine/classList';
+import { isBuiltInDataset } from '../data/builtin';
 import type { LiveHyper } from '../engine/types';
 import type { DatasetSource, HyperChange, RunId, SavedRunInfo } from '../worker/protocol';
 
@@ -35,13 +36,15 @@ export const SERVED_ARCHIVE = 'cifar-100-binary.tar.gz';
 /** Where the page can load a dataset from without the person (built-in, the served archive); null for a picked file. */
 export function sourceFor(datasetId: string, baseUrl: string): DatasetSource | null {
   if (datasetId === 'synthetic') return { kind: 'synthetic' };
+  // The other built-ins (the counting set, synthetic:N) are made in the worker from their id, like the default one.
+  if (isBuiltInDataset(datasetId)) return { kind: 'synthetic', id: datasetId };
   if (datasetId === 'cifar-100') return { kind: 'served', url: `${baseUrl}data/${SERVED_ARCHIVE}`, name: SERVED_ARCHIVE };
   return null;
 }
 
 /** A saved run's data can be had now: it is loaded, or the page can load it by itself. */
 export function dataAvailable(datasetId: string, loadedId: string | undefined, servedArchive: boolean): boolean {
-  return datasetId === loadedId || datasetId === 'synthetic' || (datasetId === 'cifar-100' && servedArchive);
+  return datasetId === loadedId || isBuiltInDataset(datasetId) || (datasetId === 'cifar-100' && servedArchive);
 }
 
 /**
@@ -63,9 +66,14 @@ export function runToOffer(saved: readonly SavedRunInfo[], urlConfig: LabConfig,
 
 const newest = (xs: readonly SavedRunInfo[]) => xs.reduce<SavedRunInfo | null>((a, b) => (!a || b.savedAt > a.savedAt ? b : a), null);
 
+/** A mode as the page names it: "SparseJEPA", "JEPA", "MAE". */
+export function modeLabel(mode: LabConfig['mode']): string {
+  return { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' }[mode];
+}
+
 /** "SparseJEPA, micro, 100 steps" */
 export function describeConfig(c: Pick<LabConfig, 'mode' | 'preset' | 'steps'>): string {
-  return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'}, ${c.preset}, ${c.steps} steps`;
+  return `${modeLabel(c.mode)}, ${c.preset}, ${c.steps} steps`;
 }
 
 /** "classes 0-4, apple; superclasses fish" (empty: the whole dataset). */

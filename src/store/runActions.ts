@@ -9,6 +9,9 @@ import { buildRunNow, loadDatasetNow } from './actions';
 import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './commands';
 import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
 import { handleProbeEvent } from './probeStore';
+import { handleTransferEvent } from './transferStore';
+import { handleBiasDemoEvent } from './biasDemoStore';
+import { handleHealthEvent, resumedHealth, withPageHealthDefault } from './healthStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
 import { clearSeries, groupTotals, handleWorkerEvent, useLab } from './runStore';
@@ -29,7 +32,7 @@ let lastSource: DatasetSource | null = null;
 /** Read the URL, start the worker, load the dataset the settings name, continue the saved run or build a model. */
 export async function boot(): Promise<void> {
   const { config, backend, errors } = decodeUrlState(location.search);
-  useLab.setState({ config, backendRequest: backend, urlErrors: errors });
+  useLab.setState({ config: withPageHealthDefault(config, location.search), backendRequest: backend, urlErrors: errors });
   void probeServedArchive();
   await command('Start the worker', (setLabel) => initWorkerNow(backend, setLabel));
 }
@@ -47,7 +50,10 @@ async function probeServedArchive(): Promise<void> {
 function onEvent(e: WorkerEvent): void {
   handleWorkerEvent(e);
   handleProbeEvent(e);
+  handleHealthEvent(e);
+  handleBiasDemoEvent(e);
   handleKeepingEvent(e);
+  handleTransferEvent(e);
   // The other tabs' Runs tables learn of this tab's checkpoints.
   if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
   if (e.type === 'evicted') for (const r of e.evicted) tabLocks().announce({ type: 'deleted', runId: r.runId });
@@ -167,6 +173,7 @@ function showResumed(r: ResumedRun): void {
     weights: null,
   });
   syncUrl();
+  resumedHealth(r.run.runId, r.history.health);
   const k = useKeeping.getState();
   useKeeping.setState({
     saved: { step: r.step, savedAt: r.savedAt },
@@ -206,7 +213,7 @@ export function resumeRun(runId: RunId): Promise<void> {
     if (useLab.getState().dataset?.id !== info.dataset.id) {
       const source = sourceFor(info.dataset.id, baseUrl());
       if (!source) {
-        useKeeping.setState({ offer: info, offerError: `Pick ${info.dataset.name} again (Data, CIFAR file(s)) to resume this run.` });
+        useKeeping.setState({ offer: info, offerError: `Pick ${info.dataset.name} again (Data: its file or folder) to resume this run.` });
         return;
       }
       setLabel(`Loading ${info.dataset.name}…`);
@@ -293,9 +300,14 @@ export async function loadDatasetFiles(files: File[]): Promise<void> {
   } else {
     source = { kind: 'archive', name: files[0].name, bytes: await files[0].arrayBuffer() };
   }
+  await loadDatasetSource(source);
+}
+
+/** Dataset from a source the person gave (files, an archive, a folder); the saved run trained on it resumes, with its subset. */
+export async function loadDatasetSource(source: DatasetSource): Promise<void> {
   const keep = copyBytes(source);
   await command('Load dataset', async (setLabel) => {
-    setLabel(`Reading ${source.kind === 'archive' ? source.name : 'the files'}…`);
+    setLabel(`Reading ${source.kind === 'archive' || (source.kind === 'files' && source.name) ? source.name : 'the files'}…`);
     if (!(await loadDatasetNow(source))) return;
     lastSource = keep;
     const id = useLab.getState().dataset!.id;
@@ -342,3 +354,4 @@ export async function loadOwnDatasetNow(source: Extract<DatasetSource, { kind: '
 
 export const useBuiltInData = () => loadAndBuild('Use the built-in data', { kind: 'synthetic' });
 export const useServedArchive = () => loadAndBuild('Use the served archive', servedSource());
+export const useCountingSet = () => loadAndBuild('Use the counting set', { kind: 'synthetic', id: 'counting' });

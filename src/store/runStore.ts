@@ -171,6 +171,7 @@ export function handleWorkerEvent(e: WorkerEvent): void {
     return;
   }
   if (e.type === 'evicted') return; // about other runs' checkpoints (keeping.ts)
+  if (e.type === 'bias-demo' || e.type === 'bias-demo-error') return; // the demo panel's, of no run (biasDemoStore.ts)
   if (e.type === 'dataset-progress') {
     // Only while the load is still awaited: a report overtaken by the load's reply is dropped.
     if (s.datasetLoading) useLab.setState({ datasetLoading: `Decoding images: ${e.done} of ${e.total}${e.skipped ? ` (${e.skipped} skipped)` : ''}…` });

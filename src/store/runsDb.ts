@@ -2,7 +2,7 @@
 // long) and its probe results, so runs survive a reload and can be compared. Plain IndexedDB
 // (one object store, four calls): small enough not to need a wrapper library.
 import { parseConfig, type LabConfig } from '../engine/config';
-import type { ProbeReport, RunState } from '../worker/protocol';
+import type { ProbeReport, RunState, TransferProbeReport } from '../worker/protocol';
 
 export const DB_NAME = 'sparsejepa-lab-runs';
 const DB_VERSION = 1;
@@ -56,6 +56,8 @@ export interface RunRecord {
   probes: ProbeReport[];
   /** A run trained outside the page and imported: its weights open to look at, never to train. */
   imported?: ImportedFrom;
+  /** Probes on other datasets than the run's (transfer probes), by probe dataset id, in step order. */
+  transferProbes?: Record<string, TransferProbeReport[]>;
 }
 
 /** Append one step to a run's series, thinning it to at most MAX_SERIES_POINTS (+1 for the latest step). */
@@ -84,6 +86,8 @@ export function readRecord(raw: unknown): RunRecord {
   const r = raw as Partial<RunRecord> | null;
   if (!r || typeof r.id !== 'string' || typeof r.name !== 'string') throw new Error('not a run record');
   if (!Array.isArray(r.series) || !Array.isArray(r.probes)) throw new Error(`run ${r.id}: no series or probes`);
+  const t = r.transferProbes;
+  if (t !== undefined && (typeof t !== 'object' || t === null || Object.values(t).some((v) => !Array.isArray(v)))) throw new Error(`run ${r.id}: transferProbes is not a list per dataset`);
   return { ...(r as RunRecord), config: parseConfig(r.config) };
 }
 

@@ -7,8 +7,10 @@
 import { create } from 'zustand';
 import { useProbe } from './probeStore';
 import { useLab, type LabState } from './runStore';
+import { modeLabel } from './rules';
 import { appendPoint, RunsDb, type RunRecord } from './runsDb';
-import type { RunInfo, StepScalars } from '../worker/protocol';
+import { mergeTransferProbes, transferProbesOf, withProbe } from './transferTable';
+import type { RunInfo, StepScalars, TransferProbeReport } from '../worker/protocol';
 
 export const SAVE_EVERY_MS = 3000;
 
@@ -39,7 +41,7 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function defaultName(info: RunInfo, now: Date): string {
   const c = info.config;
-  return `${c.mode === 'sparse' ? 'SparseJEPA' : 'JEPA'} ${c.preset} seed ${c.seed} · ${now.toLocaleTimeString([], { hour12: false })}`;
+  return `${modeLabel(c.mode)} ${c.preset} seed ${c.seed} · ${now.toLocaleTimeString([], { hour12: false })}`;
 }
 
 function newRecord(info: RunInfo, s: LabState): RunRecord {
@@ -77,7 +79,7 @@ export function recordProbeEvery(n: number): void {
 }
 
 /** A run is worth keeping once it has trained a step or been probed. */
-const worthKeeping = (r: RunRecord) => r.step > 0 || r.probes.length > 0;
+const worthKeeping = (r: RunRecord) => r.step > 0 || r.probes.length > 0 || Object.keys(transferProbesOf(r)).length > 0;
 
 function upsert(rec: RunRecord): void {
   const copy: RunRecord = { ...rec, series: rec.series.slice(), probes: rec.probes.slice() };
@@ -171,6 +173,15 @@ function onProbe(): void {
   void save(current.record);
 }
 
+/** A transfer probe of the run shown: kept in its record under the probe dataset's id (one per step), and saved. */
+export function recordTransferProbe(report: TransferProbeReport): void {
+  if (!current || current.info.runId !== report.runId) return;
+  const rec = current.record;
+  const all = transferProbesOf(rec);
+  rec.transferProbes = { ...all, [report.probeDataset.id]: withProbe(all[report.probeDataset.id] ?? [], report) };
+  void save(rec);
+}
+
 /** Open the database, list the saved runs, and record every run from now on (once). */
 export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
   if (started) return;
@@ -185,7 +196,7 @@ export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
     const own = current && runs.find((r) => r.id === current!.info.runId);
     if (current && own) {
       const probes = [...own.probes.filter((p) => !current!.record.probes.some((q) => q.step === p.step)), ...current.record.probes].sort((a, b) => a.step - b.step);
-      current.record = { ...own, config: current.info.config, series: current.record.series, stride: current.record.stride, step: current.record.step, lastLoss: current.record.lastLoss, state: current.record.state, probes };
+      current.record = { ...own, config: current.info.config, series: current.record.series, stride: current.record.stride, step: current.record.step, lastLoss: current.record.lastLoss, state: current.record.state, probes, transferProbes: mergeTransferProbes(transferProbesOf(own), transferProbesOf(current.record)) };
       useProbe.setState({ runId: current.info.runId, results: probes.slice() });
     }
     const live = useRuns.getState().runs.filter((r) => !runs.some((q) => q.id === r.id));

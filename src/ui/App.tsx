@@ -1,4 +1,7 @@
 import { BackendPanel } from './BackendPanel';
+import { BiasDemoPanel } from './biasDemo/BiasDemoPanel';
+import { HealthCharts } from './health/HealthCharts';
+import { ReconstructionView } from './mae/ReconstructionView';
 import { Controls } from './Controls';
 import { CrossCheck } from './CrossCheck';
 import { Exports } from './Exports';
@@ -19,7 +22,8 @@ import { SweepPanel } from './sweep/SweepPanel';
 import { useLab } from '../store/runStore';
 
 export function App() {
-  const sparse = useLab((s) => (s.run?.config ?? s.config).mode === 'sparse');
+  const mode = useLab((s) => (s.run?.config ?? s.config).mode);
+  const sparse = mode === 'sparse';
   return (
     <div className="app">
       <header>
@@ -42,16 +46,18 @@ export function App() {
           <StatusBar />
           <LossSummary />
           <LossCharts />
+          <ReconstructionView />
           <section className="chart-grid">
             <ProbeChart />
           </section>
+          <HealthCharts />
           {sparse ? (
             <section className="chart-grid">
               <NormsChart />
               <ZeroShareChart />
             </section>
           ) : (
-            <p className="info">JEPA baseline: no sparse head, so no group norms.</p>
+            <p className="info">{mode === 'mae' ? 'MAE' : 'JEPA baseline'}: no sparse head, so no group norms.</p>
           )}
           <SharingRegion />
           <section className="chart-grid">
@@ -60,6 +66,7 @@ export function App() {
           </section>
           <SweepPanel />
           <RunsPanel />
+          <BiasDemoPanel />
         </section>
       </main>
     </div>

@@ -10,6 +10,7 @@ import { useLab } from '../store/runStore';
 import { DatasetPicker } from './DatasetPicker';
 import { CheckboxField, NumberField, PairField, SelectField } from './fields';
 import { SubsetFields } from './SubsetFields';
+import { TargetFields } from './mae/TargetFields';
 
 const GROUPING_LABELS: Record<(typeof GROUPINGS)[number], string> = {
   blocks2x2: '2×2 patch blocks',
@@ -18,13 +19,15 @@ const GROUPING_LABELS: Record<(typeof GROUPINGS)[number], string> = {
   quadrants: 'quadrants',
 };
 
+const MODE_OPTIONS = [['sparse', 'SparseJEPA'], ['jepa', 'JEPA (baseline)'], ['mae', 'MAE (pixels)']] as const;
+
 const SettingsForm = memo(function SettingsForm() {
   return (
     <>
       <SubsetFields />
       <fieldset>
         <legend>Model</legend>
-        <SelectField field="mode" label="Mode" options={[['sparse', 'SparseJEPA'], ['jepa', 'JEPA (baseline)']]} />
+        <SelectField field="mode" label="Mode" options={MODE_OPTIONS} />
         <SelectField
           field="preset"
           label="Preset"
@@ -39,6 +42,7 @@ const SettingsForm = memo(function SettingsForm() {
         <SelectField field="grouping" label="Grouping" options={GROUPINGS.map((g) => [g, GROUPING_LABELS[g]] as const)} />
         <CheckboxField field="proximal" label="Proximal group shrink (exact zeros)" />
       </fieldset>
+      <TargetFields />
       <fieldset>
         <legend>Loss and the group head</legend>
         <SelectField
@@ -65,6 +69,7 @@ const SettingsForm = memo(function SettingsForm() {
         <NumberField field="seed" label="Seed" step={1} />
         <CheckboxField field="flip" label="Random flips" />
         <NumberField field="cropPad" label="Crop padding" step={1} />
+        <PairField field="emaMomentum" label="EMA momentum" />
         <NumberField field="normsEvery" label="Norm sampling interval" step={1} />
         <NumberField field="checkpointEvery" label="Checkpoint every (steps)" step={1} hint="saved in this browser; 0 = on Pause only" />
       </fieldset>

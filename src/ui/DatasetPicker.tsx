@@ -1,8 +1,17 @@
-// Dataset: built-in shapes, the archive under public/data/ (npm run data:cifar100), or a file
-// the user drops or picks (cifar-100-binary.tar.gz, or train.bin / test.bin).
+// Dataset: built-in shapes, the counting set, the archive under public/data/ (npm run
+// data:cifar100), or a file or folder the user drops or picks (cifar-100-binary.tar.gz, train.bin /
+// test.bin, a .zip/.tar(.gz) of image folders, or the folder itself).
 import { useId, useState } from 'react';
-import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useServedArchive } from '../store/runActions';
+import { isBuiltInDataset } from '../data/builtin';
+import { folderRefused, loadDatasetFolder } from '../store/folderActions';
+import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useCountingSet, useServedArchive } from '../store/runActions';
 import { useLab } from '../store/runStore';
+import { dropOnData } from './data/dropOnData';
+import { FolderInput } from './data/FolderInput';
+import { SkippedFiles } from './data/SkippedFiles';
+
+/** The built-in datasets the picker lists (others, e.g. synthetic:20 from the address, show as they are). */
+const LISTED = ['synthetic', 'counting'];
 
 export function DatasetPicker() {
   const selectId = useId();
@@ -27,7 +36,7 @@ export function DatasetPicker() {
       onDrop={(e) => {
         e.preventDefault();
         setOver(false);
-        void loadDatasetFiles(Array.from(e.dataTransfer.files));
+        dropOnData(e.dataTransfer);
       }}
     >
       <legend>Data</legend>
@@ -39,10 +48,13 @@ export function DatasetPicker() {
           disabled={Boolean(loading) || running}
           onChange={(e) => {
             if (e.target.value === 'synthetic') void useBuiltInData();
+            else if (e.target.value === 'counting') void useCountingSet();
             else if (e.target.value === 'cifar-100') void useServedArchive();
           }}
         >
           <option value="synthetic">Built-in shapes (no download)</option>
+          <option value="counting">Counting set: how many objects, 1–8 (built in)</option>
+          {isBuiltInDataset(id) && !LISTED.includes(id) ? <option value={id}>Built in: {id}</option> : null}
           <option value="cifar-100" disabled={!served}>
             CIFAR-100 (public/data/{SERVED_ARCHIVE}){served ? '' : ' — not present'}
           </option>
@@ -50,12 +62,12 @@ export function DatasetPicker() {
         </select>
       </div>
       <div className="field">
-        <label htmlFor={fileId}>CIFAR file(s)</label>
+        <label htmlFor={fileId}>Archive or CIFAR file(s)</label>
         <input
           id={fileId}
           type="file"
           multiple
-          accept=".gz,.tgz,.tar,.bin"
+          accept=".gz,.tgz,.tar,.zip,.bin"
           disabled={Boolean(loading)}
           onChange={(e) => {
             const files = Array.from(e.target.files ?? []);
@@ -63,8 +75,15 @@ export function DatasetPicker() {
             void loadDatasetFiles(files);
           }}
         />
-        <small className="hint">or drop {SERVED_ARCHIVE}, or train.bin and test.bin, here</small>
+        <small className="hint">a .zip, .tar or .tar.gz of image folders, a CIFAR archive ({SERVED_ARCHIVE}), or train.bin and test.bin; or drop it here</small>
       </div>
+      <FolderInput
+        label="Pick a folder"
+        disabled={Boolean(loading)}
+        onFolder={(f) => void loadDatasetFolder(f)}
+        onRefused={folderRefused}
+        hint="class folders (<class>/*.png|jpg|webp, or train/ and test/ of them); or drop the folder here"
+      />
       {loading ? <p className="info">{loading}</p> : null}
       {dataset && !loading ? (
         <p className="info" aria-label="Loaded images">
@@ -72,6 +91,7 @@ export function DatasetPicker() {
           {dataset.numSuperclasses ? `, ${dataset.numSuperclasses} superclasses` : ''}
         </p>
       ) : null}
+      {dataset && !loading ? <SkippedFiles skipped={dataset.skipped} /> : null}
       {error ? (
         <p className="error" role="alert">
           {error}

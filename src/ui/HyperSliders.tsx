@@ -92,7 +92,7 @@ export function HyperSliders() {
       <HyperSlider field="beta" symbol="β" name="beta" />
       <NumberField field="lr" label="Learning rate" hint="peak of the warm-up/cosine schedule" />
       <small className="hint">
-        λ weighs the group lasso, β the KL term{mode === 'jepa' ? ' (the JEPA baseline has no sparse head: they have no effect)' : ''}; these three apply from the next step, also while training.
+        λ weighs the group lasso, β the KL term{mode !== 'sparse' ? ` (the ${mode === 'mae' ? 'MAE' : 'JEPA baseline'} has no sparse head: they have no effect)` : ''}; these three apply from the next step, also while training.
       </small>
     </fieldset>
   );

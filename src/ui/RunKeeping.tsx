@@ -46,7 +46,7 @@ export function RunNotices() {
             A run saved in this browser was not resumed: step {offer.step} of {describeConfig(offer.config)} on {offer.dataset.name}, saved at{' '}
             {new Date(offer.savedAt).toLocaleTimeString()}.{' '}
             {pickAgain
-              ? `Pick ${offer.dataset.name} again (Data, CIFAR file(s)) to resume it.`
+              ? `Pick ${offer.dataset.name} again (Data: its file or folder) to resume it.`
               : sameRun(offer.config, config)
                 ? ''
                 : 'Its settings differ from these.'}{' '}

@@ -140,4 +140,28 @@ describe('evaluate() in the worker', () => {
     expect(err && err.type === 'probe-error' && err.message).toMatch(/train and test images/);
     await expect(runner.evaluate(t, 'r2')).rejects.toThrow(/train and test images/);
   });
+
+  it('the attentive probe: its own floor (not the linear one), the kind in the report, no tensors left, training untouched', async () => {
+    const t = make();
+    const plain = make();
+    for (const x of [t, plain]) for (let i = 0; i < 2; i++) await x.step();
+    const { events, runner } = harness();
+    const linear = await runner.evaluate(t, 'ra');
+    const before = tf.memory().numTensors;
+    const att = await runner.evaluate(t, 'ra', 'attentive');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(linear.kind).toBe('linear');
+    expect(att).toMatchObject({ kind: 'attentive', step: 2, floorCached: false, trainCount: data.train.size, testCount: data.test.size });
+    for (const v of [att.top1, att.top5, att.randomInitTop1, att.randomInitTop5]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(att.top5).toBeGreaterThanOrEqual(att.top1);
+    expect(floorKey(t.config, PROBE, 'attentive')).not.toBe(floorKey(t.config, PROBE, 'linear'));
+    expect(events.at(-1)).toEqual({ type: 'probe', ...att });
+    // The floor is the attentive probe on the step-0 encoder (a fresh model), cached for the next attentive probe only.
+    const fresh = await new ProbeRunner(() => undefined, PROBE).evaluate(make(), 'r0', 'attentive');
+    expect(fresh.top1).toBe(att.randomInitTop1);
+    expect((await runner.evaluate(t, 'ra', 'attentive')).floorCached).toBe(true);
+    // An attentive probe does not count as probeEvery's probe of the step.
+    const [a, b] = [await t.step(), await plain.step()];
+    expect(a.loss).toBe(b.loss);
+  });
 });

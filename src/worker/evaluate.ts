@@ -1,19 +1,21 @@
-// The linear probe inside the training worker. The caller queues evaluate() between two steps;
+// The probes inside the training worker (the mean-pooled linear probe, or V-JEPA's attentive
+// probe over the patch tokens: probeKind.ts). The caller queues evaluate() between two steps;
 // it only reads the target encoder (forward passes in tf.tidy), so weights, optimiser moments,
 // RNG streams and the batch sampler are untouched and training continues exactly as without it.
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
-// computed once per (architecture, seed, data) and cached.
+// computed once per (architecture, seed, data, probe kind) and cached.
 import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
-import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import type { ProbeResult } from '../engine/probe';
+import { probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
 
 /** Progress events at most this often (the probe reports after every feature batch and epoch). */
 const PROGRESS_EVERY_MS = 150;
 
-/** The floor's cache key: the settings the step-0 target encoder and the probe's images depend on (config.ts). */
-export function floorKey(c: LabConfig, opts: Partial<ProbeOptions>): string {
-  return JSON.stringify({ ...Object.fromEntries(ENCODER_FLOOR_FIELDS.map((k) => [k, c[k]])), opts });
+/** The floor's cache key: the settings the step-0 target encoder and the probe's images depend on (config.ts), the probe's options and kind. */
+export function floorKey(c: LabConfig, opts: AnyProbeOptions, kind: ProbeKind = 'linear'): string {
+  return JSON.stringify({ ...Object.fromEntries(ENCODER_FLOOR_FIELDS.map((k) => [k, c[k]])), opts, ...(kind === 'linear' ? {} : { kind }) });
 }
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -28,7 +30,7 @@ export class ProbeRunner {
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
-    private readonly opts: Partial<ProbeOptions> = {},
+    private readonly opts: AnyProbeOptions = {},
     private readonly floors: FloorCache = new Map(),
   ) {}
 
@@ -66,23 +68,24 @@ export class ProbeRunner {
     }
   }
 
-  /** Probe the trained target encoder and (once per floor key) the random-init one. */
-  async evaluate(t: Trainer, runId: RunId): Promise<ProbeReport> {
+  /** Probe the trained target encoder and (once per floor key) the random-init one, with the `kind` of read-out. */
+  async evaluate(t: Trainer, runId: RunId, kind: ProbeKind = 'linear'): Promise<ProbeReport> {
     const t0 = performance.now();
     const step = t.stepCount;
-    this.lastProbed = { trainer: t, step };
-    const opts: Partial<ProbeOptions> = { seed: t.config.seed, ...this.opts };
-    const key = floorKey(t.config, opts);
+    if (kind === 'linear') this.lastProbed = { trainer: t, step }; // probeEvery's probe is the linear one
+    const opts: AnyProbeOptions = { seed: t.config.seed, ...this.opts };
+    const key = floorKey(t.config, opts, kind);
     const cachedFloor = this.floors.get(key);
     const progress = this.progressSink(runId, step, cachedFloor ? 1 : 0.5);
     try {
       progress.report('trained', 0);
-      const trained = await probeEncoder(t, t.data, opts, (x) => progress.report('trained', x));
-      const floor = cachedFloor ?? (await this.randomInitProbe(t, opts, (x) => progress.report('random-init', x)));
+      const trained = await probeEncoderOfKind(kind, t, t.data, opts, (x) => progress.report('trained', x));
+      const floor = cachedFloor ?? (await this.randomInitProbe(t, kind, opts, (x) => progress.report('random-init', x)));
       this.floors.set(key, floor);
       const report: ProbeReport = {
         runId,
         step,
+        kind,
         top1: trained.top1,
         top5: trained.top5,
         randomInitTop1: floor.top1,
@@ -101,10 +104,10 @@ export class ProbeRunner {
   }
 
   /** The floor: the same probe on a fresh model built from the run's config (its step-0 weights). */
-  private async randomInitProbe(t: Trainer, opts: Partial<ProbeOptions>, onProgress: (x: number) => void): Promise<ProbeResult> {
+  private async randomInitProbe(t: Trainer, kind: ProbeKind, opts: AnyProbeOptions, onProgress: (x: number) => void): Promise<ProbeResult> {
     const fresh = Trainer.create(t.config, t.data);
     try {
-      return await probeEncoder(fresh, t.data, opts, onProgress);
+      return await probeEncoderOfKind(kind, fresh, t.data, opts, onProgress);
     } finally {
       fresh.dispose();
     }

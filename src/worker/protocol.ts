@@ -10,6 +10,8 @@
 import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { LiveHyper, StepMetrics } from '../engine/types';
 import type { ProbeWithFloor } from '../engine/probe';
+import type { ProbeKind } from '../engine/probeKind';
+import type { BiasDemoResult, DeepLinearSettings } from '../engine/deepLinear';
 import type { BackendRequest } from '../store/urlState';
 import type { SweepNumbers } from './sweep';
 
@@ -143,6 +145,50 @@ export interface SharingSample {
   masks: BatchMaskSample | null;
 }
 
+/** What MAE's reconstruction view asks for: an image of the train split. */
+export interface ReconstructionRequest {
+  imageIndex: number;
+}
+
+/** MAE's reconstruction of one train image (its masks drawn from a seed of its own). */
+export interface ReconstructionSample {
+  runId: RunId;
+  step: number;
+  imageIndex: number;
+  trainSize: number;
+  label: string;
+  grid: number;
+  patchSize: number;
+  /** The targets were per-patch normalised pixels (the decoded ones are shown with each true patch's mean and variance). */
+  normPix: boolean;
+  /** 32×32 RGB bytes, row-major, interleaved: the image; the context the encoder saw (the rest grey); the context with the decoded target patches pasted in (the rest grey). */
+  input: Uint8Array;
+  context: Uint8Array;
+  reconstruction: Uint8Array;
+  contextPatches: number[];
+  /** One row of patch positions per target block. */
+  targets: number[][];
+  /** Mean squared error of the decoded target pixels, per value, in the model's per-channel normalised pixel space. */
+  targetMse: number;
+}
+
+/** Representation health of a run at one step (Trainer.representationHealth over its fixed batch, every patch token a row). */
+export interface HealthPoint {
+  step: number;
+  /** The encoder whose outputs are the targets (the EMA target encoder; the context encoder when there is none). */
+  target: HealthStats;
+  /** The context encoder, when it is another encoder than the target one (an EMA target). */
+  context?: HealthStats;
+}
+
+export interface HealthStats {
+  stdMean: number;
+  stdMin: number;
+  rankMe: number;
+  rows: number;
+  dim: number;
+}
+
 export interface WeightsSummary {
   tensors: { name: string; shape: number[]; dtype: string }[];
   metadata: Record<string, string>;
@@ -208,7 +254,16 @@ export type WorkerEvent =
   /** The linear probe is running: `done` in [0, 1] over both encoders (trained, then random init). */
   | { type: 'probe-progress'; runId: RunId; step: number; done: number; phase: ProbePhase }
   | ({ type: 'probe' } & ProbeReport)
+  /** A transfer probe (probeOn) is running on dataset `probeDataset`: `done` in [0, 1] over both encoders. */
+  | { type: 'transfer-progress'; runId: RunId; step: number; probeDataset: string; done: number; phase: ProbePhase }
+  | ({ type: 'transfer-probe' } & TransferProbeReport)
   | { type: 'probe-error'; runId: RunId; step: number; message: string }
+  /** Representation health at `point.step` (every healthEvery steps, between steps). */
+  | { type: 'health'; runId: RunId; point: HealthPoint }
+  | { type: 'health-error'; runId: RunId; step: number; message: string }
+  /** The deep linear pair `demoId` so far (`done`: both objectives finished), or why it stopped. */
+  | { type: 'bias-demo'; demoId: number; result: BiasDemoResult; done: boolean; ms: number }
+  | { type: 'bias-demo-error'; demoId: number; message: string; field?: keyof DeepLinearSettings }
   /**
    * A checkpoint of the run was written to this browser's storage (IndexedDB), or could not be
    * (`error`). `saved`: its description as stored. `off`: the run saves no more checkpoints until
@@ -233,6 +288,8 @@ export interface RunHistoryData {
   metrics: StepScalars[];
   norms: NormsMatrix[];
   hyper: HyperChange[];
+  /** Representation health so far (absent in checkpoints saved before it was kept). */
+  health?: HealthPoint[];
 }
 
 /** A run's checkpoint saved in this browser (IndexedDB), without its bytes. */
@@ -263,9 +320,25 @@ export type ProbePhase = 'trained' | 'random-init';
 export interface ProbeReport extends ProbeWithFloor {
   runId: RunId;
   step: number;
+  /** Which read-out (absent in records saved before the attentive probe: linear). */
+  kind?: ProbeKind;
   ms: number;
   /** The floor came from the cache (same seed, architecture and data as an earlier probe). */
   floorCached: boolean;
+}
+
+/** A dataset by its id (the value config.dataset takes for it) and the name the page shows. */
+export interface DatasetRef {
+  id: string;
+  name: string;
+}
+
+/** The probe of a run's encoder fitted and scored on another dataset: pretrained on A, probed on B (the paper's table I). */
+export interface TransferProbeReport extends ProbeReport {
+  pretrainDataset: DatasetRef;
+  probeDataset: DatasetRef;
+  /** Classes of the probe dataset: chance is 1 / numClasses. */
+  numClasses: number;
 }
 
 /**
@@ -314,10 +387,34 @@ export interface LabWorkerApi {
    */
   checkRunWeights(bytes: ArrayBuffer, opts: { fileName: string; config?: LabConfig }): Promise<RunWeightsInfo>;
   memory(): Promise<MemoryInfo>;
-  /** Linear probe of the target encoder between two steps (training state untouched); also sent as a 'probe' event. */
-  evaluate(runId: RunId): Promise<ProbeReport>;
+  /** Probe of the target encoder between two steps (training state untouched; linear unless `kind` says attentive); also sent as a 'probe' event. */
+  evaluate(runId: RunId, kind?: ProbeKind): Promise<ProbeReport>;
+  /**
+   * Load a dataset for probing only: kept beside the training data, which stays as it is, as do
+   * the runs. The built-in datasets (the counting set, …) need no loading.
+   */
+  loadProbeDataset(source: DatasetSource): Promise<DatasetSummary>;
+  /**
+   * The linear probe of run `runId`'s target encoder fitted and scored on dataset `datasetId` (a
+   * built-in id, or one loadProbeDataset loaded; whole, without the run's subset), beside the same
+   * probe of the run's random-init encoder on it. Between two steps, the run untouched; also sent
+   * as a 'transfer-probe' event.
+   */
+  probeOn(runId: RunId, datasetId: string): Promise<TransferProbeReport>;
   /** Probe every n steps while training (0 = only when asked); live. */
   setProbeEvery(runId: RunId, n: number): Promise<void>;
+  /** Measure representation health every n steps (0 = never); live. */
+  setHealthEvery(runId: RunId, n: number): Promise<void>;
+  /** MAE: the decoder's reconstruction of one train image (between steps); null for other modes. */
+  reconstruction(runId: RunId, request: ReconstructionRequest): Promise<ReconstructionSample | null>;
+  /**
+   * Train the deep linear MAE/JEPA pair (Littwin et al.) as demo `demoId`, replacing any demo
+   * before it: small chunks between the training loop's steps, progress as 'bias-demo' events.
+   * Returns the checked settings; bad settings are refused with the field named.
+   */
+  startBiasDemo(demoId: number, settings: Partial<DeepLinearSettings>): Promise<DeepLinearSettings>;
+  /** Stop demo `demoId` (nothing when another has replaced it). */
+  stopBiasDemo(demoId: number): Promise<void>;
   /** Every run saved in this browser's IndexedDB (not their bytes). */
   savedRuns(): Promise<SavedRuns>;
   /** Continue saved run `runId` (its dataset must be loaded): weights, optimiser, RNG streams, metrics so far. */

@@ -7,10 +7,13 @@
 import type { LabConfig } from '../engine/config';
 import type { LastBatch, Trainer, TrainerState } from '../engine/trainer';
 import type { LiveHyper } from '../engine/types';
+import type { ProbeKind } from '../engine/probeKind';
 import { ProbeRunner, type FloorCache } from './evaluate';
+import { HealthRunner } from './health';
 import type { CheckpointStore } from './checkpointStore';
 import { PageGate } from './pageGate';
-import type { MemoryInfo, ProbeReport, RunId, RunInfo, SharingRequest, SharingSample, WorkerEvent } from './protocol';
+import type { MemoryInfo, ProbeReport, ReconstructionRequest, ReconstructionSample, RunId, RunInfo, SharingRequest, SharingSample, WorkerEvent } from './protocol';
+import { reconstructionSample } from './reconstruction';
 import type { RunHistory } from './runHistory';
 import { RunKeeper, type KeeperOptions } from './runKeeper';
 import { sharingSample } from './sharingSample';
@@ -54,6 +57,9 @@ export class Run {
   private probes: ProbeRunner;
   /** A probe interval set live (the config's until then); kept across a rebuilt trainer. */
   private probeEvery: number | null = null;
+  private health: HealthRunner;
+  /** A health interval set live (the config's until then); kept across a rebuilt trainer. */
+  private healthEvery: number | null = null;
   private loop: Promise<void> | null = null;
   /** Bumped by each start and by giving up on a hung loop: a loop of an older generation does nothing more. */
   private generation = 0;
@@ -69,7 +75,13 @@ export class Run {
   ) {
     this.keeper = keeper;
     this.probes = new ProbeRunner((e) => env.emit(e), env.probeOptions, env.floors);
+    this.health = this.healthRunner();
     this.gate.reset(keeper.trainer.stepCount);
+  }
+
+  /** Health measurements are sent and kept in the run's history (so a resumed run's chart comes back). */
+  private healthRunner(): HealthRunner {
+    return new HealthRunner((e) => this.env.emit(e), (p) => this.keeper.recordHealth(p));
   }
 
   /** A fresh run around a fresh trainer (step 0). */
@@ -182,7 +194,9 @@ export class Run {
     if (this.loop) throw new RunRefused('the run is training: Pause it to take single steps');
     if (this.done) throw new RunRefused(`already at ${this.config.steps} steps: raise Steps or Reset`);
     try {
+      await this.health.maybe(this.trainer, this.id, this.env.exclusive); // step 0: the starting point
       await this.env.exclusive(() => this.oneStep());
+      await this.health.maybe(this.trainer, this.id, this.env.exclusive);
       this.emitState(this.done ? 'done' : 'paused');
     } catch (e) {
       this.emitState('error', errText(e));
@@ -207,13 +221,23 @@ export class Run {
     this.probeEvery = n;
   }
 
-  /** The linear probe between two steps (the run's state is only read). */
-  evaluate(): Promise<ProbeReport> {
-    return this.env.exclusive(() => this.probes.evaluate(this.trainer, this.id));
+  /** The probe (linear, or attentive) between two steps (the run's state is only read). */
+  evaluate(kind: ProbeKind = 'linear'): Promise<ProbeReport> {
+    return this.env.exclusive(() => this.probes.evaluate(this.trainer, this.id, kind));
+  }
+
+  setHealthEvery(n: number): void {
+    this.health.setEvery(this.trainer, n);
+    this.healthEvery = n;
   }
 
   sharingSample(request: SharingRequest): Promise<SharingSample> {
     return this.env.exclusive(() => sharingSample(this.trainer, this.id, request, this.keeper.lastBatch));
+  }
+
+  /** MAE's reconstruction of one train image, between steps (null for other modes). */
+  reconstruction(request: ReconstructionRequest): Promise<ReconstructionSample | null> {
+    return this.env.exclusive(() => reconstructionSample(this.trainer, this.id, request));
   }
 
   /** The page drew up to `step` (PageEvent 'drawn'). */
@@ -243,6 +267,8 @@ export class Run {
     this.keeper.carryOver(old);
     this.probes = new ProbeRunner((e) => this.env.emit(e), this.env.probeOptions, this.env.floors);
     if (this.probeEvery !== null) this.probes.setEvery(fresh, this.probeEvery);
+    this.health = this.healthRunner();
+    if (this.healthEvery !== null) this.health.setEvery(fresh, this.healthEvery);
     this.gate.reset(fresh.stepCount);
   }
 
@@ -295,12 +321,14 @@ export class Run {
     const t = this.trainer;
     const current = () => gen === this.generation && !this.disposed;
     try {
+      await this.health.maybe(this.trainer, this.id, this.env.exclusive); // step 0: the starting point
       while (current() && !this.stopRequested && !this.done) {
         const t0 = performance.now();
         // Not ahead of a step the probe reads: it must see that step's weights, not the next one's.
         const how = this.probes.dueAt(this.trainer, this.keeper.reportedStep + 1) ? 'one' : 'ahead';
         if ((await this.env.exclusive(() => (current() ? this.oneStep(how) : 'diverged'))) === 'diverged') break;
         await this.probes.afterStep(this.trainer, this.id, this.env.exclusive);
+        await this.health.maybe(this.trainer, this.id, this.env.exclusive);
         await this.env.yieldToEvents?.();
         // The page draws the steps reported, not the one in flight.
         await this.gate.wait(this.keeper.reportedStep, performance.now() - t0);

@@ -8,7 +8,7 @@ import { TrainingSession, type StepOutcome } from '../engine/session';
 import type { LiveHyper } from '../engine/types';
 import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import type { CheckpointStore } from './checkpointStore';
-import type { NormsMatrix, RunId, SavedRunInfo, StepScalars, WorkerEvent } from './protocol';
+import type { HealthPoint, NormsMatrix, RunId, SavedRunInfo, StepScalars, WorkerEvent } from './protocol';
 import { RunHistory } from './runHistory';
 
 export interface KeeperOptions {
@@ -123,6 +123,11 @@ export class RunKeeper {
   /** Record a step's metrics (before they are sent: the norm data is transferred). */
   record(metrics: StepScalars, norms?: NormsMatrix): void {
     this.history.addStep(metrics, norms);
+  }
+
+  /** Keep a representation-health measurement with the run's metrics. */
+  recordHealth(point: HealthPoint): void {
+    this.history.addHealth(point);
   }
 
   hyperChanged(atStep: number, hyper: LiveHyper): void {

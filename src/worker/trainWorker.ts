@@ -54,6 +54,7 @@ import type {
   SavedRuns,
   SharingRequest,
   SharingSample,
+  TransferProbeReport,
   WeightsSummary,
   WorkerEvent,
 } from './protocol';
@@ -62,6 +63,12 @@ import { readSavedRun } from './runKeeper';
 import { lockedRunIds } from './runLocks';
 import { sampleTransferables } from './sharingSample';
 import { sweepNumbers, type SweepNumbers } from './sweep';
+import { ProbeSets, transferProbe } from './transferProbe';
+import { BiasDemoRunner } from './biasDemo';
+import type { DeepLinearSettings } from '../engine/deepLinear';
+import type { ProbeKind } from '../engine/probeKind';
+import type { ReconstructionRequest, ReconstructionSample } from './protocol';
+import { reconstructionTransferables } from './reconstruction';
 
 interface LoadedDataset {
   id: string;
@@ -94,6 +101,8 @@ const runs = new Map<RunId, Run>();
 const inspectOnly = new Set<RunId>();
 const store = new CheckpointStore();
 const floors: FloorCache = new Map();
+/** Datasets loaded for probing only (transfer probes), apart from `raw`. */
+const probeSets = new ProbeSets();
 let budgetBytes = DEFAULT_BUDGET_BYTES;
 const commands = new WorkQueue();
 const tensors = new WorkQueue();
@@ -139,6 +148,9 @@ const env: RunEnv = {
   deviceLost: () => deviceLostWithin(5000),
   yieldToEvents,
 };
+
+/** The implicit-bias demo: plain JS between the loop's steps, resting while a run trains (biasDemo.ts). */
+const biasDemo = new BiasDemoRunner({ emit, training: () => [...runs.values()].some((r) => r.running), yieldToEvents });
 
 /** A command: after the ones before it (and any recovery in progress). */
 function command<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -454,8 +466,47 @@ const api: LabWorkerApi = {
     return memory();
   },
 
-  evaluate(runId: RunId): Promise<ProbeReport> {
-    return command(() => need(runId).evaluate());
+  evaluate(runId: RunId, kind?: ProbeKind): Promise<ProbeReport> {
+    return command(() => need(runId).evaluate(kind));
+  },
+
+  setHealthEvery(runId: RunId, n: number): Promise<void> {
+    return command(() => need(runId).setHealthEvery(n));
+  },
+
+  reconstruction(runId: RunId, request: ReconstructionRequest): Promise<ReconstructionSample | null> {
+    // Between steps, like the sharing views' samples.
+    return command(async () => {
+      const s = await need(runId).reconstruction(request);
+      return s ? Comlink.transfer(s, reconstructionTransferables(s)) : null;
+    });
+  },
+
+  // Not queued behind the runs' commands: the demo touches no run and no tensor. A newer demo replaces an older one.
+  async startBiasDemo(demoId: number, settings: Partial<DeepLinearSettings>): Promise<DeepLinearSettings> {
+    return biasDemo.start(demoId, settings);
+  },
+
+  async stopBiasDemo(demoId: number): Promise<void> {
+    biasDemo.stop(demoId);
+  },
+
+  loadProbeDataset(source: DatasetSource): Promise<DatasetSummary> {
+    // The training data (raw) and the runs are left alone; a failed load leaves the probe sets as they were.
+    return command(() =>
+      tensors.run(async () => {
+        const d = await loadSource(source);
+        probeSets.add({ id: d.id, name: d.name }, d.splits);
+        return summary(d);
+      }),
+    );
+  },
+
+  probeOn(runId: RunId, datasetId: string): Promise<TransferProbeReport> {
+    return command(() => {
+      const run = need(runId);
+      return tensors.run(() => transferProbe(run.trainer, run.id, run.dataset, probeSets.get(datasetId), { emit, floors }));
+    });
   },
 
   setProbeEvery(runId: RunId, n: number): Promise<void> {

@@ -1,10 +1,14 @@
-// The probe's controls: Evaluate, its progress, "every N steps", and the latest numbers.
+// The probe's controls: which read-out (the mean-pooled linear probe or the attentive probe),
+// Evaluate, its progress, "every N steps" (linear), and the latest numbers of each kind, each
+// beside its random-init floor.
 import { useEffect, useId, useState } from 'react';
-import { percent, useProbe } from '../../store/probeStore';
+import type { ProbeKind } from '../../engine/probeKind';
+import { kindOf, percent, useProbe, useProbeKind } from '../../store/probeStore';
 import { useLab } from '../../store/runStore';
 import { QueuedNote } from '../Queued';
 import { Field } from '../fields';
 import { evaluate, setProbeEvery } from './probeActions';
+import { ProbeOn } from './ProbeOn';
 
 function ProbeEveryField() {
   const id = useId();
@@ -13,7 +17,7 @@ function ProbeEveryField() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
   return (
-    <Field label="Probe every N steps" htmlFor={id} error={error} hint="0 = only when you press Evaluate; applies while training">
+    <Field label="Probe every N steps" htmlFor={id} error={error} hint="the linear probe; 0 = only when you press Evaluate; applies while training">
       <input
         id={id}
         type="number"
@@ -35,20 +39,50 @@ function ProbeEveryField() {
   );
 }
 
-function LatestResult() {
-  const latest = useProbe((s) => s.results[s.results.length - 1]);
-  if (!latest) return <p className="info">No probe yet.</p>;
+const KIND_LABEL: Record<ProbeKind, string> = { linear: 'Linear', attentive: 'Attentive' };
+
+function ProbeKindField() {
+  const id = useId();
+  const kind = useProbeKind((s) => s.kind);
+  return (
+    <Field
+      label="Read-out"
+      htmlFor={id}
+      hint={
+        kind === 'attentive'
+          ? 'a learned query cross-attends (4 heads) over the patch tokens, then LayerNorm and a linear classifier; 20 epochs, holds every train token in memory'
+          : 'mean-pooled patch outputs, logistic regression'
+      }
+    >
+      <select id={id} value={kind} onChange={(e) => useProbeKind.setState({ kind: e.target.value as ProbeKind })}>
+        <option value="linear">linear (mean-pooled)</option>
+        <option value="attentive">attentive (V-JEPA)</option>
+      </select>
+    </Field>
+  );
+}
+
+function LatestResults() {
+  const results = useProbe((s) => s.results);
+  const latest = (['linear', 'attentive'] as const).map((k) => results.filter((r) => kindOf(r) === k).at(-1)).filter((r) => r !== undefined);
+  if (!latest.length) return <p className="info">No probe yet.</p>;
+  return latest.map((r) => <LatestResult key={kindOf(r)} latest={r} />);
+}
+
+function LatestResult({ latest }: { latest: ReturnType<typeof useProbe.getState>['results'][number] }) {
+  const kind = kindOf(latest);
   return (
     <p
       className="probe-result"
-      aria-label="Probe result"
+      aria-label={kind === 'linear' ? 'Probe result' : 'Attentive result'}
+      data-kind={kind}
       data-step={latest.step}
       data-top1={latest.top1}
       data-top5={latest.top5}
       data-random-init-top1={latest.randomInitTop1}
       data-random-init-top5={latest.randomInitTop5}
     >
-      Step {latest.step}: <strong>top-1 {percent(latest.top1)}</strong> (random init {percent(latest.randomInitTop1)}) · top-5 {percent(latest.top5)} (random init{' '}
+      {KIND_LABEL[kind]}, step {latest.step}: <strong>top-1 {percent(latest.top1)}</strong> (random init {percent(latest.randomInitTop1)}) · top-5 {percent(latest.top5)} (random init{' '}
       {percent(latest.randomInitTop5)}) · {latest.testCount} test images, probe fitted on {latest.trainCount}
       {Number.isFinite(latest.ms) ? ` · ${(latest.ms / 1000).toFixed(1)} s` : ' · from the run’s probes.jsonl'}
       {latest.floorCached ? ' (floor cached)' : ''}
@@ -67,19 +101,23 @@ export function ProbePanel() {
     <fieldset className="probe-panel">
       <legend>Linear probe</legend>
       <p className="hint">
-        Frozen target encoder, mean-pooled patch outputs, logistic regression on the train split; accuracy on the test split. The floor is the same
-        probe on this run's encoder at random init.
+        Frozen target encoder (MAE: its context encoder), read out by the probe chosen, trained on the train split; accuracy on the test split. The
+        floor is the same probe on this run's encoder at random init.
       </p>
+      <ProbeOn />
+      <ProbeKindField />
       <div className="button-row">
         <button type="button" onClick={() => void evaluate()} disabled={(!hasRun && !busy) || Boolean(progress)}>
           Evaluate
         </button>
         <QueuedNote label="Evaluate" />
         <progress aria-label="Probe progress" max={1} value={value} />
-        <span className="hint">{progress ? `${progress.phase === 'trained' ? 'trained encoder' : 'random-init encoder'} ${Math.round(100 * progress.done)} %` : ''}</span>
+        <span className="hint">
+          {progress ? `${progress.kind === 'attentive' ? 'attentive, ' : ''}${progress.phase === 'trained' ? 'trained encoder' : 'random-init encoder'} ${Math.round(100 * progress.done)} %` : ''}
+        </span>
       </div>
       <ProbeEveryField />
-      <LatestResult />
+      <LatestResults />
       {error ? (
         <p className="error" role="alert">
           {error}

@@ -3,22 +3,26 @@
 // field, so it is in the URL and the next Reset keeps it).
 import { updateConfig } from '../../store/actions';
 import { command, workerApi } from '../../store/commands';
-import { useProbe } from '../../store/probeStore';
+import { useProbe, useProbeKind } from '../../store/probeStore';
+import { probeOnChosen, useTransfer } from '../../store/transferStore';
 import { recordProbeEvery } from '../../store/runsStore';
 import { useLab } from '../../store/runStore';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** Probe the run's encoder with the read-out chosen (linear or attentive). */
 export function evaluate(): Promise<void> {
+  if (useTransfer.getState().on) return probeOnChosen(); // "Probe on" names another dataset: a transfer probe
   return command('Evaluate', async (setLabel) => {
     const s = useLab.getState();
     const runId = s.run?.runId;
     if (!runId) return void useProbe.setState({ progress: null, error: 'Probe: no model yet' });
+    const kind = useProbeKind.getState().kind;
     const step = s.metrics[s.metrics.length - 1]?.step ?? 0;
-    setLabel('Probing the encoder…');
-    useProbe.setState({ progress: { step, done: 0, phase: 'trained' }, error: null });
+    setLabel(kind === 'attentive' ? 'Attentive probe of the encoder…' : 'Probing the encoder…');
+    useProbe.setState({ progress: { step, done: 0, phase: 'trained', kind }, error: null });
     try {
-      await workerApi().evaluate(runId); // the result arrives as a 'probe' event (the same path as probeEvery's)
+      await workerApi().evaluate(runId, kind); // the result arrives as a 'probe' event (the same path as probeEvery's)
     } catch (e) {
       // Not about a run that has since been replaced.
       if (useLab.getState().run?.runId === runId) useProbe.setState({ progress: null, error: `Probe failed: ${errText(e)}` });

@@ -5,6 +5,7 @@ import { StorageBudget } from '../RunKeeping';
 import { ImportRun } from './ImportRun';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
+import { TransferTable } from '../transfer/TransferTable';
 
 export function RunsPanel() {
   useEffect(() => {
@@ -28,6 +29,7 @@ export function RunsPanel() {
       <ImportRun />
       <RunsTable />
       <RunsCompare />
+      <TransferTable />
     </section>
   );
 }

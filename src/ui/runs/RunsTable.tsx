@@ -11,6 +11,7 @@ import type { SavedRunInfo } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { OpenImported, RunSource } from './ImportRun';
 import { startJepaTwin } from './runActions';
+import { hasJepaTwin } from './twin';
 
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 
@@ -82,7 +83,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       </td>
       <td className="row-actions">
         <OpenImported r={r} current={current} busy={busy} />
-        {r.config.mode === 'sparse' && !r.imported ? (
+        {hasJepaTwin(r.config) && !r.imported ? (
           // Not "Start …": the lab's Start button is found by that name.
           <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
             Train JEPA twin

@@ -1,13 +1,13 @@
-// "Train JEPA twin": the SparseJEPA run's config as a JEPA baseline, built and started at once.
+// "Train JEPA twin": the SparseJEPA (or MAE) run's config as a JEPA baseline, built and started at once.
 import { resetRun, start, syncUrl } from '../../store/actions';
 import { useLab } from '../../store/runStore';
 import { nameNextRun, useRuns } from '../../store/runsStore';
-import { jepaTwinConfig } from './twin';
+import { hasJepaTwin, jepaTwinConfig } from './twin';
 
 export async function startJepaTwin(id: string): Promise<void> {
   const rec = useRuns.getState().runs.find((r) => r.id === id);
   if (!rec) return;
-  if (rec.config.mode !== 'sparse') {
+  if (!hasJepaTwin(rec.config)) {
     useRuns.setState({ error: `"${rec.name}" is already a JEPA run.` });
     return;
   }

@@ -5,7 +5,7 @@ import { syntheticDataset } from '../../data/synthetic';
 import { parseConfig } from '../../engine/config';
 import * as tf from '../../engine/tf';
 import { Trainer } from '../../engine/trainer';
-import { jepaTwinConfig } from './twin';
+import { hasJepaTwin, jepaTwinConfig } from './twin';
 
 // Record what the trainer builds each batch from: the patches (after flips/crops) and the masks.
 const seen = vi.hoisted(() => ({ patches: [] as Float32Array[], masks: [] as unknown[] }));
@@ -54,5 +54,29 @@ describe('JEPA twin of a SparseJEPA run', () => {
     // Not equal by accident: another seed draws other masks.
     const other = await batches({ ...sparseConfig, seed: 12 }, 1);
     expect(other.masks[0]).not.toEqual(sparse.masks[0]);
+  });
+});
+
+describe('JEPA twin of an MAE run', () => {
+  const maeConfig = parseConfig({ ...sparseConfig, mode: 'mae', lambda: 1, beta: 0.01, proximal: false, maeNormPix: false });
+
+  it('is a JEPA run with the same seed, data and masks (the MAE-only setting stays, unused)', () => {
+    const twin = jepaTwinConfig(maeConfig);
+    expect(twin).toEqual({ ...maeConfig, mode: 'jepa', lambda: 0, beta: 0 });
+    expect(twin.seed).toBe(11);
+    expect([hasJepaTwin(maeConfig), hasJepaTwin(sparseConfig), hasJepaTwin(twin)]).toEqual([true, true, false]);
+  });
+
+  it('trains on the MAE run\'s images and masks, batch for batch, from the same encoder draw', async () => {
+    const mae = await batches(maeConfig, 2);
+    const twin = await batches(jepaTwinConfig(maeConfig), 2);
+    expect(mae.patches).toHaveLength(2);
+    expect(twin.patches).toEqual(mae.patches);
+    expect(twin.masks).toEqual(mae.masks);
+    // MAE's context encoder at step 0 is the twin's target encoder at step 0 (the same draw from the seed).
+    const fresh = [Trainer.create(maeConfig, data), Trainer.create(jepaTwinConfig(maeConfig), data)];
+    trainers.push(...fresh);
+    const image = new Float32Array(64 * 48).map((_, i) => Math.sin(i));
+    expect(await fresh[0].encode(image, 1)).toEqual(await fresh[1].encode(image, 1));
   });
 });

@@ -44,10 +44,10 @@ export function SharingRegion() {
     <section className="sharing" aria-labelledby={headingId} ref={sectionRef}>
       <h2 id={headingId}>Latent sharing</h2>
       {error ? <p className="error">{error}</p> : null}
-      {mode === 'jepa' ? (
+      {mode !== 'sparse' ? (
         <>
           <p className="info no-groups">
-            JEPA runs have no latent groups: the baseline predicts with a plain linear head, so there is no G×K matrix to show. Switch Mode to
+            {mode === 'mae' ? 'MAE runs have no latent groups: the decoder reconstructs pixels' : 'JEPA runs have no latent groups: the baseline predicts with a plain linear head'}, so there is no G×K matrix to show. Switch Mode to
             SparseJEPA and Reset to see which patches share latent dimensions.
           </p>
           <div className="sharing-grid">{masks}</div>

@@ -1,0 +1,115 @@
+// MAE's reconstruction next to its input: the train image, the context the encoder saw (the
+// rest grey), and the decoder's pixels for the target blocks pasted into the context, target
+// blocks framed. Made by the worker between steps (Trainer.reconstruct), refreshed while the run
+// trains. Only MAE runs decode pixels; the view is not shown for the others.
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { followReconstruction, setReconstructionImage, setReconstructionVisible, useReconstruction } from '../../store/reconstructionStore';
+import { useLab } from '../../store/runStore';
+import type { ReconstructionSample } from '../../worker/protocol';
+import { context2d, drawImage, TARGET_COLOURS } from '../sharing/draw';
+import { ViewFrame } from '../sharing/ViewFrame';
+
+const SCALE = 5;
+const GAP = 12;
+const LABEL_H = 16;
+const PANELS = ['input', 'context (what the encoder saw)', 'decoded targets pasted in'] as const;
+
+function drawReconstruction(canvas: HTMLCanvasElement, s: ReconstructionSample): void {
+  const size = 32 * SCALE;
+  const ctx = context2d(canvas, 3 * size + 2 * GAP, size + LABEL_H);
+  if (!ctx) return;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  [s.input, s.context, s.reconstruction].forEach((rgb, k) => {
+    const x = k * (size + GAP);
+    drawImage(ctx, rgb, 32, SCALE, x, LABEL_H);
+    ctx.fillStyle = '#222';
+    ctx.fillText(PANELS[k], x, 2);
+  });
+  // Frame the target blocks on the reconstruction.
+  const cell = size / s.grid;
+  const x0 = 2 * (size + GAP);
+  s.targets.forEach((block, i) => {
+    ctx.strokeStyle = TARGET_COLOURS[i % TARGET_COLOURS.length];
+    ctx.lineWidth = 1.5;
+    for (const q of block) ctx.strokeRect(x0 + (q % s.grid) * cell + 1 + i, LABEL_H + Math.floor(q / s.grid) * cell + 1 + i, cell - 2 - 2 * i, cell - 2 - 2 * i);
+  });
+}
+
+function ImageField() {
+  const id = useId();
+  const index = useReconstruction((s) => s.imageIndex);
+  const [text, setText] = useState(String(index));
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setText(String(index)), [index]);
+  return (
+    <label htmlFor={id}>
+      Train image{' '}
+      <input
+        id={id}
+        type="number"
+        min={0}
+        step={1}
+        value={text}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(setReconstructionImage(e.target.value.trim() === '' ? NaN : Number(e.target.value)));
+        }}
+      />
+      {error ? <small className="error"> {error}</small> : null}
+    </label>
+  );
+}
+
+function Reconstruction() {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const sample = useReconstruction((s) => s.sample);
+  const error = useReconstruction((s) => s.error);
+  useEffect(() => followReconstruction(), []);
+  useEffect(() => {
+    if (canvas.current && sample) drawReconstruction(canvas.current, sample);
+  }, [sample]);
+  const observer = useRef<IntersectionObserver | null>(null);
+  const sectionRef = useCallback((el: HTMLElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    observer.current = new IntersectionObserver((entries) => setReconstructionVisible(entries[entries.length - 1].isIntersecting));
+    observer.current.observe(el);
+  }, []);
+  const targets = sample ? new Set(sample.targets.flat()).size : 0;
+  return (
+    <section className="reconstruction" ref={sectionRef}>
+      <ViewFrame
+        title="MAE reconstruction"
+        file={`mae-reconstruction-step${sample?.step ?? 0}-image${sample?.imageIndex ?? 0}`}
+        canvas={canvas}
+        data={sample ? { step: sample.step, image: sample.imageIndex, targets, 'target-mse': sample.targetMse } : undefined}
+        description={
+          sample ? (
+            <>
+              Step {sample.step}, train image #{sample.imageIndex} ({sample.label}). The decoder's pixels for the {sample.targets.length} target blocks
+              ({targets} patches, framed) from the {sample.contextPatches.length} context patches; grey: neither. Mean squared error of the decoded
+              pixels {sample.targetMse.toPrecision(3)} (per-channel normalised).{' '}
+              {sample.normPix ? "The targets were per-patch normalised pixels: the decoded patches are shown with each true patch's mean and variance." : ''}
+            </>
+          ) : (
+            'Reconstructing…'
+          )
+        }
+        tools={<ImageField />}
+      >
+        {sample ? <canvas ref={canvas} /> : <div className="chart-empty">no reconstruction yet</div>}
+      </ViewFrame>
+      {error ? <p className="error">{error}</p> : null}
+    </section>
+  );
+}
+
+export function ReconstructionView() {
+  const mae = useLab((s) => s.run?.config.mode === 'mae');
+  return mae ? <Reconstruction /> : null;
+}

@@ -1,0 +1,73 @@
+// The Transfer table: for the runs in the Runs table, top-1 on each dataset they were probed on
+// beside its floor (the run's random-init encoder on that dataset) — rows = runs, columns =
+// datasets, the shape of the paper's table I. Each cell is the probe at the run's latest probed
+// step on that dataset. Fed by the probes kept in each run's record (runsDb), nothing else.
+import { useMemo } from 'react';
+import { percent } from '../../store/probeStore';
+import { useRuns } from '../../store/runsStore';
+import { transferTable, type TransferCell } from '../../store/transferTable';
+
+const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
+
+function Cell({ c, dataset }: { c: TransferCell | undefined; dataset: string }) {
+  if (!c) return <td data-dataset={dataset}>–</td>;
+  return (
+    <td
+      data-dataset={dataset}
+      data-top1={c.top1}
+      data-floor-top1={c.floorTop1}
+      data-step={c.step}
+      data-own={c.own}
+      title={`top-5 ${percent(c.top5)} (floor ${percent(c.floorTop5)}); ${c.testCount} test images; ${c.own ? 'the training data' : 'transfer probe'}`}
+    >
+      <strong>{percent(c.top1)}</strong> <small>(floor {percent(c.floorTop1)}, step {c.step})</small>
+    </td>
+  );
+}
+
+export function TransferTable() {
+  const runs = useRuns((s) => s.runs);
+  const { columns, rows } = useMemo(() => transferTable(runs), [runs]);
+  return (
+    <section className="transfer" aria-label="Transfer">
+      <h3>Transfer</h3>
+      <p className="hint">
+        Linear-probe top-1 of each run on each dataset it was probed on (choose one under "Probe on" and press Evaluate), beside its floor: the same probe
+        of the run&apos;s encoder at random init. The latest probed step of each run; runs never probed are left out.
+      </p>
+      {rows.length === 0 ? (
+        <p className="info">No probes yet.</p>
+      ) : (
+        <div className="runs-table">
+          <table aria-label="Transfer">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Mode</th>
+                <th>Pretrained on</th>
+                {columns.map((c) => (
+                  <th key={c.key} data-dataset={c.key}>
+                    {c.name}
+                    {c.numClasses ? <small> ({c.numClasses} classes, chance {percent(1 / c.numClasses)})</small> : null}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...rows].reverse().map((r) => (
+                <tr key={r.run.id} data-transfer-run={r.run.id}>
+                  <td>{r.run.name}</td>
+                  <td>{MODE[r.run.config.mode]}</td>
+                  <td>{r.run.datasetName}</td>
+                  {columns.map((c) => (
+                    <Cell key={c.key} c={r.cells[c.key]} dataset={c.key} />
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
