@@ -94,6 +94,9 @@ test('a PyTorch run comes back: Runs row, overlaid curves, its weights in Evalua
 
   // The latent-sharing views show its weights at step 4.
   const region = page.getByRole('region', { name: 'Latent sharing' });
+  // Off-screen views take a new series only every 5 s or when they come into view, and opening the
+  // run is one change of the series: looked at, they show it.
+  await region.scrollIntoViewIfNeeded();
   await expect(region.getByRole('figure', { name: 'Latent-to-group heatmap' })).toHaveAttribute('data-step', '4', { timeout: 30_000 });
   await expect(region.getByRole('figure', { name: 'Active latents at each patch' })).toHaveAttribute('data-step', '4', { timeout: 30_000 });
 
