@@ -3,37 +3,16 @@
 // deviation (mean and minimum), measured in the worker every N steps between steps. The encoder
 // that makes the targets is drawn solid; beside an EMA target, the context encoder dashed.
 // Without the stop-gradient (Targets) or with EMA momentum 0 the rank falls: collapse, seen.
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useHealth } from '../../store/healthStore';
 import { useLab } from '../../store/runStore';
 import { Chart, type LineSpec } from '../ChartFrame';
-import { Field } from '../fields';
+import { EveryStepsField } from '../EveryStepsField';
 import { setHealthEvery } from './healthActions';
 
 function HealthEveryField() {
-  const id = useId();
   const value = useLab((s) => s.config.healthEvery);
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
-  return (
-    <Field label="Health every N steps" htmlFor={id} error={error} hint="0 = off; applies while training">
-      <input
-        id={id}
-        type="number"
-        min={0}
-        step={1}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          if (!Number.isInteger(n) || n < 0) return void setError('expected a whole number ≥ 0');
-          void setHealthEvery(n).then(setError);
-        }}
-      />
-    </Field>
-  );
+  return <EveryStepsField label="Health every N steps" hint="0 = off; applies while training" value={value} apply={setHealthEvery} />;
 }
 
 export function HealthCharts() {

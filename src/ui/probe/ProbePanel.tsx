@@ -1,42 +1,19 @@
 // The probe's controls: which read-out (the mean-pooled linear probe or the attentive probe),
 // Evaluate, its progress, "every N steps" (linear), and the latest numbers of each kind, each
 // beside its random-init floor.
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import type { ProbeKind } from '../../engine/probeKind';
 import { kindOf, percent, useProbe, useProbeKind } from '../../store/probeStore';
 import { useLab } from '../../store/runStore';
 import { QueuedNote } from '../Queued';
+import { EveryStepsField } from '../EveryStepsField';
 import { Field } from '../fields';
 import { evaluate, setProbeEvery } from './probeActions';
 import { ProbeOn } from './ProbeOn';
 
 function ProbeEveryField() {
-  const id = useId();
   const value = useLab((s) => s.config.probeEvery);
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
-  return (
-    <Field label="Probe every N steps" htmlFor={id} error={error} hint="the linear probe; 0 = only when you press Evaluate; applies while training">
-      <input
-        id={id}
-        type="number"
-        min={0}
-        step={1}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          if (!Number.isInteger(n) || n < 0) {
-            setError('expected a whole number ≥ 0');
-            return;
-          }
-          void setProbeEvery(n).then(setError);
-        }}
-      />
-    </Field>
-  );
+  return <EveryStepsField label="Probe every N steps" hint="the linear probe; 0 = only when you press Evaluate; applies while training" value={value} apply={setProbeEvery} />;
 }
 
 const KIND_LABEL: Record<ProbeKind, string> = { linear: 'Linear', attentive: 'Attentive' };
