@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { ReconstructionSample } from '../worker/protocol';
 import { workerApi } from './commands';
+import { pacedRefresh } from './pacedRefresh';
 import { useLab } from './runStore';
 
 export const REFRESH_MS = 2500;
@@ -33,23 +34,10 @@ export function setReconstructionImage(i: number): string | null {
   return null;
 }
 
-let inFlight = false;
-let again = false;
-let visible = true;
-let stale = false;
-let lastAsked = -Infinity;
-let timer: ReturnType<typeof setTimeout> | null = null;
-
-/** Ask the worker for the reconstruction now (it waits for the step in flight). */
-export async function refreshReconstruction(): Promise<void> {
+/** Ask the worker for the reconstruction (it waits for the step in flight); paced, see pacedRefresh. */
+async function askReconstruction(): Promise<void> {
   const run = maeRun();
   if (!run) return;
-  if (inFlight) {
-    again = true;
-    return;
-  }
-  inFlight = true;
-  lastAsked = performance.now();
   useReconstruction.setState({ loading: true });
   try {
     const sample = await workerApi().reconstruction(run.runId, { imageIndex: useReconstruction.getState().imageIndex });
@@ -58,31 +46,17 @@ export async function refreshReconstruction(): Promise<void> {
   } catch (e) {
     if (useLab.getState().run?.runId === run.runId) useReconstruction.setState({ error: `Could not reconstruct the image: ${errText(e)}` });
   } finally {
-    inFlight = false;
     useReconstruction.setState({ loading: false });
-    if (again) {
-      again = false;
-      scheduleRefresh();
-    }
   }
 }
 
-function scheduleRefresh(): void {
-  if (timer) return;
-  timer = setTimeout(() => {
-    timer = null;
-    void refreshReconstruction();
-  }, Math.max(0, REFRESH_MS - (performance.now() - lastAsked)));
-}
+const refresh = pacedRefresh(askReconstruction, REFRESH_MS);
+
+/** Ask the worker for the reconstruction now (it waits for the step in flight). */
+export const refreshReconstruction = (): Promise<void> => (maeRun() ? refresh.now() : Promise.resolve());
 
 /** The view scrolled in or out of sight: coming back with a stale reconstruction refreshes it. */
-export function setReconstructionVisible(now: boolean): void {
-  visible = now;
-  if (now && stale) {
-    stale = false;
-    scheduleRefresh();
-  }
-}
+export const setReconstructionVisible = (now: boolean): void => refresh.setVisible(now);
 
 /** Keep the reconstruction current while the view is shown; returns the unsubscribe. */
 export function followReconstruction(): () => void {
@@ -104,12 +78,10 @@ export function followReconstruction(): () => void {
     state = s.runState;
     if (now === step && !settled) return;
     step = now;
-    if (visible) scheduleRefresh();
-    else stale = true;
+    refresh.changed();
   });
   return () => {
     unsubscribe();
-    if (timer) clearTimeout(timer);
-    timer = null;
+    refresh.cancel();
   };
 }

@@ -2,6 +2,7 @@
 // asked for on demand and, while a run goes on, after new steps arrive (at most every
 // REFRESH_MS, never two at once, only while the region is on screen).
 import { workerApi } from './commands';
+import { pacedRefresh } from './pacedRefresh';
 import { useLab } from './runStore';
 import { useSharing } from './sharingStore';
 
@@ -27,24 +28,10 @@ export function setBatchItem(b: number): string | null {
   return null;
 }
 
-let inFlight = false;
-let again = false;
-/** Whether the region is on screen; off screen, new steps only mark the sample stale. */
-let visible = true;
-let stale = false;
-let lastAsked = -Infinity;
-let timer: ReturnType<typeof setTimeout> | null = null;
-
-/** Ask the worker for a fresh sample now (queued behind the step in flight). */
-export async function refreshSample(): Promise<void> {
+/** Ask the worker for a fresh sample (queued behind the step in flight); paced, see pacedRefresh. */
+async function askSample(): Promise<void> {
   const run = useLab.getState().run;
   if (!run) return;
-  if (inFlight) {
-    again = true;
-    return;
-  }
-  inFlight = true;
-  lastAsked = performance.now();
   const { imageIndex, batchItem } = useSharing.getState();
   useSharing.setState({ loading: true });
   try {
@@ -54,39 +41,17 @@ export async function refreshSample(): Promise<void> {
   } catch (e) {
     useSharing.setState({ error: `Could not read the example image: ${errText(e)}` });
   } finally {
-    inFlight = false;
     useSharing.setState({ loading: false });
-    if (again) {
-      again = false;
-      scheduleRefresh();
-    }
   }
 }
 
-/** Refresh soon: at most one sample every REFRESH_MS. */
-export function scheduleRefresh(): void {
-  if (timer) return;
-  const wait = Math.max(0, REFRESH_MS - (performance.now() - lastAsked));
-  timer = setTimeout(() => {
-    timer = null;
-    void refreshSample();
-  }, wait);
-}
+const refresh = pacedRefresh(askSample, REFRESH_MS);
 
-/** The region scrolled in or out of view: coming back with a stale sample refreshes it. */
-export function setRegionVisible(now: boolean): void {
-  visible = now;
-  if (now && stale) {
-    stale = false;
-    scheduleRefresh();
-  }
-}
+/** Ask the worker for a fresh sample now (queued behind the step in flight). */
+export const refreshSample = (): Promise<void> => (useLab.getState().run ? refresh.now() : Promise.resolve());
 
-/** New steps arrived: refresh soon when someone can see it, otherwise remember to. */
-function stepsArrived(): void {
-  if (visible) scheduleRefresh();
-  else stale = true;
-}
+/** The region scrolled in or out of view (off screen, new steps only mark the sample stale). */
+export const setRegionVisible = (now: boolean): void => refresh.setVisible(now);
 
 /**
  * Keep the sample current while the views are shown: a new run clears it (and the selection);
@@ -117,16 +82,15 @@ export function followRun(): () => void {
     const now = s.metrics.at(-1)?.step ?? 0;
     if (now !== step) {
       step = now;
-      stepsArrived();
+      refresh.changed();
     }
     if (s.runState !== state) {
       state = s.runState;
-      if (state === 'paused' || state === 'done') stepsArrived();
+      if (state === 'paused' || state === 'done') refresh.changed();
     }
   });
   return () => {
     unsubscribe();
-    if (timer) clearTimeout(timer);
-    timer = null;
+    refresh.cancel();
   };
 }
