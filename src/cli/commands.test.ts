@@ -4,14 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classFolder, zipOf } from '../data/image-test-helpers';
-import { loadDataset } from '../data/node';
-import { selectSubsetSplits } from '../data/subset';
 import { syntheticClass } from '../data/synthetic';
 import { parseConfig } from '../engine/config';
 import * as tf from '../engine/tf';
-import { Trainer } from '../engine/trainer';
 import { readSafetensors } from '../io/safetensors';
-import { UsageError } from './args';
+import { probeRefusal, weightsAfter as weightsFile } from './probeTestKit';
 import { probeCommand } from './probeCommand';
 import { trainCommand } from './trainCommand';
 
@@ -20,22 +17,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = parseConfig({ dataset: 'synthetic:4', preset: 'micro', mode: 'sparse', batchSize: 4, steps: 2, seed: 2, subset: { perClass: 6 } });
 
-/** A weights file of `c` after `steps` steps. */
-async function weightsAfter(steps: number, name: string, c = config): Promise<string> {
-  const data = selectSubsetSplits(loadDataset('synthetic:4', c.seed), c.subset, c.seed);
-  const t = Trainer.create(c, data);
-  for (let i = 0; i < steps; i++) await t.step();
-  const path = join(dir, name);
-  writeFileSync(path, await t.exportSafetensors());
-  t.dispose();
-  return path;
-}
-
-async function rejects(argv: string[]): Promise<string> {
-  const e = await probeCommand(argv, () => {}).then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(UsageError);
-  return (e as Error).message;
-}
+/** A weights file of `c` after `steps` steps (trained on the built-in data even where `c` names a file). */
+const weightsAfter = (steps: number, name: string, c = config) => weightsFile(c, steps, join(dir, name), 'synthetic:4');
+const rejects = probeRefusal;
 
 describe('npm run probe', () => {
   it('prints one JSON line with top-1/top-5, the random-init floor and the counts, and writes DIR/probe.json', async () => {

@@ -1,14 +1,11 @@
 // npm run probe -- --kind attentive, in-process on a tiny slice of the built-in data (WASM backend).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../data/node';
-import { selectSubsetSplits } from '../data/subset';
 import { parseConfig } from '../engine/config';
 import * as tf from '../engine/tf';
-import { Trainer } from '../engine/trainer';
-import { UsageError } from './args';
+import { probeRefusal, weightsAfter as weightsFile } from './probeTestKit';
 import { probeCommand } from './probeCommand';
 
 const dir = mkdtempSync(join(tmpdir(), 'sparsejepa-attentive-'));
@@ -16,21 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = parseConfig({ dataset: 'synthetic:4', preset: 'micro', mode: 'jepa', batchSize: 4, steps: 2, seed: 3, subset: { perClass: 6 } });
 
-async function weightsAfter(steps: number, name: string): Promise<string> {
-  const data = selectSubsetSplits(loadDataset(config.dataset, config.seed), config.subset, config.seed);
-  const t = Trainer.create(config, data);
-  for (let i = 0; i < steps; i++) await t.step();
-  const path = join(dir, name);
-  writeFileSync(path, await t.exportSafetensors());
-  t.dispose();
-  return path;
-}
-
-async function rejects(argv: string[]): Promise<string> {
-  const e = await probeCommand(argv, () => {}).then(() => null, (err: unknown) => err);
-  expect(e).toBeInstanceOf(UsageError);
-  return (e as Error).message;
-}
+const weightsAfter = (steps: number, name: string) => weightsFile(config, steps, join(dir, name));
+const rejects = probeRefusal;
 
 describe('npm run probe --kind attentive', () => {
   it('probes the frozen target encoder’s patch tokens beside the random-init floor, writes DIR/probe-attentive.json, tensors flat', async () => {
