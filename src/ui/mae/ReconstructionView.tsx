@@ -2,12 +2,13 @@
 // rest grey), and the decoder's pixels for the target blocks pasted into the context, target
 // blocks framed. Made by the worker between steps (Trainer.reconstruct), refreshed while the run
 // trains. Only MAE runs decode pixels; the view is not shown for the others.
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { followReconstruction, setReconstructionImage, setReconstructionVisible, useReconstruction } from '../../store/reconstructionStore';
 import { useLab } from '../../store/runStore';
 import type { ReconstructionSample } from '../../worker/protocol';
 import { context2d, drawImage, TARGET_COLOURS } from '../sharing/draw';
 import { ViewFrame } from '../sharing/ViewFrame';
+import { IndexField } from '../IndexField';
 
 const SCALE = 5;
 const GAP = 12;
@@ -39,29 +40,8 @@ function drawReconstruction(canvas: HTMLCanvasElement, s: ReconstructionSample):
 }
 
 function ImageField() {
-  const id = useId();
   const index = useReconstruction((s) => s.imageIndex);
-  const [text, setText] = useState(String(index));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(String(index)), [index]);
-  return (
-    <label htmlFor={id}>
-      Train image{' '}
-      <input
-        id={id}
-        type="number"
-        min={0}
-        step={1}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          setError(setReconstructionImage(e.target.value.trim() === '' ? NaN : Number(e.target.value)));
-        }}
-      />
-      {error ? <small className="error"> {error}</small> : null}
-    </label>
-  );
+  return <IndexField label="Train image" value={index} choose={setReconstructionImage} />;
 }
 
 function Reconstruction() {

@@ -1,10 +1,11 @@
 // The current batch's masks over one of its images: the context block (targets cut out) and
 // the target blocks, as the model saw them at the last step (truncated to the batch minimum).
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { setBatchItem } from '../../store/sharingActions';
 import { useSharing } from '../../store/sharingStore';
 import type { BatchMaskSample } from '../../worker/protocol';
 import { CONTEXT_COLOUR, context2d, drawImage, TARGET_COLOURS } from './draw';
+import { IndexField } from '../IndexField';
 import { ViewFrame } from './ViewFrame';
 
 const SCALE = 7;
@@ -62,11 +63,7 @@ function drawMasks(canvas: HTMLCanvasElement, m: BatchMaskSample, grid: number):
 
 export function MasksView({ masks, grid }: { masks: BatchMaskSample | null; grid: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const id = useId();
   const batchItem = useSharing((s) => s.batchItem);
-  const [text, setText] = useState(String(batchItem));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(String(batchItem)), [batchItem]);
   useEffect(() => {
     if (canvas.current && masks) drawMasks(canvas.current, masks, grid);
   }, [masks, grid]);
@@ -89,23 +86,7 @@ export function MasksView({ masks, grid }: { masks: BatchMaskSample | null; grid
         )
       }
       tools={
-        <label htmlFor={id}>
-          Batch image{' '}
-          <input
-            id={id}
-            type="number"
-            min={0}
-            step={1}
-            value={text}
-            aria-invalid={Boolean(error)}
-            onChange={(e) => {
-              setText(e.target.value);
-              const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-              setError(setBatchItem(n));
-            }}
-          />
-          {error ? <small className="error"> {error}</small> : null}
-        </label>
+        <IndexField label="Batch image" value={batchItem} choose={setBatchItem} />
       }
     >
       {masks ? <canvas ref={canvas} /> : <div className="chart-empty">no batch yet</div>}
