@@ -1,27 +1,17 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
-import { Trainer } from '../engine/trainer';
+import { wasmTrainers } from '../engine/testTrainers';
 import { floorKey, ProbeRunner } from './evaluate';
 import type { WorkerEvent } from './protocol';
 
 const data = syntheticDataset({ seed: 0, trainPerClass: 10, testPerClass: 5, numClasses: 4 });
 const base: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 50, seed: 3, lambda: 0.01, beta: 0.001 };
 const PROBE = { epochs: 4, batchSize: 32 };
-const trainers: Trainer[] = [];
-const make = (over: LabConfigInput = {}) => {
-  const t = Trainer.create({ ...base, ...over }, data);
-  trainers.push(t);
-  return t;
-};
-// WASM, as in the lab's default on a machine without a GPU (the CPU backend is checked once below).
-beforeAll(() => tf.setBackend('wasm'));
-afterAll(async () => {
-  trainers.forEach((t) => t.dispose());
-  await tf.setBackend('cpu');
-});
+const trainer = wasmTrainers();
+const make = (over: LabConfigInput = {}) => trainer({ ...base, ...over }, data);
 
 /** Every event the runner sends, and a queue that runs work at once (the worker's exclusive()). */
 function harness() {
@@ -130,8 +120,7 @@ describe('evaluate() in the worker', () => {
 
   it('a failed probe is an event, and the loop goes on', async () => {
     const noTest = { train: data.train, test: { ...data.test, images: new Uint8Array(0), labels: new Int32Array(0), size: 0 } };
-    const t = Trainer.create({ ...base, probeEvery: 1 }, noTest);
-    trainers.push(t);
+    const t = trainer({ ...base, probeEvery: 1 }, noTest);
     await t.step();
     const { events, runner, queue } = harness();
     await expect(runner.afterStep(t, 'r2', queue)).resolves.toBeUndefined();

@@ -1,10 +1,10 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
-import { Trainer } from '../engine/trainer';
+import { wasmTrainers } from '../engine/testTrainers';
 import { CheckpointStore } from './checkpointStore';
 import { HealthRunner, healthStats } from './health';
 import type { HealthPoint, WorkerEvent } from './protocol';
@@ -13,17 +13,8 @@ import { readSavedRun } from './runKeeper';
 
 const data = syntheticDataset({ seed: 1, trainPerClass: 8, testPerClass: 2, numClasses: 4 });
 const base: LabConfigInput = { preset: 'micro', mode: 'jepa', batchSize: 4, steps: 7, seed: 2, checkpointEvery: 3 };
-const trainers: Trainer[] = [];
-const make = (over: LabConfigInput = {}) => {
-  const t = Trainer.create({ ...base, ...over }, data);
-  trainers.push(t);
-  return t;
-};
-beforeAll(() => tf.setBackend('wasm'));
-afterAll(async () => {
-  trainers.forEach((t) => t.dispose());
-  await tf.setBackend('cpu');
-});
+const trainer = wasmTrainers();
+const make = (over: LabConfigInput = {}) => trainer({ ...base, ...over }, data);
 
 const now = <T,>(fn: () => Promise<T>) => fn();
 const points = (events: WorkerEvent[]) => events.flatMap((e) => (e.type === 'health' ? [e.point] : []));

@@ -1,26 +1,17 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeImageBatch } from '../data/batch';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
-import { Trainer } from '../engine/trainer';
+import { wasmTrainers } from '../engine/testTrainers';
 import { rgbBytes } from './sharingSample';
 import { HIDDEN_GREY, keepPatches, MASK_SEED, patchesToRgb, reconstructionSample } from './reconstruction';
 
 const data = syntheticDataset({ seed: 2, trainPerClass: 6, testPerClass: 2, numClasses: 3 });
 const mae: LabConfigInput = { preset: 'micro', mode: 'mae', batchSize: 4, steps: 20, seed: 5 };
-const trainers: Trainer[] = [];
-const make = (over: LabConfigInput = {}) => {
-  const t = Trainer.create({ ...mae, ...over }, data);
-  trainers.push(t);
-  return t;
-};
-beforeAll(() => tf.setBackend('wasm'));
-afterAll(async () => {
-  trainers.forEach((t) => t.dispose());
-  await tf.setBackend('cpu');
-});
+const trainer = wasmTrainers();
+const make = (over: LabConfigInput = {}) => trainer({ ...mae, ...over }, data);
 
 describe('patchesToRgb (model-space patches back to bytes)', () => {
   it('undoes makeImageBatch: every byte comes back within rounding, for every patch size', () => {

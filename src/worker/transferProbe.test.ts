@@ -1,10 +1,11 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countingDataset } from '../data/counting';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import { probeEncoder } from '../engine/probe';
 import * as tf from '../engine/tf';
+import { wasmTrainers } from '../engine/testTrainers';
 import { Trainer } from '../engine/trainer';
 import type { FloorCache } from './evaluate';
 import type { WorkerEvent } from './protocol';
@@ -15,17 +16,8 @@ const counting = countingDataset({ seed: 0, maxObjects: 3, trainPerClass: 12, te
 const base: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 50, seed: 3 };
 const probeOptions = { epochs: 4, batchSize: 32 };
 const A = { id: 'synthetic', name: 'built-in shapes' };
-const trainers: Trainer[] = [];
-const make = () => {
-  const t = Trainer.create(base, train);
-  trainers.push(t);
-  return t;
-};
-beforeAll(() => tf.setBackend('wasm'));
-afterAll(async () => {
-  trainers.forEach((t) => t.dispose());
-  await tf.setBackend('cpu');
-});
+const trainer = wasmTrainers();
+const make = () => trainer(base, train);
 
 describe('transfer probes in the worker: pretrained on A, probed on B', () => {
   it("fits and scores on B, beside the floor on B (the run's random-init encoder), records both datasets, and leaves training as it was", async () => {
