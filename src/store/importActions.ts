@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import { parseConfig } from '../engine/config';
 import type { StepMetrics } from '../engine/types';
 import { parseMetricsJsonl, parseProbesJsonl, parseRunConfig } from '../io/runFiles';
-import type { NormsMatrix, RunInfo, StepScalars } from '../worker/protocol';
+import { normsMatrix, type NormsMatrix, type RunInfo, type StepScalars } from '../worker/protocol';
 import { syncUrl } from './address';
 import { command, transfer, workerApi } from './commands';
 import { checkOneRun, dataForRun, importedRecord, importedRunId, sortRunFiles, sourceLabel } from './importedRuns';
@@ -188,11 +188,8 @@ function showImported(run: RunInfo, files: ImportedFiles, last: NormsMatrix | un
   const norms: NormSnapshot[] = [];
   for (const { groupNorms, ...scalars } of files.metrics) {
     metrics.push(scalars);
-    if (!groupNorms?.length) continue;
-    const G = groupNorms.length;
-    const K = groupNorms[0].length;
-    const m = { step: scalars.step, G, K, data: Float32Array.from(groupNorms.flat()) };
-    norms.push({ ...m, groupTotals: groupTotals(m) });
+    const m = normsMatrix(scalars.step, groupNorms);
+    if (m) norms.push({ ...m, groupTotals: groupTotals(m) });
   }
   // The weights' own norms at the last step, when the metrics did not record that step's.
   if (last && norms[norms.length - 1]?.step !== last.step) norms.push({ ...last, groupTotals: groupTotals(last) });

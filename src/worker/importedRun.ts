@@ -8,7 +8,7 @@ import { Rng } from '../engine/rng';
 import { WEIGHTS_FORMAT, WeightsError, type Trainer } from '../engine/trainer';
 import { CHECKPOINT_FORMAT } from '../io/checkpoint';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
-import type { ImportedRunView, NormsMatrix, RunWeightsInfo } from './protocol';
+import { normsMatrix, type ImportedRunView, type NormsMatrix, type RunWeightsInfo } from './protocol';
 import { RunRefused } from './run';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -91,10 +91,6 @@ export async function standAt(t: Trainer, view: ImportedRunView): Promise<void> 
 }
 
 /** The trainer's G×K column norms as the page's norms matrix (null without a sparse head). */
-export async function normsMatrix(t: Trainer): Promise<NormsMatrix | null> {
-  const n = await t.groupNorms();
-  if (!n) return null;
-  const G = n.groupNorms.length;
-  const K = n.groupNorms[0]?.length ?? 0;
-  return { step: t.stepCount, G, K, data: Float32Array.from(n.groupNorms.flat()) };
+export async function trainerNorms(t: Trainer): Promise<NormsMatrix | null> {
+  return normsMatrix(t.stepCount, (await t.groupNorms())?.groupNorms);
 }

@@ -241,6 +241,16 @@ export interface NormsMatrix {
   data: Float32Array;
 }
 
+/** The G×K norms as metrics carry them (rows per group) packed row-major; null when there are none. */
+export function normsMatrix(step: number, rows: number[][] | undefined): NormsMatrix | null {
+  if (!rows?.length) return null;
+  const G = rows.length;
+  const K = rows[0].length;
+  const data = new Float32Array(G * K);
+  rows.forEach((row, g) => data.set(row, g * K));
+  return { step, G, K, data };
+}
+
 export type RunState = 'ready' | 'running' | 'paused' | 'done' | 'error';
 
 export type WorkerEvent =

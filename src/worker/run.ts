@@ -12,7 +12,7 @@ import { ProbeRunner, type FloorCache } from './evaluate';
 import { HealthRunner } from './health';
 import type { CheckpointStore } from './checkpointStore';
 import { PageGate } from './pageGate';
-import type { MemoryInfo, ProbeReport, ReconstructionRequest, ReconstructionSample, RunId, RunInfo, SharingRequest, SharingSample, WorkerEvent } from './protocol';
+import { normsMatrix, type MemoryInfo, type ProbeReport, type ReconstructionRequest, type ReconstructionSample, type RunId, type RunInfo, type SharingRequest, type SharingSample, type WorkerEvent } from './protocol';
 import { reconstructionSample } from './reconstruction';
 import type { RunHistory } from './runHistory';
 import { RunKeeper, type KeeperOptions } from './runKeeper';
@@ -301,13 +301,10 @@ export class Run {
     }
     const { groupNorms, ...scalars } = out.metrics;
     const memory = this.env.memory();
-    if (groupNorms && groupNorms.length) {
-      const G = groupNorms.length;
-      const K = groupNorms[0].length;
-      const data = new Float32Array(G * K);
-      groupNorms.forEach((row, g) => data.set(row, g * K));
-      k.record(scalars, { step: scalars.step, G, K, data });
-      this.env.emit({ type: 'metrics', runId: this.id, metrics: scalars, norms: { step: scalars.step, G, K, data }, memory }, [data.buffer]);
+    const norms = normsMatrix(scalars.step, groupNorms);
+    if (norms) {
+      k.record(scalars, norms);
+      this.env.emit({ type: 'metrics', runId: this.id, metrics: scalars, norms, memory }, [norms.data.buffer]);
     } else {
       k.record(scalars);
       this.env.emit({ type: 'metrics', runId: this.id, metrics: scalars, memory });

@@ -34,7 +34,7 @@ import { selectBackend } from './backend';
 import { CheckpointStore, DEFAULT_BUDGET_BYTES } from './checkpointStore';
 import { destroyDevice, deviceLostWithin, forgetWebGpuBackend, watchDeviceLoss } from './deviceLoss';
 import type { FloorCache } from './evaluate';
-import { IMPORTED_RUN_REFUSAL, normsMatrix, readRunWeights, standAt } from './importedRun';
+import { IMPORTED_RUN_REFUSAL, readRunWeights, standAt, trainerNorms } from './importedRun';
 import type {
   BackendInfo,
   BackendRequest,
@@ -447,7 +447,7 @@ const api: LabWorkerApi = {
       if (opts.inspect) {
         run.forget(); // to look at: no checkpoint of it is ever written
         inspectOnly.add(run.id);
-        const norms = await tensors.run(() => normsMatrix(t));
+        const norms = await tensors.run(() => trainerNorms(t));
         if (norms) out.norms = norms;
       }
       open(run, opts.inspect ? (run.done ? 'done' : 'paused') : 'ready');
