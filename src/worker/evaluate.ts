@@ -9,6 +9,7 @@ import type { ProbeResult } from '../engine/probe';
 import { probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
+import { StepSchedule } from './stepSchedule';
 
 /** Progress events at most this often (the probe reports after every feature batch and epoch). */
 const PROGRESS_EVERY_MS = 150;
@@ -24,9 +25,8 @@ type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 export type FloorCache = Map<string, ProbeResult>;
 
 export class ProbeRunner {
-  /** A live probeEvery for one trainer (set from the page while it trains). */
-  private every: { trainer: Trainer; n: number } | null = null;
-  private lastProbed: { trainer: Trainer; step: number } | null = null;
+  /** Every probeEvery-th step, not step 0. */
+  private readonly schedule = new StepSchedule('probe', (t) => t.config.probeEvery, (step, n) => step > 0 && step % n === 0);
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
@@ -35,12 +35,11 @@ export class ProbeRunner {
   ) {}
 
   everyFor(t: Trainer): number {
-    return this.every?.trainer === t ? this.every.n : t.config.probeEvery;
+    return this.schedule.everyFor(t);
   }
 
   setEvery(t: Trainer, n: number): void {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`probe interval must be a whole number ≥ 0, got ${n}`);
-    this.every = { trainer: t, n };
+    this.schedule.setEvery(t, n);
   }
 
   /** probeEvery says this step is probed, and it has not been yet. */
@@ -50,9 +49,7 @@ export class ProbeRunner {
 
   /** probeEvery says `step` is probed (and it has not been yet): the loop must not run past it before the probe. */
   dueAt(t: Trainer, step: number): boolean {
-    const n = this.everyFor(t);
-    const done = this.lastProbed?.trainer === t && this.lastProbed.step === step;
-    return n > 0 && step > 0 && step % n === 0 && !done;
+    return this.schedule.dueAt(t, step);
   }
 
   /**
@@ -72,7 +69,7 @@ export class ProbeRunner {
   async evaluate(t: Trainer, runId: RunId, kind: ProbeKind = 'linear'): Promise<ProbeReport> {
     const t0 = performance.now();
     const step = t.stepCount;
-    if (kind === 'linear') this.lastProbed = { trainer: t, step }; // probeEvery's probe is the linear one
+    if (kind === 'linear') this.schedule.measured(t, step); // probeEvery's probe is the linear one
     const opts: AnyProbeOptions = { seed: t.config.seed, ...this.opts };
     const key = floorKey(t.config, opts, kind);
     const cachedFloor = this.floors.get(key);

@@ -8,6 +8,7 @@ import { hasEmaTarget } from '../engine/model';
 import type { RepresentationHealth } from '../engine/representationHealth';
 import type { Trainer } from '../engine/trainer';
 import type { HealthPoint, HealthStats, RunId, WorkerEvent } from './protocol';
+import { StepSchedule } from './stepSchedule';
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -17,9 +18,8 @@ export function healthStats(h: RepresentationHealth): HealthStats {
 }
 
 export class HealthRunner {
-  /** A live healthEvery for one trainer (set from the page); the trainer's config's otherwise. */
-  private every: { trainer: Trainer; n: number } | null = null;
-  private last: { trainer: Trainer; step: number } | null = null;
+  /** Step 0, every healthEvery-th step and the last step. */
+  private readonly schedule = new StepSchedule('health', (t) => t.config.healthEvery, (step, n, t) => step % n === 0 || step === t.config.steps);
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,
@@ -28,26 +28,22 @@ export class HealthRunner {
   ) {}
 
   everyFor(t: Trainer): number {
-    return this.every?.trainer === t ? this.every.n : t.config.healthEvery;
+    return this.schedule.everyFor(t);
   }
 
   setEvery(t: Trainer, n: number): void {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`health interval must be a whole number ≥ 0, got ${n}`);
-    this.every = { trainer: t, n };
+    this.schedule.setEvery(t, n);
   }
 
   /** healthEvery says this step is measured (step 0, every n-th step, the last step), and it has not been yet. */
   due(t: Trainer): boolean {
-    const n = this.everyFor(t);
-    const step = t.stepCount;
-    const done = this.last?.trainer === t && this.last.step === step;
-    return n > 0 && !done && (step % n === 0 || step === t.config.steps);
+    return this.schedule.dueAt(t, t.stepCount);
   }
 
   /** Measure now (the caller queues it between steps); sends and returns the point. */
   async measure(t: Trainer, runId: RunId): Promise<HealthPoint> {
     const step = t.stepCount;
-    this.last = { trainer: t, step };
+    this.schedule.measured(t, step);
     try {
       const target = healthStats(await t.representationHealth());
       const context = hasEmaTarget(t.config) ? healthStats(await t.representationHealth({ encoder: 'context' })) : undefined;

@@ -1,0 +1,38 @@
+// "Every N steps" for one of a run's side measurements (the probe, representation health): N from
+// the trainer's config unless the page set it live, and a step measured once however often asked.
+import type { Trainer } from '../engine/trainer';
+
+export class StepSchedule {
+  /** A live N for one trainer (set from the page while it trains); the trainer's config's otherwise. */
+  private live: { trainer: Trainer; n: number } | null = null;
+  private last: { trainer: Trainer; step: number } | null = null;
+
+  constructor(
+    /** What is scheduled, for the refusal of a bad N ("probe", "health"). */
+    private readonly what: string,
+    private readonly fromConfig: (t: Trainer) => number,
+    /** Whether `step` is one of the measured steps at interval n > 0. */
+    private readonly isMeasured: (step: number, n: number, t: Trainer) => boolean,
+  ) {}
+
+  everyFor(t: Trainer): number {
+    return this.live?.trainer === t ? this.live.n : this.fromConfig(t);
+  }
+
+  setEvery(t: Trainer, n: number): void {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${this.what} interval must be a whole number ≥ 0, got ${n}`);
+    this.live = { trainer: t, n };
+  }
+
+  /** `step` is a measured step and has not been measured yet. */
+  dueAt(t: Trainer, step: number): boolean {
+    const n = this.everyFor(t);
+    const done = this.last?.trainer === t && this.last.step === step;
+    return n > 0 && !done && this.isMeasured(step, n, t);
+  }
+
+  /** `step` has been measured. */
+  measured(t: Trainer, step: number): void {
+    this.last = { trainer: t, step };
+  }
+}
