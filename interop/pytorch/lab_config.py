@@ -2,8 +2,8 @@
 
 The schema is not written here a second time: `lab_config.json` is generated from the zod schema
 in src/engine/config.ts (`npm run config-spec`) as JSON Schema, and this module validates against
-it. The two rules zod states as code (range refinements, the even grid of `blocks2x2`) are ported
-below. One departure on purpose: zod drops keys it does not know, this side refuses them, because
+it. The rules zod states as code (range refinements, the even grid of `blocks2x2`, the mode's own
+mask strategy and the patches maskRatio leaves visible) are ported below. One departure on purpose: zod drops keys it does not know, this side refuses them, because
 a config handed to a long GPU run with a misspelt key should stop before the run, not after.
 
     config = parse_config(json.load(open("runs/x/config.json")))   # dict, every field filled in
@@ -125,6 +125,8 @@ def _check_object(value, schema, path, errors):
             out[key] = _check(value[key], sub, p, errors)
         elif "default" in sub:
             out[key] = _check(json.loads(json.dumps(sub["default"])), sub, p, errors)
+        elif not path and key == "maskStrategy":
+            out[key] = None  # the mode's own, filled in by parse_config
         else:
             errors.append(f"{p}: required")
     return out
@@ -136,9 +138,17 @@ def parse_config(obj):
     config = _check({} if obj is None else obj, SCHEMA, "", errors)
     if errors:
         raise ConfigError("invalid config: " + "; ".join(errors))
+    if config["maskStrategy"] is None:  # MAE's own mask is He et al.'s random one; JEPA's is I-JEPA's blocks
+        config["maskStrategy"] = "random" if config["mode"] == "mae" else "blocks"
     grid = config["imageSize"] // config["patchSize"]
     if config["grouping"] == "blocks2x2" and grid % 2 != 0:  # parseConfig's own check
         raise ConfigError("grouping blocks2x2 needs an even patch grid")
+    if config["maskStrategy"] == "random" and config["mode"] != "mae":
+        raise ConfigError(f"maskStrategy 'random' is MAE's (He et al.); {config['mode']} trains on I-JEPA's multi-block masks: use maskStrategy 'blocks' or mode 'mae'")
+    n = grid * grid
+    visible = js_round((1 - config["maskRatio"]) * n)  # config.ts visiblePatches
+    if config["maskStrategy"] == "random" and not 1 <= visible < n:
+        raise ConfigError(f"maskRatio {config['maskRatio']} leaves {visible} of the {n} patches visible: the encoder needs at least one and the decoder at least one masked patch")
     return config
 
 

@@ -5,6 +5,7 @@ import * as tf from '../engine/tf';
 import type { DatasetSplits } from '../data/types';
 import { modelDims, parseConfig, type LabConfig, type PresetName } from '../engine/config';
 import { Trainer } from '../engine/trainer';
+import { targetBlocksOf } from '../engine/masks';
 import { largestProduct, stepFlops, type StepShape } from './flops';
 import { countKernels, ReadCounter, type KernelCount } from './stepCost';
 import { TrainingSession } from '../engine/session';
@@ -130,7 +131,7 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
   const dims = modelDims(config);
   const trainer = Trainer.create(config, data);
   const shapes = new Map<number, StepShape>();
-  const shapeOf = (m: StepMetrics): StepShape => ({ B: config.batchSize, numContext: m.contextKept!, numTarget: m.targetKept!, numTargets: config.numTargets });
+  const shapeOf = (m: StepMetrics): StepShape => ({ B: config.batchSize, numContext: m.contextKept!, numTarget: m.targetKept!, numTargets: targetBlocksOf(config) });
   const queue = trainer.queueStep.bind(trainer);
   const hostOf = new Map<number, number>();
   let queued = 0;
@@ -207,7 +208,7 @@ export async function benchTraining(data: DatasetSplits, o: TrainOptions, log: L
     kernels: kernels!,
     hostMs: round(median(hostMs), 4),
     readBacks: { awaitedPerStep: round(awaited / stepMs.length), issuedPerStep: round(issued / stepMs.length) },
-    numTargets: config.numTargets,
+    numTargets: targetBlocksOf(config),
     finalLoss: round(loss, 5),
   };
 }

@@ -56,6 +56,31 @@ describe('command-line flags → the config schema', () => {
     expect(usageError(['--health-every=-1'])).toMatch(/^--health-every: /);
   });
 
+  it("takes MAE's masks (--mask-strategy random, --mask-ratio) and keeps JEPA and SparseJEPA on blocks", () => {
+    expect(parse(['--mode', 'mae']).config).toMatchObject({ maskStrategy: 'random', maskRatio: 0.75 });
+    expect(parse(['--mode', 'mae', '--mask-strategy', 'random', '--mask-ratio', '0.6']).config).toMatchObject({ maskStrategy: 'random', maskRatio: 0.6 });
+    expect(parse(['--mode', 'mae', '--mask-strategy', 'blocks']).config.maskStrategy).toBe('blocks');
+    expect(parse([]).config.maskStrategy).toBe('blocks');
+    const jepa = usageError(['--mode', 'jepa', '--mask-strategy', 'random']);
+    expect(jepa).toMatch(/^--mask-strategy: maskStrategy 'random' is MAE's/);
+    expect(jepa).not.toContain('\n');
+    expect(usageError(['--mode', 'mae', '--mask-strategy', 'grid'])).toMatch(/^--mask-strategy: /);
+  });
+
+  for (const ratio of ['0', '1', '1.5']) {
+    it(`refuses --mask-ratio ${ratio} (it must lie strictly between 0 and 1) in one line naming the flag`, () => {
+      const e = usageError(['--mode', 'mae', '--mask-strategy', 'random', '--mask-ratio', ratio]);
+      expect(e).toMatch(/^--mask-ratio: /);
+      expect(e).not.toContain('\n');
+    });
+  }
+
+  it('refuses a --mask-ratio that leaves no patch visible or none masked on the grid, naming the flag', () => {
+    // patch size 8: N = 16 patches; round(0.02·16) = 0 visible, round(0.98·16) = 16 visible.
+    expect(usageError(['--mode', 'mae', '--patch-size', '8', '--grouping', 'patch', '--mask-ratio', '0.98'])).toMatch(/^--mask-ratio: maskRatio 0.98 leaves 0 of the 16 patches visible/);
+    expect(usageError(['--mode', 'mae', '--patch-size', '8', '--grouping', 'patch', '--mask-ratio', '0.02'])).toMatch(/^--mask-ratio: maskRatio 0.02 leaves 16 of the 16/);
+  });
+
   it('names the flag in every bad value, by type and by range', () => {
     expect(usageError(['--lr', 'abc'])).toBe("--lr: expected a number, got 'abc'");
     expect(usageError(['--lr', ''])).toBe("--lr: expected a number, got ''");

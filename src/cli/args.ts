@@ -2,7 +2,7 @@
 // checked here for type and by the schema for range, and errors name the flag.
 import { parseArgs } from 'node:util';
 import { parseClassList } from '../engine/classList';
-import { ConfigSchema, parseConfig, type LabConfig } from '../engine/config';
+import { ConfigError, ConfigSchema, parseConfig, type LabConfig } from '../engine/config';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -28,6 +28,8 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   'group-lr': ['groupLr', 'number'],
   'group-init': ['groupInit', 'string'],
   'patch-size': ['patchSize', 'int'],
+  'mask-strategy': ['maskStrategy', 'string'],
+  'mask-ratio': ['maskRatio', 'number'],
   'num-targets': ['numTargets', 'int'],
   'min-keep': ['minKeep', 'int'],
   'warmup-fraction': ['warmupFraction', 'number'],
@@ -107,20 +109,22 @@ export function parseCli<Extra extends string>(argv: string[], extraFlags: reado
   if (Object.keys(subset).length) input.subset = subset;
   const merged = { ...base, ...input };
   // Out-of-range values name the flag the user typed, not only the config field.
+  const named = (field: string) => {
+    const flag = FLAG_OF_FIELD.get(field);
+    return flag && flag in values ? `--${flag}` : field;
+  };
   const checked = ConfigSchema.safeParse(merged);
   if (!checked.success) {
-    const issues = checked.error.issues.map((i) => {
-      const field = i.path.filter((k) => typeof k !== 'number').join('.');
-      const flag = FLAG_OF_FIELD.get(field);
-      return `${flag && flag in values ? `--${flag}` : field || '(config)'}: ${i.message}`;
-    });
+    const issues = checked.error.issues.map((i) => `${named(i.path.filter((k) => typeof k !== 'number').join('.')) || '(config)'}: ${i.message}`);
     throw new UsageError(issues.join('; '));
   }
   let config: LabConfig;
   try {
     config = parseConfig(merged);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    // A cross-field rule (maskStrategy and mode, maskRatio and the grid) names its field's flag too.
+    const field = e instanceof ConfigError ? e.field : undefined;
+    throw new UsageError(field ? `${named(field)}: ${(e as Error).message}` : (e as Error).message);
   }
   const extra = Object.fromEntries(extraFlags.map((f) => [f, values[f] as string | undefined])) as Record<Extra, string | undefined>;
   return { config, given: input, extra };

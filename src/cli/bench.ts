@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { syntheticDataset } from '../data/synthetic';
 import { modelDims, type LabConfig, type PresetName } from '../engine/config';
-import { sampleBatchMasks } from '../engine/masks';
+import { maskSettingsOf, sampleBatchMasks } from '../engine/masks';
 import { Rng } from '../engine/rng';
 import * as tf from '../engine/tf';
 import { benchArchive, timeArchiveRead, type ArchiveFile, type ArchiveRead } from '../bench/archive';
@@ -165,7 +165,7 @@ function torchAvailable(): string | null {
 function sampledMasks(config: LabConfig, steps: number): [number, number][] {
   const dims = modelDims(config);
   const rng = new Rng(config.seed + 2);
-  const settings = { grid: dims.grid, numTargets: config.numTargets, targetScale: config.targetScale, targetAspect: config.targetAspect, contextScale: config.contextScale, minKeep: config.minKeep };
+  const settings = maskSettingsOf(config, dims.grid);
   return Array.from({ length: steps }, () => {
     const m = sampleBatchMasks(rng, config.batchSize, settings);
     return [m.numContext, m.numTarget];

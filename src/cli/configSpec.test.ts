@@ -35,9 +35,12 @@ function probeConfigs(): Record<string, unknown>[] {
   for (const key of Object.keys(ConfigSchema.shape)) {
     for (const v of values) out.push({ [key]: v });
     const d = def[key];
-    if (typeof d === 'string') for (const v of ['sparse', 'jepa', 'micro', 'vit-tiny', 'patch', 'rows', 'quadrants', 'paper', 'mean', 'sgd', 'adamw', 'unitNormal', 'truncNormal']) out.push({ [key]: v });
+    if (typeof d === 'string') for (const v of ['sparse', 'jepa', 'micro', 'vit-tiny', 'patch', 'rows', 'quadrants', 'paper', 'mean', 'sgd', 'adamw', 'unitNormal', 'truncNormal', 'random', 'blocks']) out.push({ [key]: v });
   }
   for (const subset of [{ classes: [1, 'apple'] }, { superclasses: ['fish'] }, { perClass: 3 }, { perClass: -1 }, { classes: 'apple' }, { classes: [1.5] }]) out.push({ subset });
+  // The mode's own mask strategy, and the patches maskRatio leaves visible on the grid (parseConfig's cross-field rules).
+  for (const mode of ['mae', 'jepa', 'sparse']) for (const maskStrategy of [undefined, 'random', 'blocks']) out.push({ mode, ...(maskStrategy ? { maskStrategy } : {}) });
+  for (const maskRatio of [0.02, 0.03, 0.5, 0.97, 0.98]) out.push({ mode: 'mae', patchSize: 8, grouping: 'patch', maskRatio }, { mode: 'mae', patchSize: 8, grouping: 'patch', maskStrategy: 'blocks', maskRatio });
   out.push({ patchSize: 8, grouping: 'blocks2x2' }, { patchSize: 8, grouping: 'patch', preset: 'micro' }, { preset: 'small', predictorWidthRatio: 0.3 });
   return out;
 }

@@ -11,6 +11,10 @@ export type PresetName = keyof typeof PRESETS;
 export const GROUPINGS = ['blocks2x2', 'patch', 'rows', 'quadrants'] as const;
 export type Grouping = (typeof GROUPINGS)[number];
 
+/** 'random': He et al.'s MAE mask (a random maskRatio of each image's patches); 'blocks': I-JEPA's multi-block masks. */
+export const MASK_STRATEGIES = ['random', 'blocks'] as const;
+export type MaskStrategy = (typeof MASK_STRATEGIES)[number];
+
 const range = (lo: number, hi: number) =>
   z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b && a >= lo && b <= hi, {
     message: `must be [lo, hi] with ${lo} <= lo <= hi <= ${hi}`,
@@ -96,7 +100,18 @@ export const ConfigSchema = z.object({
    */
   groupInit: z.enum(['unitNormal', 'truncNormal']).default('truncNormal'),
 
-  // Masks (I-JEPA multi-block)
+  // Masks
+  /**
+   * 'random' (He et al.'s MAE): per image, a random maskRatio of the N patches is masked; the
+   * encoder sees the other round((1 − maskRatio)·N) and the decoder reconstructs every masked
+   * patch in one pass. 'blocks': I-JEPA's multi-block masks (numTargets, the scales below).
+   * Unset, it is the mode's own: 'random' for MAE, 'blocks' for JEPA and SparseJEPA, which only
+   * train on blocks (parseConfig refuses 'random' for them).
+   */
+  maskStrategy: z.enum(MASK_STRATEGIES).optional(),
+  /** maskStrategy 'random': the share of each image's patches masked (MAE's 0.75). */
+  maskRatio: z.number().gt(0).lt(1).default(0.75),
+  // I-JEPA multi-block (maskStrategy 'blocks')
   numTargets: z.number().int().min(1).max(8).default(4),
   targetScale: range(0, 1).default([0.15, 0.2]),
   targetAspect: range(0.1, 10).default([0.75, 1.5]),
@@ -128,7 +143,8 @@ export const ConfigSchema = z.object({
   checkpointEvery: z.number().int().min(0).default(50),
 });
 
-export type LabConfig = z.infer<typeof ConfigSchema>;
+/** A parsed config: every field filled in, maskStrategy with its mode's default (parseConfig). */
+export type LabConfig = Omit<z.infer<typeof ConfigSchema>, 'maskStrategy'> & { maskStrategy: MaskStrategy };
 export type LabConfigInput = z.input<typeof ConfigSchema>;
 
 /**
@@ -164,6 +180,8 @@ export const FIELD_ROLES = {
   // No target encoder without the stop-gradient: the file has no target_encoder.* tensors.
   targetEncoder: 'arch',
   maeNormPix: 'run',
+  maskStrategy: 'run',
+  maskRatio: 'run',
   numTargets: 'run',
   targetScale: 'run',
   targetAspect: 'run',
@@ -221,6 +239,21 @@ export function withArchitecture(base: LabConfig, from: LabConfig): LabConfig {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** The config field a cross-field rule refused (the command line names its flag), if one. */
+  constructor(message: string, readonly field?: keyof LabConfig) {
+    super(message);
+  }
+}
+
+/** The mask a mode trains on when maskStrategy is unset: MAE is He et al.'s (random), JEPA and SparseJEPA are I-JEPA's (blocks). */
+export const defaultMaskStrategy = (mode: LabConfig['mode']): MaskStrategy => (mode === 'mae' ? 'random' : 'blocks');
+
+/** Visible (context) patches per image under maskStrategy 'random': round((1 − maskRatio)·N). */
+export const visiblePatches = (maskRatio: number, numPatches: number): number => Math.round((1 - maskRatio) * numPatches);
+
+/** `c` as a run of `mode`: a change of mode takes that mode's mask strategy (the strategy belongs to the mode). */
+export function withMode(c: LabConfigInput, mode: LabConfig['mode']): LabConfigInput {
+  return { ...c, mode, maskStrategy: c.mode === mode ? c.maskStrategy : undefined };
 }
 
 /** Parse and validate a (partial) config; throws ConfigError naming each bad field. */
@@ -232,10 +265,28 @@ export function parseConfig(input: unknown): LabConfig {
       .join('; ');
     throw new ConfigError(`invalid config: ${msg}`);
   }
-  const c = r.data;
+  // In the schema's key order whether or not maskStrategy was given (configs are compared and hashed as JSON).
+  const strategy = r.data.maskStrategy ?? defaultMaskStrategy(r.data.mode);
+  const c = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, k === 'maskStrategy' ? strategy : r.data[k as keyof typeof r.data]])) as LabConfig;
   const grid = c.imageSize / c.patchSize;
   if (c.grouping === 'blocks2x2' && grid % 2 !== 0) throw new ConfigError('grouping blocks2x2 needs an even patch grid');
+  if (c.maskStrategy === 'random' && c.mode !== 'mae') {
+    throw new ConfigError(`maskStrategy 'random' is MAE's (He et al.); ${c.mode} trains on I-JEPA's multi-block masks: use maskStrategy 'blocks' or mode 'mae'`, 'maskStrategy');
+  }
+  const visible = visiblePatches(c.maskRatio, grid * grid);
+  if (c.maskStrategy === 'random' && (visible < 1 || visible >= grid * grid)) {
+    throw new ConfigError(`maskRatio ${c.maskRatio} leaves ${visible} of the ${grid * grid} patches visible: the encoder needs at least one and the decoder at least one masked patch`, 'maskRatio');
+  }
   return c;
+}
+
+/**
+ * A config the lab saved (checkpoints, weights files, run folders, stored runs: every field
+ * filled in). One saved before maskStrategy existed was trained on blocks, MAE's included.
+ */
+export function parseSavedConfig(saved: unknown): LabConfig {
+  const old = saved !== null && typeof saved === 'object' && !Array.isArray(saved) && !('maskStrategy' in saved);
+  return parseConfig(old ? { ...saved, maskStrategy: 'blocks' } : saved);
 }
 
 export const defaultConfig = (): LabConfig => parseConfig({});

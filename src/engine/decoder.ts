@@ -3,8 +3,9 @@
 // position — the predictor's architecture (predictor.ts), with its own weights under `decoder.`
 // (`decoder.decoder_embed`, `decoder.decoder_blocks.0…`, MAE's names) — then a pixel head that
 // maps each target token to its patch's 3·p·p pixels (MAE's `decoder_pred`).
-// As the JEPA predictor does, the decoder predicts each target block in its own pass; MAE's
-// reference decodes all masked patches in one pass (its mask is one random set, not blocks).
+// The decoder predicts each target block in its own pass. With MAE's own mask (maskStrategy
+// 'random', masks.ts) the masked patches are one block, so it decodes them all in one pass as MAE's
+// reference does; with I-JEPA's block masks ('blocks') it decodes each block as the predictor does.
 import * as tf from './tf';
 import type { ModelDims } from './config';
 import type { HeadOutput } from './heads';

@@ -7,7 +7,7 @@ import { syntheticDataset } from '../data/synthetic';
 import { readSafetensors } from '../io/safetensors';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfigInput } from './config';
-import { sampleBatchMasks } from './masks';
+import { maskSettingsOf, sampleBatchMasks } from './masks';
 import { JepaModel } from './model';
 import { probeEncoderOfKind } from './probeKind';
 import { Rng } from './rng';
@@ -35,7 +35,7 @@ function tinyBatch(over: LabConfigInput, seed = 1) {
   const rng = new Rng(seed);
   const B = config.batchSize;
   const patches = Float64Array.from({ length: B * dims.numPatches * dims.patchDim }, () => rng.normal());
-  const masks = sampleBatchMasks(rng, B, { ...config, grid: dims.grid });
+  const masks = sampleBatchMasks(rng, B, maskSettingsOf(config, dims.grid));
   const batch = batchTensors(dims, Float32Array.from(patches), B, masks, groupOfPatch(config.grouping, dims.grid), null);
   return { config, dims, model, patches, masks, batch };
 }
@@ -81,6 +81,51 @@ describe('MAE loss, by hand on a tiny batch', () => {
       });
     }
   }
+});
+
+describe("MAE's own masks (maskStrategy 'random', He et al.)", () => {
+  it('is the MAE default: the encoder sees round(0.25·N) patches per image and the decoder predicts the other N − round(0.25·N) in one pass', () => {
+    const { config, dims, model, masks, batch } = tinyBatch({ batchSize: 3 });
+    expect([config.maskStrategy, config.maskRatio]).toEqual(['random', 0.75]);
+    const N = dims.numPatches;
+    const visible = Math.round(0.25 * N);
+    expect([batch.numContext, batch.numTarget, batch.numTargets]).toEqual([visible, N - visible, 1]);
+    expect(batch.contextPatches.shape).toEqual([visible * 3, dims.patchDim]);
+    expect(batch.targetPos.shape).toEqual([(N - visible) * 3]);
+    // Per image (time-major rows, batch.ts: token t of image b is row t·B + b): context ∪ targets = all N positions, disjoint.
+    const ctx = Array.from(batch.hostPos.context);
+    const tgt = Array.from(batch.hostPos.target);
+    const rowsOf = (pos: number[], b: number) => pos.filter((_, i) => i % 3 === b);
+    for (let b = 0; b < 3; b++) {
+      const c = rowsOf(ctx, b);
+      const t = rowsOf(tgt, b);
+      expect(c).toEqual(masks.context[b]);
+      expect(t).toEqual(masks.targets[0][b]);
+      expect(new Set([...c, ...t]).size).toBe(N);
+    }
+    expect(new Set(masks.context.map((c) => c.join())).size).toBe(3); // each image its own mask
+    const pred = tf.tidy(() => model.predict(batch).pred.shape);
+    expect(pred).toEqual([(N - visible) * 3, dims.patchDim]); // every masked patch of every image, one decoder pass
+    disposeBatch(batch);
+  });
+
+  it("keeps I-JEPA's blocks with maskStrategy 'blocks' (the controlled variant), and JEPA and SparseJEPA on blocks only", () => {
+    const { masks, batch } = tinyBatch({ maskStrategy: 'blocks' });
+    expect(masks.targets).toHaveLength(4);
+    expect(batch.numTargets).toBe(4);
+    disposeBatch(batch);
+    expect(parseConfig({ mode: 'jepa' }).maskStrategy).toBe('blocks');
+    expect(parseConfig({ mode: 'sparse' }).maskStrategy).toBe('blocks');
+    expect(() => parseConfig({ mode: 'sparse', maskStrategy: 'random' })).toThrow(/maskStrategy 'random' is MAE's/);
+  });
+
+  it('trains a step under random masks: the step sees round(0.25·N) context patches and N − round(0.25·N) targets per image', async () => {
+    const t = make({ maskRatio: 0.75 });
+    const m = await t.step();
+    const N = t.dims.numPatches;
+    expect([m.contextKept, m.targetKept]).toEqual([Math.round(0.25 * N), N - Math.round(0.25 * N)]);
+    expect(Number.isFinite(m.loss)).toBe(true);
+  });
 });
 
 describe('MAE model', () => {

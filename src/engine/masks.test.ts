@@ -107,3 +107,41 @@ describe('I-JEPA multi-block masks', () => {
     expect(full.context.every((row) => row.every((p) => p < 56))).toBe(true);
   });
 });
+
+describe("MAE's random masks (He et al.)", () => {
+  const random: MaskSettings = { ...settings, strategy: 'random', maskRatio: 0.75 };
+
+  it('per image: round(0.25·N) visible patches, every other patch masked in one block, disjoint, ascending', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const m = sampleBatchMasks(new Rng(seed), 8, random);
+      expect([m.numContext, m.numTarget, m.targets.length]).toEqual([16, 48, 1]);
+      m.context.forEach((ctx, b) => {
+        const masked = m.targets[0][b];
+        expect(ctx).toHaveLength(16);
+        expect(masked).toHaveLength(48);
+        expect([...ctx].sort((x, y) => x - y)).toEqual(ctx);
+        expect([...masked].sort((x, y) => x - y)).toEqual(masked);
+        expect([...ctx, ...masked].sort((x, y) => x - y)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+      });
+    }
+  });
+
+  it('draws a new mask per image from the seeded stream, and the same masks from the same seed', () => {
+    const m = sampleBatchMasks(new Rng(3), 8, random);
+    expect(new Set(m.context.map((c) => c.join())).size).toBe(8);
+    expect(sampleBatchMasks(new Rng(3), 8, random)).toEqual(m);
+    expect(sampleBatchMasks(new Rng(4), 8, random).context).not.toEqual(m.context);
+  });
+
+  it('masks every patch equally often (a uniform random permutation)', () => {
+    const rng = new Rng(0);
+    const count = new Array(64).fill(0);
+    for (let i = 0; i < 400; i++) for (const p of sampleBatchMasks(rng, 4, random).targets[0].flat()) count[p]++;
+    const expected = 400 * 4 * 0.75;
+    for (const c of count) expect(Math.abs(c - expected) / expected).toBeLessThan(0.1);
+  });
+
+  it('refuses random masks without a ratio', () => {
+    expect(() => sampleBatchMasks(new Rng(0), 1, { ...settings, strategy: 'random' })).toThrow(/needs a maskRatio/);
+  });
+});

@@ -11,6 +11,11 @@
 // - truncation to the batch minimum keeps a random subset of each image's context patches (the
 //   reference keeps the first ones in raster order, which drops the bottom rows most often).
 // `corners: 'reference'` keeps the reference's draw, for comparison and tests.
+//
+// MAE's own mask (He et al. 2022, strategy 'random'): per image, a random permutation of the N
+// patches; the first round((1 − maskRatio)·N) are visible (context), the rest are masked and
+// form one target "block", so the decoder reconstructs every masked patch in one pass.
+import { visiblePatches, type LabConfig, type MaskStrategy } from './config';
 import type { Rng } from './rng';
 
 export interface MaskSettings {
@@ -22,6 +27,16 @@ export interface MaskSettings {
   minKeep: number;
   /** 'whole-grid' (default): blocks anywhere, random-subset truncation; 'reference': I-JEPA's draw (blockStart). */
   corners?: 'whole-grid' | 'reference';
+  /** 'blocks' (default): the multi-block masks above; 'random': MAE's (sampleRandomMasks), the block settings unused. */
+  strategy?: MaskStrategy;
+  /** strategy 'random': the share of each image's patches masked. */
+  maskRatio?: number;
+}
+
+/** A run's mask settings on a grid of `grid`×`grid` patches. */
+export function maskSettingsOf(c: LabConfig, grid: number): MaskSettings {
+  const { numTargets, targetScale, targetAspect, contextScale, minKeep, maskStrategy: strategy, maskRatio } = c;
+  return { grid, numTargets, targetScale, targetAspect, contextScale, minKeep, strategy, maskRatio };
 }
 
 export interface BatchMasks {
@@ -32,6 +47,9 @@ export interface BatchMasks {
   numContext: number;
   numTarget: number;
 }
+
+/** nT, the target blocks a batch's masks hold: one (every masked patch) under MAE's random masks, else numTargets. */
+export const targetBlocksOf = (c: Pick<LabConfig, 'maskStrategy' | 'numTargets'>): number => (c.maskStrategy === 'random' ? 1 : c.numTargets);
 
 /** Block height and width for a scale and aspect range; one draw sets both, as in the reference. */
 export function sampleBlockSize(rng: Rng, grid: number, scale: [number, number], aspect: [number, number]): [number, number] {
@@ -104,8 +122,29 @@ export function randomSubset(rng: Rng, row: number[], k: number): number[] {
   return picked.sort((a, b) => a - b);
 }
 
-/** Masks for one batch of B images. */
+/**
+ * MAE's random masks for B images: per image a random permutation π of the N patches; context =
+ * π's first round((1 − maskRatio)·N), ascending; the one target block = the other (masked) patches, ascending.
+ */
+export function sampleRandomMasks(rng: Rng, B: number, grid: number, maskRatio: number): BatchMasks {
+  const N = grid * grid;
+  const numContext = visiblePatches(maskRatio, N);
+  const context: number[][] = [];
+  const masked: number[][] = [];
+  for (let b = 0; b < B; b++) {
+    const order = rng.shuffle(Array.from({ length: N }, (_, i) => i)) as number[];
+    context.push(order.slice(0, numContext).sort((x, y) => x - y));
+    masked.push(order.slice(numContext).sort((x, y) => x - y));
+  }
+  return { context, targets: [masked], numContext, numTarget: N - numContext };
+}
+
+/** Masks for one batch of B images: MAE's random ones (strategy 'random') or I-JEPA's multi-block ones. */
 export function sampleBatchMasks(rng: Rng, B: number, s: MaskSettings): BatchMasks {
+  if (s.strategy === 'random') {
+    if (s.maskRatio === undefined) throw new RangeError("mask strategy 'random' needs a maskRatio");
+    return sampleRandomMasks(rng, B, s.grid, s.maskRatio);
+  }
   const corners = s.corners ?? 'whole-grid';
   const targetSize = sampleBlockSize(rng, s.grid, s.targetScale, s.targetAspect);
   const contextSize = sampleBlockSize(rng, s.grid, s.contextScale, [1, 1]);

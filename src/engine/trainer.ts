@@ -14,7 +14,7 @@ import { unnormalisePixels } from './decoder';
 import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { sameRun } from './config';
 import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
-import { sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
+import { maskSettingsOf, sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
 import { fromExportLayout, toExportLayout } from './params';
 import { representationHealth, type RepresentationHealth } from './representationHealth';
@@ -133,14 +133,7 @@ export class Trainer {
     this.optimizer = new AdamW(this.model.trainableParams().filter((p) => p.variable !== sgdW));
     this.sgdW = sgdW;
     this.groups = groupOfPatch(config.grouping, this.dims.grid);
-    this.maskSettings = {
-      grid: this.dims.grid,
-      numTargets: config.numTargets,
-      targetScale: config.targetScale,
-      targetAspect: config.targetAspect,
-      contextScale: config.contextScale,
-      minKeep: config.minKeep,
-    };
+    this.maskSettings = maskSettingsOf(config, this.dims.grid);
     this.dataRng = new Rng(config.seed + 1);
     this.maskRng = new Rng(config.seed + 2);
     this.noiseRng = new Rng(config.seed + 3);
