@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARCH_FIELDS, ConfigSchema, defaultConfig, FIELD_ROLES, HYPER_FIELDS, LIVE_FIELDS, parseConfig, runFieldsChanged, sameRun, withArchitecture } from './config';
+import { ARCH_FIELDS, ConfigError, ConfigSchema, defaultConfig, FIELD_ROLES, HYPER_FIELDS, LIVE_FIELDS, parseConfig, parseSavedConfig, runFieldsChanged, sameRun, withArchitecture, withMode } from './config';
 
 describe('config field roles (one list of what is live and what fixes the architecture)', () => {
   it('places every schema field, and only those', () => {
@@ -23,5 +23,44 @@ describe('config field roles (one list of what is live and what fixes the archit
     const file = parseConfig({ preset: 'micro', latentDim: 8, grouping: 'rows', seed: 9 });
     const out = withArchitecture(base, file);
     expect(out).toMatchObject({ preset: 'micro', latentDim: 8, grouping: 'rows', seed: 4, batchSize: 8 });
+  });
+});
+
+describe("the mask strategy (MAE: He et al.'s random masks; JEPA and SparseJEPA: I-JEPA's blocks)", () => {
+  it("defaults to the mode's own and refuses random masks for JEPA and SparseJEPA, naming maskStrategy", () => {
+    expect(parseConfig({ mode: 'mae' })).toMatchObject({ maskStrategy: 'random', maskRatio: 0.75 });
+    expect(parseConfig({ mode: 'mae', maskStrategy: 'blocks' }).maskStrategy).toBe('blocks');
+    expect(defaultConfig().maskStrategy).toBe('blocks');
+    for (const mode of ['jepa', 'sparse'] as const) {
+      const e = (() => { try { parseConfig({ mode, maskStrategy: 'random' }); } catch (err) { return err; } })();
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).field).toBe('maskStrategy');
+      expect((e as Error).message).toMatch(/^maskStrategy 'random' is MAE's/);
+    }
+  });
+
+  it('takes a maskRatio strictly between 0 and 1 that leaves a patch visible and one masked', () => {
+    for (const maskRatio of [0, 1, 1.5, -0.1]) expect(() => parseConfig({ mode: 'mae', maskRatio })).toThrow(/maskRatio/);
+    expect(() => parseConfig({ mode: 'mae', patchSize: 8, grouping: 'patch', maskRatio: 0.98 })).toThrow(/leaves 0 of the 16 patches visible/);
+    expect(parseConfig({ mode: 'mae', patchSize: 8, grouping: 'patch', maskRatio: 0.9 }).maskRatio).toBe(0.9);
+    expect(parseConfig({ mode: 'mae', maskStrategy: 'blocks', patchSize: 8, grouping: 'patch', maskRatio: 0.98 }).maskRatio).toBe(0.98); // unused by blocks
+  });
+
+  it('writes the same JSON whether the strategy was given or taken from the mode (configs are compared and hashed as JSON)', () => {
+    expect(JSON.stringify(parseConfig({ mode: 'mae' }))).toBe(JSON.stringify(parseConfig({ mode: 'mae', maskStrategy: 'random' })));
+    expect(Object.keys(parseConfig({}))).toEqual(Object.keys(ConfigSchema.shape));
+  });
+
+  it("withMode gives a change of mode that mode's strategy, and keeps it for the same mode", () => {
+    const mae = parseConfig({ mode: 'mae', maskStrategy: 'blocks' });
+    expect(parseConfig(withMode(mae, 'mae')).maskStrategy).toBe('blocks');
+    expect(parseConfig(withMode(parseConfig({ mode: 'mae' }), 'jepa')).maskStrategy).toBe('blocks');
+    expect(parseConfig(withMode(defaultConfig(), 'mae')).maskStrategy).toBe('random');
+  });
+
+  it('reads a saved config from before maskStrategy existed as trained on blocks (MAE too)', () => {
+    const { maskStrategy: _s, maskRatio: _r, ...old } = parseConfig({ mode: 'mae', maskStrategy: 'blocks' });
+    expect(parseSavedConfig(old).maskStrategy).toBe('blocks');
+    expect(parseSavedConfig(parseConfig({ mode: 'mae' })).maskStrategy).toBe('random');
   });
 });

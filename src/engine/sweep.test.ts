@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './config';
-import { parseNumberList } from './sweep';
+import { ConfigError, defaultConfig, parseConfig, type LabConfigInput } from './config';
+import { parseNumberList, planSweep } from './sweep';
 
 describe('parseNumberList (the command line and the Sweep panel)', () => {
   it('reads a comma-separated list of numbers, spaces allowed', () => {
@@ -25,5 +25,15 @@ describe('parseNumberList (the command line and the Sweep panel)', () => {
     expect(msg('1,-2')).toBe("λ list: expected numbers ≥ 0, got '-2'");
     expect(msg('0,1.5', true)).toBe("λ list: expected whole numbers ≥ 0, got '1.5'");
     expect(msg('Infinity')).toMatch(/got 'Infinity'/);
+  });
+});
+
+describe('planSweep and the mask strategy', () => {
+  it("gives each run its mode's masks: MAE He et al.'s random ones, JEPA and SparseJEPA blocks; a base of MAE keeps its own", () => {
+    const strategies = (base: LabConfigInput) => planSweep({ base, modes: ['jepa', 'mae', 'sparse'], lambdas: [0.1], betas: [0], seeds: [0] }).map((r) => [r.config.mode, r.config.maskStrategy]);
+    const want = (mae: string) => [['jepa', 'blocks'], ['mae', mae], ['sparse', 'blocks']];
+    expect(strategies(defaultConfig())).toEqual(want('random'));
+    expect(strategies(parseConfig({ mode: 'mae' }))).toEqual(want('random'));
+    expect(strategies(parseConfig({ mode: 'mae', maskStrategy: 'blocks' }))).toEqual(want('blocks'));
   });
 });

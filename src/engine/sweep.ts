@@ -3,7 +3,7 @@
 // end beside its own random-init floor. Pure: planning, one row per finished run, and the
 // summary the plot draws. The command line (src/cli/sweepCommand.ts) and the page's Sweep panel
 // both run the plan.
-import { ConfigError, parseConfig, type LabConfig, type LabConfigInput } from './config';
+import { ConfigError, parseConfig, withMode, type LabConfig, type LabConfigInput } from './config';
 
 /** At most this many runs in one sweep (a typo in a list should not queue a week of training). */
 export const MAX_SWEEP_RUNS = 100;
@@ -118,8 +118,9 @@ export function planSweep(spec: SweepSpec): SweepRun[] {
     throw new ConfigError(`sweep: ${total} runs planned (${spec.seeds.length} seeds × ${baselines.length + sparseCount} settings), at most ${MAX_SWEEP_RUNS}`);
   }
   const runs: SweepRun[] = [];
-  const add = (over: LabConfigInput) => {
-    const config = parseConfig({ ...spec.base, ...over });
+  // Each run takes its mode's mask strategy unless the base is of that mode (withMode): the MAE runs of a sweep are He et al.'s.
+  const add = (over: LabConfigInput & { mode: SweepMode }) => {
+    const config = parseConfig({ ...withMode(spec.base, over.mode), ...over });
     runs.push({ key: runKey(config), config });
   };
   for (const seed of spec.seeds) {

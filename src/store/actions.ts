@@ -2,7 +2,7 @@
 // weights. Each command a person gives goes through commands.ts (one at a time, in order; shown
 // as queued while it waits); results land in the stores. Keeping work (start-up, resume, delete,
 // datasets that may resume a saved run) is in runActions.ts, which builds on these.
-import { HYPER_FIELDS, parseConfig, type LabConfig } from '../engine/config';
+import { HYPER_FIELDS, parseConfig, withMode, type LabConfig } from '../engine/config';
 import type { LiveHyper } from '../engine/types';
 import { metricsToCsv } from '../io/csv';
 import type { DatasetSource, RunId } from '../worker/protocol';
@@ -25,7 +25,9 @@ export function newRunId(): RunId {
 /** Change settings (validated by the one config schema). Live ones reach a running trainer. */
 export function updateConfig(patch: Partial<LabConfig>): void {
   const s = useLab.getState();
-  const config = parseConfig({ ...s.config, ...patch });
+  // A change of mode takes that mode's mask strategy (MAE: random; JEPA and SparseJEPA: blocks), unless the patch sets one.
+  const base = patch.mode !== undefined && !('maskStrategy' in patch) ? withMode(s.config, patch.mode) : s.config;
+  const config = parseConfig({ ...base, ...patch });
   // Choosing a subset for the built-in data lets go of one parked for a missing file.
   useLab.setState({ config, ...('subset' in patch ? { parked: null } : {}) });
   syncUrl();

@@ -11,6 +11,19 @@ describe('URL state', () => {
     expect(r.backend).toBe('auto');
   });
 
+  it("writes maskStrategy only where it differs from the mode's own, and refuses random masks for JEPA by name", () => {
+    const random = parseConfig({ mode: 'mae', maskRatio: 0.6 });
+    expect(encodeUrlState({ config: random, backend: 'auto' })).toBe('mode=mae&maskRatio=0.6');
+    expect(decodeUrlState('?mode=mae&maskRatio=0.6').config).toEqual(random);
+    const blocks = parseConfig({ mode: 'mae', maskStrategy: 'blocks' });
+    expect(encodeUrlState({ config: blocks, backend: 'auto' })).toBe('mode=mae&maskStrategy=blocks');
+    expect(decodeUrlState('?mode=mae&maskStrategy=blocks').config).toEqual(blocks);
+    const bad = decodeUrlState('?mode=jepa&maskStrategy=random');
+    expect(bad.errors).toEqual([expect.stringMatching(/^maskStrategy 'random' is MAE's/)]);
+    expect(bad.config).toMatchObject({ mode: 'jepa', maskStrategy: 'blocks' });
+    expect(decodeUrlState('?mode=mae&maskRatio=1').errors).toEqual([expect.stringMatching(/^maskRatio="1": /)]);
+  });
+
   it('reads class ranges, writes consecutive classes back as one, and names a bad range', () => {
     const r = decodeUrlState('?classes=0-4,7&superclasses=1-2');
     expect(r.errors).toEqual([]);

@@ -1,7 +1,7 @@
 // Settings <-> URL query string. The one config schema (src/engine/config.ts) decides what is
 // valid; this file only says how each field is spelled in a URL.
 import { formatClassList, parseClassList } from '../engine/classList';
-import { ConfigSchema, SubsetSchema, defaultConfig, parseConfig, type LabConfig } from '../engine/config';
+import { ConfigSchema, SubsetSchema, defaultConfig, defaultMaskStrategy, parseConfig, type LabConfig } from '../engine/config';
 
 export const BACKEND_REQUESTS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
@@ -47,9 +47,9 @@ function encodeValue(v: unknown): string {
   return String(v);
 }
 
-/** Query string (without "?") holding every setting that differs from the default, plus the backend. */
+/** Query string (without "?") holding every setting that differs from its mode's default (maskStrategy's depends on the mode), plus the backend. */
 export function encodeUrlState(s: UrlState): string {
-  const d = defaultConfig() as unknown as Record<string, unknown>;
+  const d = { ...defaultConfig(), maskStrategy: defaultMaskStrategy(s.config.mode) } as unknown as Record<string, unknown>;
   const c = s.config as unknown as Record<string, unknown>;
   const q = new URLSearchParams();
   if (s.backend !== 'auto') q.set('backend', s.backend);
@@ -148,9 +148,9 @@ export function decodeUrlState(search: string): DecodeResult {
   try {
     config = parseConfig(out);
   } catch (e) {
-    // Cross-field rule broken (e.g. grouping vs patch size): keep the defaults for those fields.
+    // Cross-field rule broken (grouping vs patch size, maskStrategy vs mode, maskRatio vs the grid): keep the defaults for those fields.
     errors.push(e instanceof Error ? e.message : String(e));
-    config = parseConfig({ ...out, grouping: d.grouping, patchSize: d.patchSize });
+    config = parseConfig({ ...out, grouping: d.grouping, patchSize: d.patchSize, maskStrategy: undefined, maskRatio: d.maskRatio });
   }
   return { config, backend, errors };
 }

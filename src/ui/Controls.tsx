@@ -8,6 +8,7 @@ import { GROUPINGS } from '../engine/config';
 import { pendingChanges } from '../store/actions';
 import { useLab } from '../store/runStore';
 import { DatasetPicker } from './DatasetPicker';
+import { MaskFields } from './MaskFields';
 import { CheckboxField, NumberField, PairField, SelectField } from './fields';
 import { SubsetFields } from './SubsetFields';
 import { TargetFields } from './mae/TargetFields';
@@ -54,14 +55,7 @@ const SettingsForm = memo(function SettingsForm() {
         <NumberField field="groupLr" label="W step size η_W" step={0.001} hint="peak; follows the lr schedule" />
         <SelectField field="groupInit" label="W init" options={[['unitNormal', 'N(0, 1) (oi-VAE)'], ['truncNormal', 'trunc-normal 0.02']]} />
       </fieldset>
-      <fieldset>
-        <legend>Masks</legend>
-        <NumberField field="numTargets" label="Target blocks" step={1} />
-        <PairField field="targetScale" label="Target scale" />
-        <PairField field="targetAspect" label="Target aspect" />
-        <PairField field="contextScale" label="Context scale" />
-        <NumberField field="minKeep" label="Min patches kept" step={1} />
-      </fieldset>
+      <MaskFields />
       <fieldset>
         <legend>Optimisation</legend>
         <NumberField field="batchSize" label="Batch" step={1} />

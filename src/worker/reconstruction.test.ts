@@ -70,6 +70,20 @@ describe('reconstructionSample (MAE, between steps)', () => {
     expect(s.targetMse).toBeGreaterThan(0);
   });
 
+  it("shows MAE's random mask (the default): 16 visible patches, the other 48 masked, one block, every one decoded", async () => {
+    const t = make();
+    await t.step();
+    const s = (await reconstructionSample(t, 'r', { imageIndex: 1 }))!;
+    expect(s.contextPatches).toHaveLength(16);
+    expect(s.targets).toHaveLength(1);
+    expect(s.targets[0]).toHaveLength(48);
+    expect([...s.contextPatches, ...s.targets[0]].sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    // No patch is grey in the reconstruction: every one was seen or decoded.
+    const cell = (rgb: Uint8Array, patch: number) => rgb.subarray(3 * (Math.floor(patch / 8) * 4 * 32 + (patch % 8) * 4), 3 * (Math.floor(patch / 8) * 4 * 32 + (patch % 8) * 4) + 3);
+    for (const q of s.contextPatches) expect(cell(s.reconstruction, q)).toEqual(cell(s.input, q));
+    expect(s.targets[0].some((q) => cell(s.reconstruction, q).some((v) => v !== HIDDEN_GREY))).toBe(true);
+  });
+
   it('keeps an image\'s masks from step to step, and leaves training as it was', async () => {
     const viewed = make();
     const plain = make();

@@ -1,6 +1,6 @@
 // MAE's reconstruction next to its input: the train image, the context the encoder saw (the
 // rest grey), and the decoder's pixels for the target blocks pasted into the context, target
-// blocks framed. Made by the worker between steps (Trainer.reconstruct), refreshed while the run
+// blocks framed (MAE's random mask: one block, every masked patch). Made by the worker between steps (Trainer.reconstruct), refreshed while the run
 // trains. Only MAE runs decode pixels; the view is not shown for the others.
 import { useCallback, useEffect, useRef } from 'react';
 import { followReconstruction, setReconstructionImage, setReconstructionVisible, useReconstruction } from '../../store/reconstructionStore';
@@ -71,8 +71,11 @@ function Reconstruction() {
         description={
           sample ? (
             <>
-              Step {sample.step}, train image #{sample.imageIndex} ({sample.label}). The decoder's pixels for the {sample.targets.length} target blocks
-              ({targets} patches, framed) from the {sample.contextPatches.length} context patches; grey: neither. Mean squared error of the decoded
+              Step {sample.step}, train image #{sample.imageIndex} ({sample.label}).{' '}
+              {sample.targets.length === 1 && targets + sample.contextPatches.length === sample.grid * sample.grid
+                ? `MAE's random mask: the decoder's pixels for the ${targets} masked patches (framed) from the ${sample.contextPatches.length} visible ones.`
+                : `The decoder's pixels for the ${sample.targets.length} target blocks (${targets} patches, framed) from the ${sample.contextPatches.length} context patches; grey: neither.`}{' '}
+              Mean squared error of the decoded
               pixels {sample.targetMse.toPrecision(3)} (per-channel normalised).{' '}
               {sample.normPix ? "The targets were per-patch normalised pixels: the decoded patches are shown with each true patch's mean and variance." : ''}
             </>

@@ -2,7 +2,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { syntheticDataset } from '../../data/synthetic';
-import { parseConfig } from '../../engine/config';
+import { parseConfig, withMode } from '../../engine/config';
 import * as tf from '../../engine/tf';
 import { Trainer } from '../../engine/trainer';
 import { hasJepaTwin, jepaTwinConfig } from './twin';
@@ -58,6 +58,7 @@ describe('JEPA twin of a SparseJEPA run', () => {
 });
 
 describe('JEPA twin of an MAE run', () => {
+  // With the sparse run's block masks (maskStrategy 'blocks', the controlled variant), so that the twin's masks are MAE's.
   const maeConfig = parseConfig({ ...sparseConfig, mode: 'mae', lambda: 1, beta: 0.01, proximal: false, maeNormPix: false });
 
   it('is a JEPA run with the same seed, data and masks (the MAE-only setting stays, unused)', () => {
@@ -65,6 +66,12 @@ describe('JEPA twin of an MAE run', () => {
     expect(twin).toEqual({ ...maeConfig, mode: 'jepa', lambda: 0, beta: 0 });
     expect(twin.seed).toBe(11);
     expect([hasJepaTwin(maeConfig), hasJepaTwin(sparseConfig), hasJepaTwin(twin)]).toEqual([true, true, false]);
+  });
+
+  it("of an MAE run on MAE's own random masks trains on JEPA's blocks (JEPA has no random masks)", () => {
+    const random = parseConfig(withMode(sparseConfig, 'mae'));
+    expect(random.maskStrategy).toBe('random');
+    expect(jepaTwinConfig(random)).toEqual({ ...random, mode: 'jepa', maskStrategy: 'blocks', lambda: 0, beta: 0, proximal: false });
   });
 
   it('trains on the MAE run\'s images and masks, batch for batch, from the same encoder draw', async () => {
