@@ -1,6 +1,6 @@
 // A checkpoint is a .safetensors file: the tensors of a TrainerState (weights and AdamW
 // moments, engine layout) plus the rest of the state as JSON in __metadata__.
-import { parseConfig } from '../engine/config';
+import { parseSavedConfig } from '../engine/config';
 import type { TrainerState } from '../engine/trainer';
 import { readSafetensors, writeSafetensors } from './safetensors';
 
@@ -45,7 +45,7 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainerState {
     data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data),
   }));
   return {
-    config: parseConfig(rest.config),
+    config: parseSavedConfig(rest.config),
     step: rest.step,
     imagesSeen: rest.imagesSeen,
     adamStep: rest.adamStep,

@@ -4,7 +4,7 @@
 // `run` entry train.py writes into weights.safetensors' metadata. Each reader checks everything
 // and throws RunFileError naming the file (and the line) and what is wrong.
 import { z } from 'zod';
-import { parseConfig, type LabConfig } from '../engine/config';
+import { parseSavedConfig, type LabConfig } from '../engine/config';
 import type { StepMetrics } from '../engine/types';
 
 export class RunFileError extends Error {
@@ -122,7 +122,7 @@ export function parseRunConfig(text: string, file = 'config.json'): LabConfig {
     throw new RunFileError(`${file} is not JSON (${errText(e)})`);
   }
   try {
-    return parseConfig(raw);
+    return parseSavedConfig(raw);
   } catch (e) {
     throw new RunFileError(`${file} is not a config of the lab: ${errText(e)}`);
   }

@@ -1,7 +1,7 @@
 // Runs kept in the browser's IndexedDB: every run's config, its loss series (downsampled when
 // long) and its probe results, so runs survive a reload and can be compared. Plain IndexedDB
 // (one object store, four calls): small enough not to need a wrapper library.
-import { parseConfig, type LabConfig } from '../engine/config';
+import { parseSavedConfig, type LabConfig } from '../engine/config';
 import type { ProbeReport, RunState, TransferProbeReport } from '../worker/protocol';
 
 export const DB_NAME = 'sparsejepa-lab-runs';
@@ -88,7 +88,7 @@ export function readRecord(raw: unknown): RunRecord {
   if (!Array.isArray(r.series) || !Array.isArray(r.probes)) throw new Error(`run ${r.id}: no series or probes`);
   const t = r.transferProbes;
   if (t !== undefined && (typeof t !== 'object' || t === null || Object.values(t).some((v) => !Array.isArray(v)))) throw new Error(`run ${r.id}: transferProbes is not a list per dataset`);
-  return { ...(r as RunRecord), config: parseConfig(r.config) };
+  return { ...(r as RunRecord), config: parseSavedConfig(r.config) };
 }
 
 export class RunsDb {

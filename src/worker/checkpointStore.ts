@@ -9,7 +9,7 @@
 //
 // A storage budget keeps the total under a size: after each save the oldest checkpoints are
 // deleted first, never the one just written nor one of a run open in some tab (`protect`).
-import { parseConfig, type LabConfig } from '../engine/config';
+import { parseSavedConfig, type LabConfig } from '../engine/config';
 import type { LastBatch } from '../engine/trainer';
 import type { RunHistoryData, RunId, SavedRunInfo, SavedRuns } from './protocol';
 
@@ -73,7 +73,7 @@ export function parseSavedRunInfo(raw: unknown): SavedRunInfo {
   if (!dataset || typeof dataset.id !== 'string' || typeof dataset.name !== 'string') throw new CheckpointStoreError("the saved run's dataset is missing");
   let config: LabConfig;
   try {
-    config = parseConfig(r.config);
+    config = parseSavedConfig(r.config);
   } catch (e) {
     throw new CheckpointStoreError(`the saved run's settings are not valid: ${errText(e)}`);
   }

@@ -2,7 +2,7 @@
 // `npm run train`): check that its weights file is the lab's weights of the model its config
 // describes — the same names and shapes, nothing missing, nothing extra — and open it to look at,
 // the trainer standing at the run's step with its weights.
-import { modelDims, parseConfig, type LabConfig } from '../engine/config';
+import { modelDims, parseSavedConfig, type LabConfig } from '../engine/config';
 import { JepaModel } from '../engine/model';
 import { Rng } from '../engine/rng';
 import { WEIGHTS_FORMAT, WeightsError, type Trainer } from '../engine/trainer';
@@ -65,7 +65,7 @@ export function readRunWeights(bytes: Uint8Array, fileName: string, expected?: L
   if (m.config === undefined) throw new WeightsError(`${fileName} has no config in its metadata`);
   let config: LabConfig;
   try {
-    config = parseConfig(JSON.parse(m.config));
+    config = parseSavedConfig(JSON.parse(m.config));
   } catch (e) {
     throw new WeightsError(`${fileName}: the config in its metadata is not valid: ${errText(e)}`);
   }

@@ -25,7 +25,7 @@ import {
   type DatasetSplits,
   type SkippedFile,
 } from '../data';
-import { parseConfig, withArchitecture, type LabConfig } from '../engine/config';
+import { parseConfig, parseSavedConfig, withArchitecture, type LabConfig } from '../engine/config';
 import { Trainer } from '../engine/trainer';
 import type { LiveHyper } from '../engine/types';
 import { readSafetensors } from '../io/safetensors';
@@ -418,7 +418,7 @@ const api: LabWorkerApi = {
     };
     if (file.metadata.config) {
       try {
-        out.config = parseConfig(JSON.parse(file.metadata.config));
+        out.config = parseSavedConfig(JSON.parse(file.metadata.config));
       } catch (e) {
         out.error = `the file's config metadata is not valid: ${errText(e)}`;
       }
