@@ -31,7 +31,7 @@ export const SubsetSchema = z.object({
 export type Subset = z.infer<typeof SubsetSchema>;
 
 export const ConfigSchema = z.object({
-  /** 'jepa': I-JEPA; 'sparse': SparseJEPA; 'mae': a masked autoencoder (same encoder and masks, a decoder reconstructs the target patches' pixels). */
+  /** 'jepa': I-JEPA; 'sparse': SparseJEPA; 'mae': He et al.'s masked autoencoder (the same encoder; a decoder reconstructs the masked patches' pixels; its masks: maskStrategy). */
   mode: z.enum(['jepa', 'sparse', 'mae']).default('sparse'),
   preset: z.enum(['micro', 'small', 'vit-tiny']).default('small'),
   seed: z.number().int().nonnegative().default(0),
