@@ -78,8 +78,11 @@ export function MasksView({ masks, grid }: { masks: BatchMaskSample | null; grid
         masks ? (
           <>
             Step {masks.step}, image {masks.batchItem + 1} of {masks.batchSize} in the batch (train image #{masks.imageIndex}, {masks.label}), shown
-            without the batch’s flip and crop. Blue tint: the context the encoder saw ({masks.context.length} patches); framed: the {masks.targets.length}{' '}
-            target blocks it predicted ({masks.targets[0]?.length ?? 0} patches each); dark: neither.
+            without the batch’s flip and crop. Blue tint: the context the encoder saw ({masks.context.length} patches);{' '}
+            {masks.targets.length === 1 && masks.context.length + masks.targets[0].length === grid * grid
+              ? `framed: the ${masks.targets[0].length} masked patches, all predicted in one pass (MAE's random mask)`
+              : `framed: the ${masks.targets.length} target blocks it predicted (${masks.targets[0]?.length ?? 0} patches each)`}
+            ; dark: neither.
           </>
         ) : (
           'No step taken yet: the masks appear after the first step.'
