@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from vit import LN_EPS, Block, ViTConfig  # noqa: E402
+from vit import LN_EPS, TARGET_LN_EPS, Block, ViTConfig  # noqa: E402
 
 
 class TokenEncoder(nn.Module):
@@ -246,7 +246,7 @@ def main():
 
         with torch.no_grad():
             full = target(patches, torch.arange(N, device=device).expand(B, N))
-            full = nn.functional.layer_norm(full, (D,), eps=LN_EPS)
+            full = nn.functional.layer_norm(full, (D,), eps=TARGET_LN_EPS)
             s = full[torch.arange(B, device=device).view(1, B, 1), tgt_pos].reshape(nT * B * Nt, D)
         ctx_patches = patches[torch.arange(B, device=device).view(B, 1), ctx_pos]
         ctx = context(ctx_patches, ctx_pos)

@@ -146,6 +146,6 @@ def trained_parameters(student):
 
 
 def no_weight_decay(name, p):
-    """The engine's rule (params.ts, heads.ts): decay on matrices only; not on biases, norms, the mask
-    token, the group head's b, nor its W (the group lasso is W's only regulariser)."""
-    return p.ndim < 2 or name.endswith("mask_token") or name in ("group_head.b", "group_head.W")
+    """The engine's rule (params.ts, heads.ts): decay on matrices and the mask token (as I-JEPA's init_opt);
+    not on biases, norms, the group head's b, nor its W (the group lasso is W's only regulariser)."""
+    return p.ndim < 2 or name in ("group_head.b", "group_head.W")

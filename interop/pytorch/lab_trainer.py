@@ -25,7 +25,7 @@ from lab_masks import sample_batch_masks
 from lab_init import engine_shape, engine_to_export, export_to_engine, file_name, layout_of
 from lab_model import Student, TokenEncoder, no_weight_decay, trained_parameters
 from lab_rng import Rng
-from vit import LN_EPS
+from vit import TARGET_LN_EPS
 
 
 class DivergenceError(RuntimeError):
@@ -52,15 +52,16 @@ def ema_momentum(step, total, m):
 
 
 def schedules_at(config, step, lr_peak):
-    """lr, wd, ema and η_W at a 0-based step (Trainer.schedulesAt)."""
+    """lr, wd, ema and η_W for the step after `step` steps (Trainer.schedulesAt): lr and wd of step + 1,
+    as I-JEPA's src/train.py steps its schedulers before each iteration; the momentum at step."""
     c = config
-    lr = learning_rate(step, c["steps"], lr_peak, min(c["startLr"], lr_peak), min(c["finalLr"], lr_peak),
+    lr = learning_rate(step + 1, c["steps"], lr_peak, min(c["startLr"], lr_peak), min(c["finalLr"], lr_peak),
                        js_round(c["warmupFraction"] * c["steps"]))
     if c["groupOptimizer"] == "sgd":
         group_lr = c["groupLr"] * lr / lr_peak if lr_peak > 0 else 0
     else:
         group_lr = lr
-    return {"lr": lr, "wd": weight_decay(step, c["steps"], c["weightDecay"]),
+    return {"lr": lr, "wd": weight_decay(step + 1, c["steps"], c["weightDecay"]),
             "ema": ema_momentum(step, c["steps"], c["emaMomentum"]), "groupLr": group_lr}
 
 
@@ -170,7 +171,7 @@ def targets_of(target_encoder, shard):
     b, N = patches.shape[:2]
     with torch.no_grad():
         full = target_encoder(patches, torch.arange(N, device=patches.device).expand(b, N))
-        full = F.layer_norm(full, (full.shape[-1],), eps=LN_EPS)
+        full = F.layer_norm(full, (full.shape[-1],), eps=TARGET_LN_EPS)
         return full[torch.arange(b, device=patches.device).view(1, b, 1), tgt].reshape(-1, full.shape[-1])
 
 

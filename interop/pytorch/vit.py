@@ -26,6 +26,8 @@ import torch
 from torch import nn
 
 LN_EPS = 1e-6
+# The targets' extra layer norm (no affine): I-JEPA's src/train.py calls F.layer_norm with its default eps.
+TARGET_LN_EPS = 1e-5
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,9 @@ export interface BatchTensors {
   noise: tf.Tensor2D | null; // ε, [Nt·nT·B, K]; null = evaluation (u = μ)
 }
 
+/** The targets' extra layer norm (no affine) uses F.layer_norm's default eps, as I-JEPA's src/train.py does; the blocks' norms use 1e-6. */
+export const TARGET_LN_EPS = 1e-5;
+
 export interface LossTerms {
   total: tf.Scalar;
   pred: tf.Scalar;
@@ -135,7 +138,7 @@ export class JepaModel {
         return this.config.maeNormPix ? normalisedPixels(pixels) : pixels;
       }
       const N = this.dims.numPatches;
-      const full = layerNorm(this.evaluated.forward(b.patches, b.hostPos.all, b.B, N));
+      const full = layerNorm(this.evaluated.forward(b.patches, b.hostPos.all, b.B, N), undefined, TARGET_LN_EPS);
       // Through the gradient, a one-hot product (lookupRows): tfjs-wasm has no gradient kernel for gather.
       return this.targetsNeedGradient ? lookupRows(full, b.targetRows) : tf.gather(full, b.targetRows);
     });

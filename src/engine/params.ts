@@ -18,7 +18,7 @@ export interface Param {
   layout: Layout;
   /** Shape in the exported file. */
   exportShape: number[];
-  /** AdamW weight decay applies (not to biases, norms, mask token). */
+  /** AdamW weight decay applies (not to biases and norms; to the mask token, as in I-JEPA's init_opt). */
   decay: boolean;
   /** Fixed, never updated (the sin-cos position embeddings). */
   frozen: boolean;

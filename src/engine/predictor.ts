@@ -23,7 +23,8 @@ export class Predictor {
     const { embedDim: D, predictorDim: Dp, numPatches: N, grid, predictorDepth, mlpRatio } = dims;
     this.params = new ParamSet(`${stem}.`, rng, true);
     this.embed = this.params.linear(`${stem}_embed`, D, Dp);
-    this.maskToken = this.params.add('mask_token', [Dp], { kind: 'truncNormal', std: 0.02 }, { decay: false, exportShape: [1, 1, Dp] });
+    // Weight-decayed, as I-JEPA's init_opt groups it (not a bias, not 1-D: its [1, 1, Dp] parameter is decayed).
+    this.maskToken = this.params.add('mask_token', [Dp], { kind: 'truncNormal', std: 0.02 }, { decay: true, exportShape: [1, 1, Dp] });
     const pos = sinCos2d(Dp, grid);
     this.posEmbed = this.params.fixed(`${stem}_pos_embed`, pos, [N, Dp], [1, N, Dp]);
     this.positions = new FixedTable(this.posEmbed, pos);

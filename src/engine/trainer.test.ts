@@ -71,7 +71,7 @@ describe('Trainer on the CPU backend (the reference)', () => {
     const m = await plain.step();
     await twice.step();
     await prox.step();
-    expect(m.groupLr).toBeCloseTo(0.05, 12); // no warm-up: lr_t = lr, so η_W = groupLr
+    expect(m.groupLr).toBeCloseTo((0.05 * m.lr) / 1e-3, 12); // η_W = groupLr·lr_t/lr (no warm-up: lr_t is the cosine's first step, just under lr)
     const [wPlain, wTwice, wProx] = [await W(plain), await W(twice), await W(prox)];
     const { numGroups: G, latentDim: K, embedDim: D } = plain.dims;
     // SGD: the update is linear in η (twice the step size, twice the update) and not Adam's
@@ -83,7 +83,7 @@ describe('Trainer on the CPU backend (the reference)', () => {
     const sd = Math.sqrt(mags.reduce((a, b) => a + (b - mean) ** 2, 0) / mags.length);
     expect(sd / mean).toBeGreaterThan(0.3);
     // The shrink, by hand in double precision: each column of the SGD-stepped W scaled by max(0, 1 − ηλ/‖col‖).
-    const t = 0.05 * 2;
+    const t = m.groupLr! * 2;
     for (let g = 0; g < G; g++)
       for (let k = 0; k < K; k++) {
         const o = (g * K + k) * D;

@@ -158,17 +158,23 @@ export class Trainer {
     }
   }
 
-  /** The schedules' values at a step (0-based); groupLr is η_W,t, W's step size (the lr schedule's shape). */
+  /**
+   * The schedules' values for the step after `step` steps (0-based); groupLr is η_W,t, W's step
+   * size (the lr schedule's shape). As in I-JEPA's src/train.py, which steps WarmupCosineSchedule
+   * and CosineWDSchedule before each iteration's forward pass, step t trains at lr and wd of t + 1
+   * (the first step is already one warm-up step up from startLr, the last at finalLr); the
+   * momentum generator's t-th value is m at t. Measured by interop/pytorch/ijepa_parity.py.
+   */
   schedulesAt(step: number): { lr: number; wd: number; ema: number; groupLr: number } {
     const c = this.config;
-    const lr = learningRate(step, c.steps, {
+    const lr = learningRate(step + 1, c.steps, {
       peak: this.live.lr,
       start: Math.min(c.startLr, this.live.lr),
       final: Math.min(c.finalLr, this.live.lr),
       warmupSteps: Math.round(c.warmupFraction * c.steps),
     });
     const groupLr = c.groupOptimizer === 'sgd' ? (this.live.lr > 0 ? (c.groupLr * lr) / this.live.lr : 0) : lr;
-    return { lr, wd: weightDecay(step, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum), groupLr };
+    return { lr, wd: weightDecay(step + 1, c.steps, c.weightDecay), ema: emaMomentum(step, c.steps, c.emaMomentum), groupLr };
   }
 
   /** The batch and masks of the last step taken (null before the first step and after restore). */
