@@ -9,41 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
-import { fromTimeMajor } from '../engine/batch';
+import { encodeBatchFile } from '../engine/batchFile';
 import type { LabConfigInput } from '../engine/config';
-import type { BatchTensors } from '../engine/model';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
 import type { StepMetrics } from '../engine/types';
 import { encodeCheckpoint } from '../io/checkpoint';
-import { readSafetensors, writeSafetensors, type SafetensorsFile } from '../io/safetensors';
+import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
 import { compareWeights, PY, torchWhyNot } from './pytorchTest';
 
 const dir = mkdtempSync(join(tmpdir(), 'pytorch-step-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * The batch tensors of one step as plain arrays in the layouts step_check.py reads: image-major
- * (patches [B, N, P], context [B, Nc], targets and noise by block, image, patch). The engine's
- * rows are time-major (batch.ts: patch t of image b at row t·B + b, target patch j of block m of
- * image b at (j·nT + m)·B + b), so each is reordered here, on the host.
- */
-function dumpBatch(b: BatchTensors): Uint8Array {
-  const [BN, P] = b.patches.shape;
-  const [B, N, nT, Nc, Nt] = [b.B, BN / b.B, b.numTargets, b.numContext, b.numTarget];
-  const ctx = fromTimeMajor(Float32Array.from(b.contextPos.dataSync()), B, Nc, 1);
-  const tgt = fromTimeMajor(Float32Array.from(b.targetPos.dataSync()), nT * B, Nt, 1);
-  const tensors = [
-    { name: 'patches', shape: [B, N, P], data: fromTimeMajor(b.patches.dataSync() as Float32Array, B, N, P) },
-    { name: 'context', shape: [B, Nc], data: Int32Array.from(ctx), dtype: 'I32' as const },
-    { name: 'targets', shape: [nT, B, Nt], data: Int32Array.from(tgt), dtype: 'I32' as const },
-  ];
-  if (b.noise) {
-    const K = b.noise.shape[1];
-    tensors.push({ name: 'noise', shape: [nT, B, Nt, K], data: fromTimeMajor(b.noise.dataSync() as Float32Array, nT * B, Nt, K) });
-  }
-  return writeSafetensors(tensors);
-}
 
 const CASES: [string, LabConfigInput][] = [
   ['JEPA', { mode: 'jepa' }],
@@ -75,7 +51,7 @@ describe.skipIf(torchWhyNot !== null)('one PyTorch step equals one engine step',
       const tag = name.replace(/\W+/g, '-');
       const files = { checkpoint: join(dir, `${tag}-ckpt.safetensors`), batch: join(dir, `${tag}-batch.safetensors`), out: (l: string) => join(dir, `${tag}-torch-${l}.safetensors`) };
       writeFileSync(files.checkpoint, encodeCheckpoint(await trainer.snapshot()));
-      trainer.onBatch = (b) => writeFileSync(files.batch, dumpBatch(b));
+      trainer.onBatch = (b) => writeFileSync(files.batch, encodeBatchFile(b));
       const metrics = await trainer.step();
       dumped.set(name, { engine: readSafetensors(await trainer.exportSafetensors()), metrics, files });
       trainer.dispose();

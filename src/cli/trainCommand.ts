@@ -1,14 +1,17 @@
 // npm run train -- --dataset synthetic|counting|PATH --preset micro|small|vit-tiny --mode jepa|sparse|mae
 //   --steps N --batch B --lr X --lambda X --beta X --seed S --out DIR [subset flags]
 //   [--probe-every N [--probe-epochs E]] [--health-every N] [--target-encoder online-no-stopgrad]
+//   [--trace-batches DIR]
 // Writes DIR/config.json, DIR/metrics.jsonl (one object per step), DIR/weights.safetensors and,
 // with --probe-every, DIR/probes.jsonl (the linear probe at step 0 — the random-init floor — every
 // N steps and at the end; each line is also printed); with --health-every, DIR/health.jsonl (the
-// evaluated encoder's representation health at step 0, every N steps and at the end, also printed).
+// evaluated encoder's representation health at step 0, every N steps and at the end, also printed);
+// with --trace-batches DIR, the step-0 weights and every step's batch and masks (see TrainRunOptions).
 import { appendFileSync, closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
+import { encodeBatchFile } from '../engine/batchFile';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import type { LabConfig } from '../engine/config';
 import type { RepresentationHealth } from '../engine/representationHealth';
@@ -17,7 +20,7 @@ import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 import { openForCommand } from './dataset';
 
-const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs'] as const;
+const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'trace-batches'] as const;
 
 /** One line of probes.jsonl: the probe at `step`, next to the run's random-init floor. */
 export interface ProbePoint extends ProbeWithFloor {
@@ -58,6 +61,12 @@ export interface TrainRunOptions {
   /** The probe of this config's untrained model, when already known (a sweep shares it across modes). */
   floor?: ProbeResult;
   log: (line: string) => void;
+  /**
+   * Write the run's step-0 weights (DIR/initial-weights.safetensors) and every step's batch and
+   * masks (DIR/batch-000001.safetensors, …; engine/batchFile.ts) here, for a check from outside
+   * (interop/pytorch/ijepa_parity.py replays them through the I-JEPA reference code).
+   */
+  traceBatches?: string;
 }
 
 /**
@@ -106,6 +115,12 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
     console.error(`health at step ${point.step}: tokens ${say(point.tokens)}; pooled ${say(point.pooled)}${ctx}`);
   };
   if (config.healthEvery > 0) writeFileSync(healthPath, '');
+  if (o.traceBatches) {
+    const dir = o.traceBatches;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'initial-weights.safetensors'), await trainer.exportSafetensors());
+    trainer.onBatch = (b) => writeFileSync(join(dir, `batch-${String(trainer.stepCount + 1).padStart(6, '0')}.safetensors`), encodeBatchFile(b));
+  }
   try {
     await probes?.record(trainer);
     if (config.healthEvery > 0) await recordHealth();
@@ -138,7 +153,7 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
 /** Run the train command; `log` gets the JSON lines meant for stdout. */
 export async function trainCommand(argv: string[], log: (line: string) => void = console.log): Promise<{ steps: number; probes: ProbePoint[] }> {
   const { config, extra } = parseCli(argv, TRAIN_FLAGS);
-  if (!extra.out) throw new UsageError(`--out DIR is required (flags: ${FLAG_HELP} --out --backend --log-every --probe-epochs)`);
+  if (!extra.out) throw new UsageError(`--out DIR is required (flags: ${FLAG_HELP} --out --backend --log-every --probe-epochs --trace-batches)`);
   const logEvery = wholeFlag('log-every', extra['log-every'], 10, 0);
   const probeEpochs = extra['probe-epochs'] === undefined ? undefined : wholeFlag('probe-epochs', extra['probe-epochs'], 0);
   const backend = await useBackend(extra.backend ?? 'wasm');
@@ -148,7 +163,7 @@ export async function trainCommand(argv: string[], log: (line: string) => void =
     `train: ${config.mode} ${config.preset} on ${data.train.name} (${data.train.size} train images, ` +
       `${data.train.classNames.length} classes), ${config.steps} steps, backend ${backend}`,
   );
-  const { probes } = await trainRun(config, data, { out: extra.out, logEvery, probeEpochs, log });
+  const { probes } = await trainRun(config, data, { out: extra.out, logEvery, probeEpochs, log, traceBatches: extra['trace-batches'] });
   const last = probes.at(-1);
   const probe = last && { top1: last.top1, top5: last.top5, randomInitTop1: last.randomInitTop1 };
   log(JSON.stringify({ out: extra.out, steps: config.steps, backend, ...(probe ? { probe } : {}) }));
