@@ -3,7 +3,13 @@
 // them from the same weights, and the losses and weights agree. The reference is CC BY-NC and not
 // in this repository: set SPARSEJEPA_IJEPA to a checkout of facebookresearch/ijepa to run it.
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cifarArchive } from '../data/cifarWrite';
+import { syntheticDataset } from '../data/synthetic';
+import { probeCommand } from './probeCommand';
 import { PY, torchWhyNot } from './pytorchTest';
 
 const IJEPA = process.env.SPARSEJEPA_IJEPA;
@@ -38,5 +44,25 @@ describe.skipIf(torchWhyNot !== null || ijepaWhyNot !== null)('the lab step for 
     expect(out.maxWeightDiff).toBeLessThan(1e-4);
     for (const k of ['lr', 'wd', 'ema']) expect(out.maxScheduleDiff[k], k).toBeLessThan(1e-12);
     expect(out.posEmbedDiff).toBeLessThan(1e-6);
+  }, 180_000);
+});
+
+describe.skipIf(torchWhyNot !== null || ijepaWhyNot !== null)('the reference recipe (--recipe reference)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ijepa-recipe-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("trains the reference's way on the lab's data and writes weights the lab's probe reads", async () => {
+    const archive = join(dir, 'data.tar.gz');
+    writeFileSync(archive, cifarArchive(syntheticDataset({ seed: 0, trainPerClass: 8, testPerClass: 2 })));
+    const out = join(dir, 'out');
+    const r = spawnSync(PY, ['interop/pytorch/ijepa_parity.py', '--ijepa', IJEPA!, '--recipe', 'reference', '--dataset', archive, '--steps', '6', '--seed', '0', '--save-every', '3', '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const x of rows) expect(Number.isFinite(x.loss) && x.loss > 0).toBe(true);
+    const lines: string[] = [];
+    const probe = await probeCommand(['--weights', join(out, 'weights.safetensors'), '--dataset', archive, '--out', join(out, 'probe'), '--epochs', '2'], (l) => lines.push(l));
+    expect(probe.top1).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(lines.at(-1)!).step).toBe(6);
   }, 180_000);
 });

@@ -1,0 +1,28 @@
+#!/usr/bin/env python3
+"""A markdown table of probe curves: one row per run folder under OUT (OUT/NAME/seed-S/probes.jsonl,
+lines {step, top1}), top-1 at every probed step as the mean ± spread over seeds, and best vs last."""
+import json, os, statistics, sys
+
+out = sys.argv[1]
+rows = []
+for name in sorted(os.listdir(out)):
+    seeds = sorted(d for d in os.listdir(os.path.join(out, name)) if d.startswith("seed-")) if os.path.isdir(os.path.join(out, name)) else []
+    curves = []
+    for s in seeds:
+        p = os.path.join(out, name, s, "probes.jsonl")
+        if os.path.exists(p):
+            pts = {r["step"]: r["top1"] for r in map(json.loads, open(p))}
+            curves.append(pts)
+    if not curves:
+        continue
+    steps = sorted(set.intersection(*(set(c) for c in curves)))
+    cell = lambda xs: f"{100 * statistics.mean(xs):.1f}" + (f" ± {100 * statistics.stdev(xs):.1f}" if len(xs) > 1 else "")
+    best = [max(c[s] for s in steps) for c in curves]
+    last = [c[steps[-1]] for c in curves]
+    rows.append((name, len(curves), steps, [cell([c[s] for c in curves]) for s in steps], cell(best), cell(last)))
+if rows:
+    steps = rows[0][2]
+    print("| run | seeds | " + " | ".join(f"step {s}" for s in steps) + " | best | last |")
+    print("|---|---|" + "---|" * (len(steps) + 2))
+    for name, n, st, cells, b, l in rows:
+        print(f"| {name} | {n} | " + " | ".join(cells) + f" | {b} | {l} |")
