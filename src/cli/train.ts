@@ -1,5 +1,5 @@
 // npm run train -- … --out DIR [--probe-every N]: see trainCommand.ts.
 import { runMain } from './main';
-import { trainCommand } from './trainCommand';
+import { stopOnSignals, trainCommand } from './trainCommand';
 
-runMain('train', trainCommand);
+runMain('train', (argv) => trainCommand(argv, console.log, stopOnSignals()));
