@@ -2,7 +2,7 @@
 # The README's "Checked against I-JEPA" tables: the reference recipe's JEPA (interop/pytorch/
 # ijepa_parity.py --recipe reference) beside the lab's, probed every 100 steps, and the lab's JEPA
 # with one setting changed at a time, to see which one explains the probe's decline.
-#   SPARSEJEPA_IJEPA=/path/to/ijepa bash scripts/ijepa-compare.sh DATASET [OUT=runs/ijepa-compare] [SEEDS="0 1 2"] [STEPS=500]
+#   SPARSEJEPA_IJEPA=/path/to/ijepa [SWEEP_SEEDS="0"] [VARIANTS="lr-3e-4 …"] bash scripts/ijepa-compare.sh DATASET [OUT=runs/ijepa-compare] [SEEDS="0 1 2"] [STEPS=500]
 # Then: /usr/bin/python3 scripts/probe-table.py OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,11 +36,33 @@ for seed in $SEEDS; do
   fi
   mkdir -p "$OUT/lab-jepa" && lab lab-jepa "$seed"
 done
+# REFERENCE_VARIANTS="lr-3e-4": the reference recipe with one lab config field changed.
+for seed in ${REFERENCE_SEEDS:-$SEEDS}; do
+  for v in ${REFERENCE_VARIANTS:-}; do
+    case $v in lr-3e-4) cfg='{"lr": 3e-4}' ;; *) echo "unknown reference variant $v" >&2; exit 2 ;; esac
+    dir="$OUT/reference-recipe-$v/seed-$seed"
+    if [ ! -s "$dir/probes.jsonl" ]; then
+      $PY interop/pytorch/ijepa_parity.py --recipe reference --recipe-config "$cfg" --dataset "$DATA" --steps "$STEPS" --seed "$seed" --save-every 100 --out "$dir" 2>/dev/null
+      probe_each "$dir"
+    fi
+  done
+done
 # One setting at a time, from the lab's JEPA defaults (lr 1e-3, warm-up 0.1, EMA 0.996→1, predictor width ½·D).
 echo '{"predictorWidthRatio": 1}' > "$OUT/wide-predictor.json"
+VARIANTS=${VARIANTS:-lr-3e-4 lr-1e-4 ema-0.999 warmup-0.3 predictor-width-1 mean-reduction}
+flags_of() {
+  case $1 in
+    lr-3e-4) echo --lr 3e-4 ;; lr-1e-4) echo --lr 1e-4 ;; ema-0.999) echo --ema 0.999,1 ;;
+    warmup-0.3) echo --warmup-fraction 0.3 ;; predictor-width-1) echo --config "$OUT/wide-predictor.json" ;;
+    mean-reduction) echo --prediction-reduction mean ;;
+    # the other modes on the same seeds (a later --mode wins over lab()'s --mode jepa)
+    mae-random) echo --mode mae --mask-strategy random ;; mae-blocks) echo --mode mae --mask-strategy blocks ;;
+    sparse-lambda-1) echo --mode sparse --lambda 1 ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
+  esac
+}
 for seed in $SWEEP_SEEDS; do
-  for v in "lr-3e-4 --lr 3e-4" "lr-1e-4 --lr 1e-4" "ema-0.999 --ema 0.999,1" "warmup-0.3 --warmup-fraction 0.3" "predictor-width-1 --config $OUT/wide-predictor.json" "mean-reduction --prediction-reduction mean"; do
-    set -- $v; name=$1; shift
-    mkdir -p "$OUT/$name" && lab "$name" "$seed" "$@"
+  for name in $VARIANTS; do
+    mkdir -p "$OUT/$name" && lab "$name" "$seed" $(flags_of "$name")
   done
 done

@@ -400,7 +400,8 @@ def reference_recipe(args, ref):
     from lab_trainer import BatchStream
     if not args.out:
         raise UsageError("--recipe reference needs --out DIR")
-    config = parse_config({"dataset": args.dataset, "preset": args.preset, "mode": "jepa", "steps": args.steps, "seed": args.seed})
+    overrides = json.loads(args.recipe_config) if args.recipe_config else {}
+    config = parse_config({**overrides, "dataset": args.dataset, "preset": args.preset, "mode": "jepa", "steps": args.steps, "seed": args.seed})
     dims = model_dims(config)
     train = select_subset(load_dataset(args.dataset)["train"], config["subset"], config["seed"])
     stream = BatchStream(config, dims, train)
@@ -476,6 +477,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--recipe", default="lab", choices=["lab", "reference"], help="lab: step parity (default); reference: train the reference's way")
     ap.add_argument("--out", help="--recipe reference: where the weights go")
+    ap.add_argument("--recipe-config", help='--recipe reference: lab config fields to change, as JSON, e.g. \'{"lr": 3e-4}\'')
     ap.add_argument("--save-every", type=int, default=0, help="--recipe reference: also write weights every N steps (and at step 0)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="the reference's precision (default float64)")
