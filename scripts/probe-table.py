@@ -13,15 +13,19 @@ for name in sorted(os.listdir(out)):
         if os.path.exists(p):
             pts = {r["step"]: r["top1"] for r in map(json.loads, open(p))}
             curves.append(pts)
+    longest = max((len(c) for c in curves), default=0)
+    curves = [c for c in curves if len(c) == longest]  # seeds still under way are left out
     if not curves:
         continue
     steps = sorted(set.intersection(*(set(c) for c in curves)))
     cell = lambda xs: f"{100 * statistics.mean(xs):.1f}" + (f" ± {100 * statistics.stdev(xs):.1f}" if len(xs) > 1 else "")
     best = [max(c[s] for s in steps) for c in curves]
     last = [c[steps[-1]] for c in curves]
-    rows.append((name, len(curves), steps, [cell([c[s] for c in curves]) for s in steps], cell(best), cell(last)))
+    per_seed = ", ".join(f"{100 * x:.1f}" for x in last)
+    rows.append((name, len(curves), steps, [cell([c[s] for c in curves]) for s in steps], cell(best), cell(last) + (f" ({per_seed})" if len(last) > 1 else "")))
 if rows:
-    steps = rows[0][2]
+    steps = max((r[2] for r in rows), key=len)
+    rows = [r for r in rows if r[2] == steps]  # runs still under way are left out
     print("| run | seeds | " + " | ".join(f"step {s}" for s in steps) + " | best | last |")
     print("|---|---|" + "---|" * (len(steps) + 2))
     for name, n, st, cells, b, l in rows:

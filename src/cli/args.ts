@@ -33,6 +33,7 @@ const CONFIG_FLAGS: Record<string, [string, Kind]> = {
   'num-targets': ['numTargets', 'int'],
   'min-keep': ['minKeep', 'int'],
   'warmup-fraction': ['warmupFraction', 'number'],
+  'predictor-width-ratio': ['predictorWidthRatio', 'number'],
   ema: ['emaMomentum', 'range'],
   wd: ['weightDecay', 'range'],
   'patch-embed-std': ['patchEmbedStd', 'number'],
