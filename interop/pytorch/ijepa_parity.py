@@ -98,16 +98,13 @@ def reference_models(ref, dims):
     return encoder, predictor
 
 
-def reference_init_(encoder, predictor, seed):
-    """src/helper.py init_model: trunc-normal(0.02) on every Linear (after the constructors' own init,
-    which it overrides), LayerNorms at (1, 0). Called through the module (it logs the model)."""
-    torch.manual_seed(seed)
-    encoder.apply(encoder._init_weights)
-    encoder.fix_init_weight()
-    predictor.apply(predictor._init_weights)
-    predictor.fix_init_weight()
-    # init_model's own pass, verbatim in effect: every Linear trunc-normal(0.02), bias 0; LayerNorm (1, 0).
+def seeded_reference_models(ref, dims, seed):
+    """The reference recipe's step-0 model: built after torch.manual_seed(seed), so the constructors'
+    own draws (patch embedding, mask token) are seeded too, then src/helper.py init_model's pass:
+    trunc-normal(0.02) on every Linear (overriding the constructors' rescaled init), LayerNorms (1, 0)."""
     from src.utils.tensors import trunc_normal_
+    torch.manual_seed(seed)
+    encoder, predictor = reference_models(ref, dims)
     for m in list(encoder.modules()) + list(predictor.modules()):
         if isinstance(m, nn.Linear):
             trunc_normal_(m.weight, std=0.02)
@@ -116,6 +113,7 @@ def reference_init_(encoder, predictor, seed):
         elif isinstance(m, nn.LayerNorm):
             nn.init.constant_(m.bias, 0)
             nn.init.constant_(m.weight, 1.0)
+    return encoder, predictor
 
 
 def reference_optimiser(ref, encoder, predictor, config):
@@ -405,8 +403,7 @@ def reference_recipe(args, ref):
     dims = model_dims(config)
     train = select_subset(load_dataset(args.dataset)["train"], config["subset"], config["seed"])
     stream = BatchStream(config, dims, train)
-    encoder, predictor = reference_models(ref, dims)
-    reference_init_(encoder, predictor, args.seed)
+    encoder, predictor = seeded_reference_models(ref, dims, args.seed)
     target = copy.deepcopy(encoder)
     for p in target.parameters():
         p.requires_grad = False
@@ -453,8 +450,7 @@ def reference_recipe(args, ref):
 
 def initial_copy(args, ref, dims, config):
     """The recipe's step-0 model again (the same seed, the same init), for the random-init probe floor."""
-    encoder, predictor = reference_models(ref, dims)
-    reference_init_(encoder, predictor, args.seed)
+    encoder, predictor = seeded_reference_models(ref, dims, args.seed)
     return encoder, copy.deepcopy(encoder), predictor, config, dims, 0
 
 
