@@ -59,7 +59,8 @@ describe('npm run train: checkpoints, stop and --resume', () => {
 
   it('Ctrl-C (SIGINT) stops the command after the step under way: exit 130, its checkpoint and weights written', async () => {
     const out = join(dir, 'sigint');
-    const child = spawn('node_modules/.bin/tsx', ['src/cli/train.ts', ...RUN, '--steps', '2000', '--checkpoint-every', '5', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // As `npm run train` starts it: node with tsx's loader, one process (tsx's own CLI SIGKILLs a child that is mid-step).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...RUN, '--steps', '2000', '--checkpoint-every', '5', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => {
