@@ -477,7 +477,7 @@ def main(argv=None):
     ap.add_argument("--save-every", type=int, default=0, help="--recipe reference: also write weights every N steps (and at step 0)")
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--dtype", default="float64", choices=["float64", "float32"], help="the reference's precision (default float64)")
-    ap.add_argument("--backend", default="cpu", help="the lab's backend for its run (cpu, wasm)")
+    ap.add_argument("--backend", default="wasm", help="the lab's backend for its run (wasm, the lab's default; cpu)")
     ap.add_argument("--trace", help="use a lab trace already written (train --out T --trace-batches T/batches) instead of running the lab")
     ap.add_argument("--target-ln-eps", type=float, default=1e-5, help="eps of the targets' layer norm (src/train.py's F.layer_norm default)")
     ap.add_argument("--lab-flag", action="append", default=[], help="one more flag for the lab's run, e.g. --lab-flag=--lr=5e-4 (repeatable)")
