@@ -100,13 +100,18 @@ def engine_init_state(config, dims, draw=True):
     blocks(c + "blocks", dims["depth"], D)
     norm(c + "norm", D)
 
-    p = "predictor."
-    linear(p + "predictor_embed", D, Dp)
+    # g_φ, or MAE's decoder: the same architecture under `decoder.` (predictor.ts's stem).
+    stem = "decoder" if config["mode"] == "mae" else "predictor"
+    p = stem + "."
+    linear(f"{p}{stem}_embed", D, Dp)
     out[p + "mask_token"] = trunc((Dp,), 0.02).reshape(1, 1, Dp)
-    out[p + "predictor_pos_embed"] = sincos_2d(Dp, grid)[None]
-    blocks(p + "predictor_blocks", dims["predictorDepth"], Dp)
-    norm(p + "predictor_norm", Dp)
+    out[f"{p}{stem}_pos_embed"] = sincos_2d(Dp, grid)[None]
+    blocks(f"{p}{stem}_blocks", dims["predictorDepth"], Dp)
+    norm(f"{p}{stem}_norm", Dp)
 
+    if config["mode"] == "mae":
+        linear(p + "decoder_pred", Dp, dims["patchDim"])  # MAE's pixel head (decoder.ts PixelHead)
+        return out  # no target encoder: MAE's targets are pixels
     if config["mode"] == "sparse":
         K, G = dims["latentDim"], dims["numGroups"]
         linear("group_head.mu", Dp, K)

@@ -1,6 +1,6 @@
-"""The lab's I-JEPA multi-block masks (src/engine/masks.ts), draw for draw: from the same Rng state
-they give the same context and target positions as the engine, so a PyTorch run sees the masks a
-lab run of the same seed sees.
+"""The lab's masks (src/engine/masks.ts), draw for draw: from the same Rng state they give the same
+context and target positions as the engine, so a PyTorch run sees the masks a lab run of the same
+seed sees. Two strategies: I-JEPA's multi-block masks ('blocks') and MAE's random ones ('random').
 
 Per batch: one target-block size and one context-block size; per image, `numTargets` target blocks
 and a context block with the targets cut out; every row truncated to the batch minimum. The lab's
@@ -61,10 +61,32 @@ def random_subset(rng, row, k):
     return sorted(rng.shuffle(list(row))[:k])
 
 
+def visible_patches(mask_ratio, n):
+    """round((1 − maskRatio)·N), the patches MAE's encoder sees (config.ts visiblePatches)."""
+    return js_round((1 - mask_ratio) * n)
+
+
+def sample_random_masks(rng, B, grid, mask_ratio):
+    """MAE's masks (He et al.) for B images: per image a random permutation π of the N patches; the
+    context is π's first round((1 − maskRatio)·N), the one target block every other (masked) patch,
+    both ascending (masks.ts sampleRandomMasks)."""
+    n = grid * grid
+    keep = visible_patches(mask_ratio, n)
+    context, masked = [], []
+    for _ in range(B):
+        order = rng.shuffle(list(range(n)))
+        context.append(sorted(order[:keep]))
+        masked.append(sorted(order[keep:]))
+    return context, [masked]
+
+
 def sample_batch_masks(rng, B, s, corners="whole-grid"):
     """Masks for B images: (context [B][Nc], targets [numTargets][B][Nt]), every row ascending.
-    `s` holds grid, numTargets, targetScale, targetAspect, contextScale, minKeep."""
+    `s` holds grid, numTargets, targetScale, targetAspect, contextScale, minKeep, and optionally
+    strategy ('blocks' or MAE's 'random') with its maskRatio."""
     grid = s["grid"]
+    if s.get("strategy", "blocks") == "random":
+        return sample_random_masks(rng, B, grid, s["maskRatio"])
     target_size = sample_block_size(rng, grid, s["targetScale"], s["targetAspect"])
     context_size = sample_block_size(rng, grid, s["contextScale"], [1, 1])
     targets = [[] for _ in range(s["numTargets"])]

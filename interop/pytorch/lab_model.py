@@ -7,6 +7,9 @@
       predictor.        predictor_embed, mask_token, predictor_pos_embed (fixed), predictor_blocks.{i},
                         predictor_norm, and predictor_proj (JEPA's linear head)
       group_head.       mu, logvar, W [G, D, K], b [G, D] (SparseJEPA's sparse group head)
+    MAE: context_encoder, then decoder. (the predictor's architecture under MAE's names: decoder_embed,
+      mask_token, decoder_pos_embed, decoder_blocks.{i}, decoder_norm, and decoder_pred, the pixel head);
+      no target encoder (decoder.ts).
 
 Tokens are kept as [images, tokens, features]; positions index the 2-D sin-cos tables.
 The engine's seeded initial weights and its own layouts are in lab_init.py (no torch needed).
@@ -57,29 +60,44 @@ class TokenEncoder(nn.Module):
 
 
 class Predictor(nn.Module):
-    """g_φ: context tokens plus one mask token per target position; each target block in its own pass."""
+    """g_φ: context tokens plus one mask token per target position; each target block in its own pass.
+    stem 'decoder' is MAE's decoder: the same architecture under `decoder_*` names, with the pixel
+    head `decoder_pred` (D_p → 3·p·p) where JEPA has `predictor_proj` (D_p → D)."""
 
-    def __init__(self, dims, linear_head):
+    def __init__(self, dims, linear_head, stem="predictor"):
         super().__init__()
         D, Dp = dims["embedDim"], dims["predictorDim"]
-        self.predictor_embed = nn.Linear(D, Dp)
+        self.stem = stem
+        self.add_module(f"{stem}_embed", nn.Linear(D, Dp))
         self.mask_token = nn.Parameter(torch.zeros(1, 1, Dp))
-        self.register_buffer("predictor_pos_embed", torch.from_numpy(sincos_2d(Dp, dims["grid"]))[None])
-        self.predictor_blocks = _blocks(dims, Dp, dims["predictorDepth"])
-        self.predictor_norm = nn.LayerNorm(Dp, eps=LN_EPS)
-        self.predictor_proj = nn.Linear(Dp, D) if linear_head else None  # JEPA: ŝ = h A + a
+        self.register_buffer(f"{stem}_pos_embed", torch.from_numpy(sincos_2d(Dp, dims["grid"]))[None])
+        self.add_module(f"{stem}_blocks", _blocks(dims, Dp, dims["predictorDepth"]))
+        self.add_module(f"{stem}_norm", nn.LayerNorm(Dp, eps=LN_EPS))
+        if stem == "decoder":
+            self.decoder_pred = nn.Linear(Dp, dims["patchDim"])  # MAE: x̂ = h A + a, a patch's pixels
+        else:
+            self.predictor_proj = nn.Linear(Dp, D) if linear_head else None  # JEPA: ŝ = h A + a
+
+    def part(self, name):
+        """The `{stem}_{name}` module or buffer (embed, pos_embed, blocks, norm)."""
+        return getattr(self, f"{self.stem}_{name}")
+
+    @property
+    def proj(self):
+        """The linear head on h: JEPA's predictor_proj or MAE's decoder_pred (None for SparseJEPA)."""
+        return self.decoder_pred if self.stem == "decoder" else self.predictor_proj
 
     def forward(self, ctx, ctx_pos, tgt_pos):
         """ctx [B, Nc, D] at ctx_pos [B, Nc]; tgt_pos [nT, B, Nt] → h [nT·B·Nt, D_p] (block-major, then image)."""
         nT, B, Nt = tgt_pos.shape
         Nc = ctx.shape[1]
-        pos = self.predictor_pos_embed[0]
-        c = (self.predictor_embed(ctx) + pos[ctx_pos]).unsqueeze(0).expand(nT, -1, -1, -1)
+        pos = self.part("pos_embed")[0]
+        c = (self.part("embed")(ctx) + pos[ctx_pos]).unsqueeze(0).expand(nT, -1, -1, -1)
         q = self.mask_token[0, 0] + pos[tgt_pos]  # [nT, B, Nt, Dp]
         x = torch.cat([c, q], dim=2).reshape(nT * B, Nc + Nt, -1)
-        for blk in self.predictor_blocks:
+        for blk in self.part("blocks"):
             x = blk(x)
-        return self.predictor_norm(x[:, Nc:].reshape(nT * B * Nt, -1))
+        return self.part("norm")(x[:, Nc:].reshape(nT * B * Nt, -1))
 
 
 class SparseGroupHead(nn.Module):
@@ -112,14 +130,23 @@ class Student(nn.Module):
     def __init__(self, dims, mode):
         super().__init__()
         self.context_encoder = TokenEncoder(dims)
-        self.predictor = Predictor(dims, linear_head=mode == "jepa")
+        if mode == "mae":
+            self.decoder = Predictor(dims, linear_head=True, stem="decoder")
+        else:
+            self.predictor = Predictor(dims, linear_head=mode == "jepa")
         self.group_head = SparseGroupHead(dims) if mode == "sparse" else None
 
+    @property
+    def body(self):
+        """g_φ, or MAE's decoder transformer."""
+        return self.decoder if hasattr(self, "decoder") else self.predictor
+
     def forward(self, ctx_patches, ctx_pos, tgt_pos, groups, noise):
-        """ŝ at every target position from the context patches only; (pred, mu, logvar), mu/logvar None for JEPA."""
-        h = self.predictor(self.context_encoder(ctx_patches, ctx_pos), ctx_pos, tgt_pos)
+        """ŝ (MAE: x̂, pixels) at every target position from the context patches only; (pred, mu, logvar),
+        mu/logvar None but for SparseJEPA."""
+        h = self.body(self.context_encoder(ctx_patches, ctx_pos), ctx_pos, tgt_pos)
         if self.group_head is None:
-            return self.predictor.predictor_proj(h), None, None
+            return self.body.proj(h), None, None
         return self.group_head(h, groups, noise)
 
 

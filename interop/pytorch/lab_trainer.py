@@ -2,11 +2,12 @@
 
     batch (sampler, crop/flip, masks, noise: the engine's seeded streams)   BatchStream
     L = predictionLoss + β·klLoss (+ λ·groupLasso unless proximal)          loss_terms
+        (MAE: L = reconstructionLoss over the masked patches' pixels)
     ∇L (all-reduced by DistributedDataParallel when there are several ranks), ‖∇L‖₂
     AdamW on everything but the group head's W (decay on matrices only)     TorchTrainer.step_on
     W: plain gradient step at η_W,t = groupLr·lr_t/lr (groupOptimizer 'sgd') or AdamW without decay,
        then, with the proximal option, the group soft-threshold by η_W,t·λ
-    θ̄ ← m·θ̄ + (1 − m)·θ
+    θ̄ ← m·θ̄ + (1 − m)·θ                                                    (not MAE: no target encoder)
 
 Each rank takes its own contiguous shard of every global batch; every rank draws the whole
 batch's indices, augmentations, masks and noise (cheap), so the random streams stay in step and
@@ -78,7 +79,7 @@ class BatchStream:
         self.sampler = BatchSampler(train.size, s + 4)
         self.mask_settings = {"grid": dims["grid"], "numTargets": config["numTargets"], "targetScale": config["targetScale"],
                               "targetAspect": config["targetAspect"], "contextScale": config["contextScale"],
-                              "minKeep": config["minKeep"]}
+                              "minKeep": config["minKeep"], "strategy": config["maskStrategy"], "maskRatio": config["maskRatio"]}
         self.groups = np.asarray(group_of_patch(config["grouping"], dims["grid"]), dtype=np.int64)
 
     def next(self):
@@ -165,6 +166,23 @@ def proximal_group_shrink_(W, threshold):
     W.mul_(factor.unsqueeze(1))
 
 
+NORM_PIX_EPS = 1e-6  # losses.ts NORM_PIX_EPS
+
+
+def normalised_pixels(x, eps=NORM_PIX_EPS):
+    """MAE's per-patch normalised targets (x − mean) / √(var + ε) over each row's 3·p·p pixels, var unbiased (losses.ts)."""
+    mean = x.mean(-1, keepdim=True)
+    return (x - mean) / (x.var(-1, keepdim=True, unbiased=True) + eps).sqrt()
+
+
+def pixel_targets(shard, norm_pix):
+    """MAE's targets: the masked patches' pixels (per-patch normalised with maeNormPix), [M, 3·p·p] (model.ts targets)."""
+    patches, tgt = shard["patches"], shard["targets"]
+    b = patches.shape[0]
+    pixels = patches[torch.arange(b, device=patches.device).view(1, b, 1), tgt].reshape(-1, patches.shape[-1])
+    return normalised_pixels(pixels) if norm_pix else pixels
+
+
 def targets_of(target_encoder, shard):
     """s_y: f_θ̄ on the whole image, layer-normalised over features, at the target positions: [M, D]."""
     patches, tgt = shard["patches"], shard["targets"]
@@ -176,10 +194,11 @@ def targets_of(target_encoder, shard):
 
 
 def loss_terms(student, head, target_encoder, shard, config, lam, beta):
-    """L = predictionLoss + β·klLoss + λ·groupLasso (λ left out of the gradient with the proximal option)."""
+    """L = predictionLoss + β·klLoss + λ·groupLasso (λ left out of the gradient with the proximal option);
+    MAE (no target encoder): L = reconstructionLoss, the same reduction over the masked patches' pixels."""
     patches, ctx, tgt = shard["patches"], shard["context"], shard["targets"]
     b = patches.shape[0]
-    s = targets_of(target_encoder, shard)
+    s = pixel_targets(shard, config["maeNormPix"]) if config["mode"] == "mae" else targets_of(target_encoder, shard)
     ctx_patches = patches[torch.arange(b, device=patches.device).view(b, 1), ctx]
     pred, mu, logvar = student(ctx_patches, ctx, tgt, shard["groups"], shard["noise"])
     p = prediction_loss(pred, s, config["predictionReduction"], tgt.shape[0] * b)
@@ -203,8 +222,8 @@ class TorchTrainer:
     def __init__(self, config, dims, device, state, wrap=None, reduce=None):
         self.config, self.dims, self.device = config, dims, device
         self.student = Student(dims, config["mode"]).to(device)
-        self.target = TokenEncoder(dims).to(device)
-        for p in self.target.parameters():
+        self.target = None if config["mode"] == "mae" else TokenEncoder(dims).to(device)  # MAE: no f_θ̄
+        for p in self.target.parameters() if self.target is not None else ():
             p.requires_grad_(False)
         load_state(self.student, self.target, state)
         self.model = wrap(self.student) if wrap else self.student
@@ -257,12 +276,13 @@ class TorchTrainer:
             if self.head is not None and c["proximal"] and lam > 0:
                 proximal_group_shrink_(self.head.W, sch["groupLr"] * lam)
             m = sch["ema"]
-            for pt, pc in zip(self.target.parameters(), self.student.context_encoder.parameters()):
+            for pt, pc in zip(self.target.parameters() if self.target is not None else (), self.student.context_encoder.parameters()):
                 pt.mul_(m).add_(pc, alpha=1 - m)
         self.steps += 1
         self.images_seen += c["batchSize"]
         metrics = {"step": self.steps, "loss": loss, "predLoss": pred, "klLoss": kl, "groupPenalty": penalty,
-                   "gradNorm": math.sqrt(grad_norm_sq), "lr": sch["lr"], "wd": sch["wd"], "ema": sch["ema"]}
+                   "gradNorm": math.sqrt(grad_norm_sq), "lr": sch["lr"], "wd": sch["wd"],
+                   "ema": sch["ema"] if self.target is not None else None}  # None: no EMA target (the lab's metrics.jsonl null)
         if self.head is not None:
             metrics["groupLr"] = sch["groupLr"]
         metrics["contextKept"] = int(shard["context"].shape[1])
@@ -277,7 +297,7 @@ class TorchTrainer:
 
     def weights(self):
         """Every tensor under the lab's name and in the file's layout, in the engine's export order."""
-        out = {"target_encoder." + k: v for k, v in self.target.state_dict().items()}
+        out = {"target_encoder." + k: v for k, v in self.target.state_dict().items()} if self.target is not None else {}
         out.update(self.student.state_dict())
         return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in out.items()}
 
@@ -319,7 +339,7 @@ def load_state(student, target, state):
     """Load file-layout tensors into the student and the target encoder (checked with check_state first;
     the engine's leading-1 shapes of pos_embed and mask_token are reshaped)."""
     with torch.no_grad():
-        own = {"target_encoder." + k: v for k, v in target.state_dict().items()}
+        own = {"target_encoder." + k: v for k, v in target.state_dict().items()} if target is not None else {}
         own.update(student.state_dict())
         for name, t in own.items():
             value = np.asarray(state[name], dtype=np.float32)

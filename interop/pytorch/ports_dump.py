@@ -47,10 +47,12 @@ def main():
     patches = patch_batch(train.images[req["augIndices"]], 4, flips, dx, dy, 4)
     out["patches"] = {"sum": float(patches.astype(np.float64).sum()), "first": patches.reshape(-1)[:64].tolist(),
                       "state": aug.state}
-    c = parse_config(req["initConfig"])
-    init = engine_init_state(c, model_dims(c))
-    out["init"] = {k: {"shape": list(v.shape), "sum": float(v.astype(np.float64).sum()), "head": v.reshape(-1)[:8].tolist()}
-                   for k, v in init.items()}
+    out["init"] = []
+    for ic in req["initConfigs"]:
+        c = parse_config(ic)
+        init = engine_init_state(c, model_dims(c))
+        out["init"].append({k: {"shape": list(v.shape), "sum": float(v.astype(np.float64).sum()), "head": v.reshape(-1)[:8].tolist()}
+                            for k, v in init.items()})
     json.dump(out, sys.stdout)
 
 

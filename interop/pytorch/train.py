@@ -154,16 +154,14 @@ def prepare(args, world):
     if B % world:
         raise UsageError(f"batchSize {B} is not divisible by the {world} processes (each takes an equal shard)")
 
-    # Ported so far: JEPA and SparseJEPA with the EMA target. The lab's MAE mode and its
-    # no-stop-gradient setting train in the engine only; say so rather than train another model.
-    if config["mode"] not in ("jepa", "sparse"):
-        raise UsageError(f"mode {config['mode']!r} is not ported to PyTorch yet (train.py trains 'jepa' and 'sparse'); train it with npm run train")
-    if config.get("targetEncoder", "ema") != "ema":
+    # Ported: JEPA and SparseJEPA with the EMA target, and MAE. The no-stop-gradient setting trains in
+    # the engine only; say so rather than train another model.
+    if config.get("targetEncoder", "ema") != "ema" and config["mode"] != "mae":
         raise UsageError(f"targetEncoder {config['targetEncoder']!r} is not ported to PyTorch yet (train.py trains with the EMA target)")
     dims = model_dims(config)
     shapes = file_shapes(config, dims)
     if checkpoint:
-        fixed = ("pos_embed", "predictor_pos_embed")  # not trained: no AdamW moments
+        fixed = ("pos_embed", "predictor_pos_embed", "decoder_pos_embed")  # not trained: no AdamW moments
         adam = [n for n in shapes if not n.startswith("target_encoder.") and n.rsplit(".", 1)[-1] not in fixed
                 and not (n == "group_head.W" and config["groupOptimizer"] == "sgd")]
         needed = list(shapes) + [f"adam.{m}.{n}" for n in adam for m in "mv"]

@@ -35,6 +35,9 @@ const MASKS = [
   { seed: 4, settings: settings(4, 2), corners: 'whole-grid', batches: [6, 6] },
   { seed: 5, settings: settings(8, 4), corners: 'reference', batches: [8] },
   { seed: 6, settings: settings(8, 40), corners: 'whole-grid', batches: [5] }, // min_keep forces retries and dropped constraints
+  // MAE's own masks: a random permutation per image, round((1 − ratio)·N) visible
+  { seed: 7, settings: { ...settings(8, 4), strategy: 'random', maskRatio: 0.75 }, corners: 'whole-grid', batches: [5, 3] },
+  { seed: 8, settings: { ...settings(4, 2), strategy: 'random', maskRatio: 0.4 }, corners: 'whole-grid', batches: [6] },
 ] as const;
 
 const summary = (ds: ImageDataset) => ({
@@ -54,9 +57,12 @@ describe.skipIf(torchWhyNot !== null)('the PyTorch side draws what the engine dr
     { path: c10, subset: { classes: [1, 'red + cyan', 7], superclasses: [], perClass: 4 }, subsetSeed: 3 },
     { path: c100, subset: { classes: ['fine_3', 23, 43, 44, 60], superclasses: ['coarse_3', 4], perClass: 2 }, subsetSeed: 9 },
   ];
-  const initConfig = { preset: 'micro', mode: 'sparse', seed: 11, grouping: 'rows', latentDim: 8 } as const;
+  const initConfigs = [
+    { preset: 'micro', mode: 'sparse', seed: 11, grouping: 'rows', latentDim: 8 },
+    { preset: 'micro', mode: 'mae', seed: 12 }, // the decoder under `decoder.`, the pixel head, no target encoder
+  ] as const;
   const augIndices = [3, 0, 17, 59, 4];
-  const request = { seed: 12345, masks: MASKS, sampler: { size: 37, seed: 9, batches: [5, 30, 16] }, archives, augSeed: 21, augIndices, initConfig };
+  const request = { seed: 12345, masks: MASKS, sampler: { size: 37, seed: 9, batches: [5, 30, 16] }, archives, augSeed: 21, augIndices, initConfigs };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let py: any;
 
@@ -120,13 +126,13 @@ describe.skipIf(torchWhyNot !== null)('the PyTorch side draws what the engine dr
     expect(py.patches.state).toBe(rng.state);
   });
 
-  it("the seeded initial weights, tensor by tensor", async () => {
+  it.each(initConfigs.map((c, i) => [c.mode, c, i] as const))("the seeded initial weights, tensor by tensor (%s)", async (_, initConfig, i) => {
     const trainer = Trainer.create(initConfig, synthetic);
     const file = readSafetensors(await trainer.exportSafetensors());
     trainer.dispose();
-    expect(Object.keys(py.init).sort()).toEqual([...file.tensors.keys()].sort());
+    expect(Object.keys(py.init[i]).sort()).toEqual([...file.tensors.keys()].sort());
     for (const [name, t] of file.tensors) {
-      const p = py.init[name];
+      const p = py.init[i][name];
       expect(p.shape, name).toEqual(t.shape);
       expect(p.head, name).toEqual(Array.from(t.data.subarray(0, 8)));
       let sum = 0;

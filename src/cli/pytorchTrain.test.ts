@@ -203,4 +203,36 @@ describe.skipIf(torchWhyNot !== null)('interop/pytorch/train.py', () => {
       expect(readFileSync(join(dir, 'taken', 'metrics.jsonl'), 'utf8')).toBe('{"step":1}\n');
     });
   });
+
+  // MAE outgrows the browser as the other modes do: train.py trains it, the engine's run from a seed.
+  it.each([['random', 0.75], ['blocks', 0.75]] as const)('trains MAE (%s masks) as the engine does from the same seed, stopped and resumed', async (maskStrategy, maskRatio) => {
+    const mae = parseConfig({ ...config, mode: 'mae', maskStrategy, maskRatio, steps: 6 });
+    const file = join(dir, `mae-${maskStrategy}.json`);
+    writeFileSync(file, JSON.stringify(mae));
+    const out = join(dir, `mae-${maskStrategy}`);
+    const first = await trainPy(['--config', file, '--dataset', archive, '--out', out, '--until-step', '2']);
+    expect(first.code, first.stderr).toBe(0);
+    const rest = await trainPy(['--out', out, '--resume']);
+    expect(rest.code, rest.stderr).toBe(0);
+    const trainer = Trainer.create(mae, data);
+    const engine: StepMetrics[] = [];
+    for (let i = 0; i < mae.steps; i++) engine.push(await trainer.step());
+    const engineFile = readSafetensors(await trainer.exportSafetensors());
+    trainer.dispose();
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.ema)).toEqual(Array(mae.steps).fill(null)); // no EMA target, as the lab writes it
+    const m = readMetrics(out);
+    let worstLoss = 0;
+    m.forEach((x, i) => {
+      expect(Object.keys(x), `step ${x.step}`).toEqual(Object.keys(engine[i]));
+      for (const k of ['loss', 'predLoss', 'gradNorm'] as const) worstLoss = Math.max(worstLoss, rel(x[k], engine[i][k]));
+      for (const k of ['lr', 'wd', 'contextKept', 'targetKept', 'klLoss', 'groupPenalty'] as const) expect(x[k], `${k} at step ${x.step}`).toBe(engine[i][k]);
+    });
+    if (maskStrategy === 'random') expect(m.map((x) => x.contextKept)).toEqual(Array(mae.steps).fill(16)); // round(0.25·64)
+    const { worst, problems } = compareWeights(readWeights(join(out, 'weights.safetensors')), engineFile);
+    console.log(`train.py MAE (${maskStrategy}) vs engine over ${mae.steps} steps: loss within ${worstLoss.toExponential(2)}, weights within ${worst.diff.toExponential(2)} (${worst.name})`);
+    expect(problems).toEqual([]);
+    expect(worstLoss).toBeLessThan(1e-4);
+    expect(worst.diff).toBeLessThan(1e-4);
+  }, 200_000);
 });
