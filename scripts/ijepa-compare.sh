@@ -2,7 +2,7 @@
 # The README's "Checked against I-JEPA" tables: the reference recipe's JEPA (interop/pytorch/
 # ijepa_parity.py --recipe reference) beside the lab's, probed every 100 steps, and the lab's JEPA
 # with one setting changed at a time, to see which one explains the probe's decline.
-#   SPARSEJEPA_IJEPA=/path/to/ijepa [SWEEP_SEEDS="0"] [VARIANTS="lr-3e-4 …"] bash scripts/ijepa-compare.sh DATASET [OUT=runs/ijepa-compare] [SEEDS="0 1 2"] [STEPS=500]
+#   SPARSEJEPA_IJEPA=/path/to/ijepa [SWEEP_SEEDS="0"] [VARIANTS="lr-3e-4 …"] [ATTENTIVE="lab-jepa mae-random …"] bash scripts/ijepa-compare.sh DATASET [OUT=runs/ijepa-compare] [SEEDS="0 1 2"] [STEPS=500]
 # Then: /usr/bin/python3 scripts/probe-table.py OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,5 +64,15 @@ flags_of() {
 for seed in $SWEEP_SEEDS; do
   for name in $VARIANTS; do
     mkdir -p "$OUT/$name" && lab "$name" "$seed" $(flags_of "$name")
+  done
+done
+# ATTENTIVE="lab-jepa mae-random …": the attentive probe of each named run's last weights (beside
+# the same probe on its random-init encoder) into OUT/NAME/seed-S/attentive/probe-attentive.json.
+for seed in $SWEEP_SEEDS; do
+  for name in ${ATTENTIVE:-}; do
+    dir="$OUT/$name/seed-$seed"
+    [ -s "$dir/attentive/probe-attentive.json" ] && continue
+    npm run -s probe -- --weights "$dir/weights.safetensors" --dataset "$DATA" --kind attentive --out "$dir/attentive" > "$dir/attentive.log" 2>&1 \
+      || echo "failed: attentive probe of $name seed $seed (see $dir/attentive.log)" >&2
   done
 done

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """A markdown table of probe curves: one row per run folder under OUT (OUT/NAME/seed-S/probes.jsonl,
-lines {step, top1}), top-1 at every probed step as the mean ± spread over seeds, and best vs last."""
+lines {step, top1}), top-1 at every probed step as the mean ± spread over seeds, and best vs last;
+then, for runs with OUT/NAME/seed-S/attentive/probe-attentive.json, the attentive probe's top-1
+beside the same probe on the random-init encoder."""
 import json, os, statistics, sys
 
 out = sys.argv[1]
@@ -30,3 +32,19 @@ if rows:
     print("|---|---|" + "---|" * (len(steps) + 2))
     for name, n, st, cells, b, l in rows:
         print(f"| {name} | {n} | " + " | ".join(cells) + f" | {b} | {l} |")
+
+attentive = []
+for name in sorted(os.listdir(out)):
+    files = [os.path.join(out, name, s, "attentive", "probe-attentive.json") for s in sorted(os.listdir(os.path.join(out, name))) if s.startswith("seed-")] if os.path.isdir(os.path.join(out, name)) else []
+    found = [json.load(open(f)) for f in files if os.path.exists(f)]
+    if found:
+        cell = lambda xs: f"{100 * statistics.mean(xs):.1f}" + (f" ± {100 * statistics.stdev(xs):.1f}" if len(xs) > 1 else "") + (" (" + ", ".join(f"{100 * x:.1f}" for x in xs) + ")" if len(xs) > 1 else "")
+        top1 = [r["top1"] for r in found]
+        floor = [r["randomInitTop1"] for r in found]
+        attentive.append((name, len(found), cell(top1), cell(floor), f"{100 * (statistics.mean(top1) - statistics.mean(floor)):+.1f}"))
+if attentive:
+    print()
+    print("| run (attentive probe, last weights) | seeds | top-1 | random-init floor | over the floor |")
+    print("|---|---|---|---|---|")
+    for name, n, t, f, d in attentive:
+        print(f"| {name} | {n} | {t} | {f} | {d} |")
