@@ -18,7 +18,7 @@ test('λ slider mid-run: the group penalty responds within a few steps', async (
   // Drag λ up to ~3 (slider position 112 of 160 over 1e-3…1e2, set in one move), while the run
   // goes on. Not to the top: in gradient mode W takes a subgradient step of η_W·λ per column, and
   // at λ = 100 (η_W·λ = 1 against column norms ~0.2) the columns overshoot zero and the penalty
-  // jumps up — the subgradient method's known oscillation, why --proximal exists (README).
+  // jumps up — the subgradient method's known oscillation, why --proximal exists (docs/results.md, "Large λ in gradient mode oscillates").
   const slider = page.getByLabel('λ (lambda)', { exact: true });
   await slider.fill('112');
   await expect(page.getByLabel('λ value')).toHaveValue('3.09');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "Checked against I-JEPA" tables: the reference recipe's JEPA (interop/pytorch/
+# The tables of docs/ijepa.md ("Checked against I-JEPA"): the reference recipe's JEPA (interop/pytorch/
 # ijepa_parity.py --recipe reference) beside the lab's, probed every 100 steps, and the lab's JEPA
 # with one setting changed at a time, to see which one explains the probe's decline.
 #   SPARSEJEPA_IJEPA=/path/to/ijepa [SWEEP_SEEDS="0"] [VARIANTS="lr-3e-4 …"] [ATTENTIVE="lab-jepa mae-random …"] bash scripts/ijepa-compare.sh DATASET [OUT=runs/ijepa-compare] [SEEDS="0 1 2"] [STEPS=500]

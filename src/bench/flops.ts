@@ -1,4 +1,4 @@
-// FLOPs of one training step, from the architecture (DESIGN.md §1), for the benchmark.
+// FLOPs of one training step, from the architecture (docs/design.md §1), for the benchmark.
 //
 // What is counted: the multiply-adds of the matrix products, 2 FLOPs each. Elementwise work
 // (LayerNorm, GELU, softmax, the losses, AdamW, the EMA) is O(activations) or O(parameters)

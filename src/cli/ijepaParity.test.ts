@@ -13,7 +13,7 @@ import { probeCommand } from './probeCommand';
 import { PY, torchWhyNot } from './pytorchTest';
 
 const IJEPA = process.env.SPARSEJEPA_IJEPA;
-const ijepaWhyNot = IJEPA ? null : 'SPARSEJEPA_IJEPA is unset (a checkout of github.com/facebookresearch/ijepa; README, "Checked against I-JEPA")';
+const ijepaWhyNot = IJEPA ? null : 'SPARSEJEPA_IJEPA is unset (a checkout of github.com/facebookresearch/ijepa; docs/ijepa.md)';
 if (ijepaWhyNot && !torchWhyNot) console.warn(`I-JEPA parity skipped: ${ijepaWhyNot}`);
 
 const parity = (...args: string[]) => spawnSync(PY, ['interop/pytorch/ijepa_parity.py', ...args], { encoding: 'utf8', env: { ...process.env, SPARSEJEPA_IJEPA: '' } });

@@ -6,7 +6,7 @@
 // together), not a global statistic: the first 10 classes are the neighbours on a cycle of the
 // 10 colours, so every colour belongs to two classes and neither one colour nor the image's mean
 // colour tells classes apart, while the set of colours the patches show does.
-// Why this structure (measured, see README "Linear probe", "On the built-in data"): what a short
+// Why this structure (measured, see docs/results.md, "Linear probe: the first measurement"): what a short
 // JEPA run on a CPU learns first is per-patch appearance. The earlier classes (shape × colour)
 // needed shape recognition, which 1500 micro steps did not learn: the probe stayed at the
 // random-init floor, which already reads colour.

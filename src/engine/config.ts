@@ -53,7 +53,7 @@ export const ConfigSchema = z.object({
   /**
    * Std of the patch embedding's truncated-normal init. 0.02 is I-JEPA's; with 4×4 patches
    * (48 inputs, vs 768 for I-JEPA's 16×16) it leaves ~89 % of each token's variance to the fixed
-   * position embedding at init, which short runs may collapse onto (README, linear probe).
+   * position embedding at init, which short runs may collapse onto (docs/results.md, linear probe).
    */
   patchEmbedStd: z.number().positive().max(1).default(0.02),
   grouping: z.enum(GROUPINGS).default('blocks2x2'),
@@ -61,7 +61,7 @@ export const ConfigSchema = z.object({
   // Loss
   /**
    * Defaults for the paper's loss scale (predictionReduction 'paper'), measured on the built-in
-   * data (README, "What λ does"): λ = 1 leaves ~60 % of W's columns under 0.01 after 300 micro
+   * data (docs/results.md, "What λ does"): λ = 1 leaves ~60 % of W's columns under 0.01 after 300 micro
    * steps at the prediction loss of λ = 0; β = 1e-2 keeps β·KL a few % of the loss.
    */
   lambda: z.number().min(0).max(100).default(1),
@@ -96,7 +96,7 @@ export const ConfigSchema = z.object({
    * and shows sparsity within a few hundred micro steps); 'unitNormal': W ~ N(0, 1), oi-VAE's init
    * "so that proximal gradient descent doesn't prematurely kill them" — here the noise u = μ + σε
    * (σ ≈ 1 at init) through a unit-normal W makes the first predictions ~30× the target's scale,
-   * and after 300 micro steps the prediction loss is still ~25× that of truncNormal (README).
+   * and after 300 micro steps the prediction loss is still ~25× that of truncNormal (docs/results.md).
    */
   groupInit: z.enum(['unitNormal', 'truncNormal']).default('truncNormal'),
 

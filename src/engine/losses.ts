@@ -1,4 +1,4 @@
-// The SparseJEPA objective, one function per term (DESIGN.md §1, paper §4.2):
+// The SparseJEPA objective, one function per term (docs/design.md §1.4, paper §4.2):
 //   L = predictionLoss + β·klLoss + λ·groupLasso,   or the λ term as a proximal step.
 import * as tf from './tf';
 

@@ -303,7 +303,7 @@ describe('MAE Trainer on the WASM backend', () => {
   it('learns: the reconstruction loss on 8 fixed images falls (normalised pixels, the default)', async () => {
     // Eight images, batch 8, no augmentation: every step sees them (under new masks). On the
     // built-in data's larger splits a short run moves little: per-patch normalisation turns its
-    // flat patches into unit-variance pixel noise (README, MAE).
+    // flat patches into unit-variance pixel noise (docs/results.md, MAE).
     const few = syntheticDataset({ seed: 0, trainPerClass: 8, testPerClass: 1, numClasses: 1 });
     const t = Trainer.create({ preset: 'micro', mode: 'mae', batchSize: 8, steps: 20, warmupFraction: 0, predictionReduction: 'mean', flip: false, cropPad: 0, seed: 3 }, few);
     trainers.push(t);

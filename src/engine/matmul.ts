@@ -1,6 +1,6 @@
 // Matrix products whose gradients are plain products of explicitly transposed operands on WASM.
 // tfjs's own matMul gradient uses matMul(a, b, transposeA, transposeB), which tfjs-wasm runs
-// ~12× slower than matMul(a, transpose(b)) (DESIGN.md §3); the maths is the same:
+// ~12× slower than matMul(a, transpose(b)) (docs/design.md §3); the maths is the same:
 //   C = A B  ⇒  ∂A = ∂C Bᵀ,  ∂B = Aᵀ ∂C.
 // Every other backend reads a transposed operand in place, so there the flags are used and an
 // explicit transpose would only be one more kernel per product (WebGPU: one more dispatch).

@@ -85,7 +85,7 @@ describe('JepaModel', () => {
     }
   }
 
-  it('produces the shapes of DESIGN.md §1', () => {
+  it('produces the shapes of docs/design.md §1', () => {
     const { dims, model } = build({ mode: 'sparse' });
     const b = randomBatch({ mode: 'sparse' }, 1, true);
     const M = b.numTargets * b.B * b.numTarget;

@@ -8,7 +8,7 @@ import { NumberField } from './fields';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
 
 /** Slider ranges (10^min … 10^max, position 0 = off), for the paper's loss scale: on the built-in
- * data λ ≈ 0.1–10 moves the group norms within a few hundred micro steps (README, "What λ does"). */
+ * data λ ≈ 0.1–10 moves the group norms within a few hundred micro steps (docs/results.md, "What λ does"). */
 const RANGES: Record<'lambda' | 'beta', [number, number]> = { lambda: [-3, 2], beta: [-6, 1] };
 const DEBOUNCE_MS = 120;
 
