@@ -15,11 +15,6 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const shape = (s: readonly number[]) => `[${s.join(',')}]`;
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 
-/** Why Start and Step are refused on an imported run. */
-export const IMPORTED_RUN_REFUSAL =
-  'this run trained outside the page (PyTorch or the command line) and is open here to look at: Evaluate and the views work on its weights. ' +
-  'To train on from them, use Files → Import weights (a new run from step 0).';
-
 /** "a SparseJEPA micro model (K=32, blocks2x2, 4×4 patches)" */
 export function describeModel(c: LabConfig): string {
   return `a ${MODE[c.mode]} ${c.preset} model (K=${c.latentDim}, ${c.grouping}, ${c.patchSize}×${c.patchSize} patches${c.targetEncoder === 'ema' ? '' : `, target ${c.targetEncoder}`})`;

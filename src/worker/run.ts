@@ -43,6 +43,16 @@ export class RunRefused extends Error {
   override name = 'RunRefused';
 }
 
+/** Why Start and Step are refused on an imported run (one open to look at). */
+export const IMPORTED_RUN_REFUSAL =
+  'this run trained outside the page (PyTorch or the command line) and is open here to look at: Evaluate and the views work on its weights. ' +
+  'To train on from them, use Files → Import weights (a new run from step 0).';
+
+export interface RunOptions {
+  /** An imported run open to look at: Start and Step are refused, and no checkpoint of it is ever written. */
+  inspectOnly?: boolean;
+}
+
 export interface RestoreFrom {
   state: TrainerState;
   history: RunHistory;
@@ -67,13 +77,19 @@ export class Run {
   private disposed = false;
   readonly gate = new PageGate();
 
+  /** An imported run open to look at (RunOptions.inspectOnly). */
+  readonly inspectOnly: boolean;
+
   private constructor(
     readonly id: RunId,
     keeper: RunKeeper,
     readonly dataset: { id: string; name: string },
     private readonly env: RunEnv,
+    opts: RunOptions = {},
   ) {
     this.keeper = keeper;
+    this.inspectOnly = opts.inspectOnly ?? false;
+    if (this.inspectOnly) keeper.forget();
     this.probes = new ProbeRunner((e) => env.emit(e), env.probeOptions, env.floors);
     this.health = this.healthRunner();
     this.gate.reset(keeper.trainer.stepCount);
@@ -84,9 +100,9 @@ export class Run {
     return new HealthRunner((e) => this.env.emit(e), (p) => this.keeper.recordHealth(p));
   }
 
-  /** A fresh run around a fresh trainer (step 0). */
-  static create(id: RunId, trainer: Trainer, dataset: { id: string; name: string }, env: RunEnv): Run {
-    return new Run(id, new RunKeeper(trainer, Run.keeperOptions(id, dataset, env)), dataset, env);
+  /** A fresh run around `trainer` (at step 0, or standing where an imported run stopped). */
+  static create(id: RunId, trainer: Trainer, dataset: { id: string; name: string }, env: RunEnv, opts: RunOptions = {}): Run {
+    return new Run(id, new RunKeeper(trainer, Run.keeperOptions(id, dataset, env)), dataset, env, opts);
   }
 
   /** A saved run continued: `trainer` (same config) takes the checkpoint's state, the metrics so far come back. */
@@ -141,6 +157,7 @@ export class Run {
 
   /** Train until paused or done; resolves once the loop has started. Refused when there is nothing left to train. */
   async start(): Promise<void> {
+    if (this.inspectOnly) throw new RunRefused(IMPORTED_RUN_REFUSAL);
     if (this.loop && this.stopRequested) await this.loop; // a loop winding down (a Pause) ends first, then this Start begins a new one
     if (this.disposed) throw new RunRefused(`run ${this.id} was closed`);
     if (this.loop) return;
@@ -191,6 +208,7 @@ export class Run {
 
   /** One step while not training. */
   async stepOnce(): Promise<void> {
+    if (this.inspectOnly) throw new RunRefused(IMPORTED_RUN_REFUSAL);
     if (this.loop) throw new RunRefused('the run is training: Pause it to take single steps');
     if (this.done) throw new RunRefused(`already at ${this.config.steps} steps: raise Steps or Reset`);
     try {

@@ -12,12 +12,15 @@ interface WebGpuBackendLike {
   disposeData(dataId: object): boolean;
 }
 
-let applied = false;
+// Marks the chunked AddN: tfjs's kernel registry, not a flag here, says whether it is applied
+// (once per registry; the kernel outlives a lost device's backend, which is built again).
+const CHUNKED = Symbol('AddN in chunks');
+type Marked = tf.KernelFunc & { [CHUNKED]?: true };
 
 export function applyWebGpuFixes(): string[] {
-  if (applied || tf.getBackend() !== 'webgpu') return [];
+  if (tf.getBackend() !== 'webgpu') return [];
   const original = tf.getKernel('AddN', 'webgpu');
-  if (!original) return [];
+  if (!original || (original.kernelFunc as Marked)[CHUNKED]) return [];
   const initial = tf.backend() as unknown as WebGpuBackendLike;
   // One storage buffer is the output.
   const inputsFor = (b: WebGpuBackendLike) => Math.max(2, (b.device?.limits?.maxStorageBuffersPerShaderStage ?? 8) - 1);
@@ -49,7 +52,6 @@ export function applyWebGpuFixes(): string[] {
     return result;
   };
   tf.unregisterKernel('AddN', 'webgpu');
-  tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc });
-  applied = true;
+  tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc: Object.assign(kernelFunc, { [CHUNKED]: true as const }) });
   return [`tf.addN split into chunks of ${maxInputsAtStart} inputs (WebGPU allows ${maxInputsAtStart + 1} storage buffers per shader stage)`];
 }
