@@ -8,6 +8,7 @@ import { metricsToCsv } from '../io/csv';
 import type { DatasetSource, RunId } from '../worker/protocol';
 import { syncUrl } from './address';
 import { command, transfer, workerApi } from './commands';
+import { showRun } from './dispatch';
 import { download } from './download';
 import { pendingChanges as pendingRule } from './rules';
 import { clearSeries, flushMetrics, useLab } from './runStore';
@@ -92,7 +93,7 @@ export async function buildRunNow(): Promise<boolean> {
   try {
     const run = await workerApi().reset(config, id);
     clearSeries();
-    useLab.setState({ run, runState: 'ready', runMessage: null, weights: null });
+    showRun({ run, runState: 'ready', runMessage: null, weights: null });
     tabLocks().releaseAllBut(id);
     return true;
   } catch (e) {
@@ -258,7 +259,7 @@ export function importWeights(file: File, load: boolean): Promise<void> {
       const summary = await workerApi().importSafetensors(transfer(bytes, [bytes]), { load, runId: id, config: useLab.getState().config });
       if (summary.run) {
         clearSeries();
-        useLab.setState({ run: summary.run, runState: 'ready', config: summary.run.config, runMessage: null });
+        showRun({ run: summary.run, runState: 'ready', config: summary.run.config, runMessage: null });
         syncUrl();
         tabLocks().releaseAllBut(id);
       } else tabLocks().release(id);

@@ -6,7 +6,6 @@ import { create } from 'zustand';
 import { DEFAULT_DEEP_LINEAR, deepLinearSettings, DeepLinearSettingError, MAX_FEATURES, type BiasDemoResult, type DeepLinearSettings } from '../engine/deepLinear';
 import type { WorkerEvent } from '../worker/protocol';
 import { workerApi } from './commands';
-import { useLab } from './runStore';
 
 export interface FeatureRow {
   lambda: number;
@@ -99,8 +98,8 @@ export function handleBiasDemoEvent(e: WorkerEvent): void {
   else useBiasDemo.setState({ error: e.message, errorField: e.field ?? null, done: true });
 }
 
-// A new worker (a backend switch, a crash) has no demo: the one that was running starts again there.
-useLab.subscribe((s, prev) => {
+/** A new worker is ready (a backend switch, a crash): it has no demo, so the one that was running starts again there. */
+export function biasDemoOnWorkerReady(): void {
   const { demoId, done } = useBiasDemo.getState();
-  if (s.workerStatus === 'ready' && prev.workerStatus !== 'ready' && demoId && !done) void restartBiasDemo();
-});
+  if (demoId && !done) void restartBiasDemo();
+}

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, modelDims, parseConfig } from '../engine/config';
 import type { HealthPoint } from '../worker/protocol';
 import { handleHealthEvent, PAGE_HEALTH_EVERY, resumedHealth, useHealth, withPageHealthDefault, withPoint } from './healthStore';
+import { showRun } from './dispatch';
 import { initialState, useLab } from './runStore';
 
 const config = defaultConfig();
@@ -13,7 +14,7 @@ afterEach(() => useLab.setState(initialState()));
 
 describe('health store', () => {
   it('keeps the shown run\'s points in step order, one per step; drops another run\'s; a rollback cuts them back', () => {
-    useLab.setState({ run: run('a') });
+    showRun({ run: run('a') });
     for (const s of [0, 20, 40]) handleHealthEvent({ type: 'health', runId: 'a', point: point(s) });
     handleHealthEvent({ type: 'health', runId: 'a', point: point(20, 3) }); // measured again at 20
     handleHealthEvent({ type: 'health', runId: 'old', point: point(60) }); // a replaced run
@@ -25,9 +26,9 @@ describe('health store', () => {
   });
 
   it('a new run starts empty; a resumed run gets its history back', () => {
-    useLab.setState({ run: run('a') });
+    showRun({ run: run('a') });
     handleHealthEvent({ type: 'health', runId: 'a', point: point(0) });
-    useLab.setState({ run: run('b') });
+    showRun({ run: run('b') });
     expect(useHealth.getState()).toMatchObject({ runId: 'b', points: [] });
     resumedHealth('b', [point(40), point(0)]);
     expect(useHealth.getState().points.map((p) => p.step)).toEqual([0, 40]);

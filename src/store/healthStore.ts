@@ -3,7 +3,7 @@
 // put back from the run's history on a resume. The interval is a live setting.
 import { create } from 'zustand';
 import { parseConfig, type LabConfig } from '../engine/config';
-import type { HealthPoint, WorkerEvent } from '../worker/protocol';
+import type { HealthPoint, RunInfo, WorkerEvent } from '../worker/protocol';
 import { useLab } from './runStore';
 
 /** The page measures every run's health this often unless the address says otherwise (the schema's default, 0, is the command line's: off). */
@@ -32,10 +32,10 @@ export function withPoint(points: readonly HealthPoint[], p: HealthPoint): Healt
   return out.sort((a, b) => a.step - b.step);
 }
 
-// A new run starts with no points (a resumed one gets its history back through resumedHealth).
-useLab.subscribe((s, prev) => {
-  if (s.run !== prev.run && s.run?.runId !== useHealth.getState().runId) useHealth.setState(initial(s.run?.runId ?? null));
-});
+/** Another run shown: it starts with no points (a resumed one gets its history back through resumedHealth). */
+export function healthOnRunShown(run: RunInfo | null): void {
+  if (run?.runId !== useHealth.getState().runId) useHealth.setState(initial(run?.runId ?? null));
+}
 
 /** A resumed run's measurements so far. */
 export function resumedHealth(runId: string, points: readonly HealthPoint[] | undefined): void {

@@ -11,6 +11,7 @@ import { parseMetricsJsonl, parseProbesJsonl, parseRunConfig } from '../io/runFi
 import { normsMatrix, type NormsMatrix, type RunInfo, type StepScalars } from '../worker/protocol';
 import { syncUrl } from './address';
 import { command, transfer, workerApi } from './commands';
+import { showRun } from './dispatch';
 import { checkOneRun, dataForRun, importedRecord, importedRunId, sortRunFiles, sourceLabel } from './importedRuns';
 import { loadDatasetFiles, loadOwnDatasetNow } from './runActions';
 import type { RunRecord } from './runsDb';
@@ -41,16 +42,14 @@ export interface ImportState {
 
 export const useImport = create<ImportState>()(() => ({ message: null, error: null, needsData: null, files: {} }));
 
-// A deleted record's files go with it.
-useRuns.subscribe((s, prev) => {
-  if (s.runs === prev.runs) return;
-  const files = useImport.getState().files;
-  const gone = Object.keys(files).filter((id) => prev.runs.some((r) => r.id === id) && !s.runs.some((r) => r.id === id));
-  if (!gone.length) return;
+/** A deleted record's files go with it (runActions.deleteRun). */
+export function forgetImportedFiles(recordId: string): void {
+  const { files, needsData } = useImport.getState();
+  if (!(recordId in files)) return;
   const kept = { ...files };
-  for (const id of gone) delete kept[id];
-  useImport.setState({ files: kept, ...(gone.includes(useImport.getState().needsData?.recordId ?? '') ? { needsData: null } : {}) });
-});
+  delete kept[recordId];
+  useImport.setState({ files: kept, ...(needsData?.recordId === recordId ? { needsData: null } : {}) });
+}
 
 async function digestHex(bytes: ArrayBuffer): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -194,7 +193,7 @@ function showImported(run: RunInfo, files: ImportedFiles, last: NormsMatrix | un
   // The weights' own norms at the last step, when the metrics did not record that step's.
   if (last && norms[norms.length - 1]?.step !== last.step) norms.push({ ...last, groupTotals: groupTotals(last) });
   const s = useLab.getState();
-  useLab.setState({
+  showRun({
     run,
     runState: files.step >= run.config.steps ? 'done' : 'paused',
     runMessage: null,

@@ -3,7 +3,7 @@
 // checkpoints are off and why, the storage budget, what happened to the run (resumed, rolled
 // back, evicted) and a saved run offered when the page did not continue one by itself.
 import { create } from 'zustand';
-import type { RollbackReason, RunId, SavedRunInfo, WorkerEvent } from '../worker/protocol';
+import type { RollbackReason, RunId, RunInfo, SavedRunInfo, WorkerEvent } from '../worker/protocol';
 import { DEFAULT_BUDGET_BYTES } from '../worker/checkpointStore';
 import { syncUrl } from './address';
 import { megabytes, modeLabel, withHyperMark } from './rules';
@@ -62,9 +62,10 @@ export const initialKeepingState = (): KeepingState => ({
 export const useKeeping = create<KeepingState>()(() => initialKeepingState());
 
 // Another run on the page (Reset, imported weights): nothing of it is saved yet, and the notice was about the old one.
-useLab.subscribe((s, prev) => {
-  if (s.run !== prev.run && s.run?.runId !== prev.run?.runId) useKeeping.setState({ saved: null, off: null, saveError: null, notice: null });
-});
+/** Another run shown: what happened to the last one's checkpoints is not this one's. */
+export function keepingOnRunShown(prev: RunInfo | null, run: RunInfo | null): void {
+  if (run?.runId !== prev?.runId) useKeeping.setState({ saved: null, off: null, saveError: null, notice: null });
+}
 
 /** A checkpoint landed (this tab's, or another tab's): the Runs table can resume its run. */
 export function noteSaved(info: SavedRunInfo): void {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, modelDims } from '../engine/config';
 import type { ProbeReport } from '../worker/protocol';
 import { bestTop1, handleProbeEvent, kindOf, useProbe } from './probeStore';
+import { showRun } from './dispatch';
 import { initialState, useLab } from './runStore';
 
 const config = defaultConfig();
@@ -13,7 +14,7 @@ afterEach(() => useLab.setState(initialState()));
 
 describe('probe store: linear and attentive side by side', () => {
   it('keeps one result per step and kind; a report without a kind is linear', () => {
-    useLab.setState({ run: { runId: 'r', config, dims: modelDims(config), paramCount: 1, trainSize: 10, testSize: 5 } });
+    showRun({ run: { runId: 'r', config, dims: modelDims(config), paramCount: 1, trainSize: 10, testSize: 5 } });
     handleProbeEvent({ type: 'probe', ...report(4, 0.5, 'linear') });
     handleProbeEvent({ type: 'probe', ...report(4, 0.7, 'attentive') });
     handleProbeEvent({ type: 'probe', ...report(4, 0.55) }); // linear again at 4: replaces
@@ -25,7 +26,7 @@ describe('probe store: linear and attentive side by side', () => {
   });
 
   it('keeps the kind of the probe Evaluate asked for through its progress events', () => {
-    useLab.setState({ run: { runId: 'r', config, dims: modelDims(config), paramCount: 1, trainSize: 10, testSize: 5 } });
+    showRun({ run: { runId: 'r', config, dims: modelDims(config), paramCount: 1, trainSize: 10, testSize: 5 } });
     useProbe.setState({ runId: 'r', progress: { step: 2, done: 0, phase: 'trained', kind: 'attentive' } });
     handleProbeEvent({ type: 'probe-progress', runId: 'r', step: 2, done: 0.5, phase: 'random-init' });
     expect(useProbe.getState().progress).toEqual({ step: 2, done: 0.5, phase: 'random-init', kind: 'attentive' });

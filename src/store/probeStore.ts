@@ -3,7 +3,7 @@
 // the Evaluate / "every N steps" commands.
 import { create } from 'zustand';
 import type { ProbeKind } from '../engine/probeKind';
-import type { ProbePhase, ProbeReport, WorkerEvent } from '../worker/protocol';
+import type { ProbePhase, ProbeReport, RunInfo, WorkerEvent } from '../worker/protocol';
 import { useLab } from './runStore';
 
 export interface ProbeProgress {
@@ -37,9 +37,10 @@ export const kindOf = (r: Pick<ProbeReport, 'kind'>): ProbeKind => r.kind ?? 'li
 const currentRunId = () => useLab.getState().run?.runId ?? null;
 
 // A new run (Reset, backend switch, imported weights) starts with no probe results.
-useLab.subscribe((s, prev) => {
-  if (s.run !== prev.run && s.run?.runId !== useProbe.getState().runId) useProbe.setState({ ...initialProbeState(), runId: s.run?.runId ?? null });
-});
+/** Another run shown: its own probe results (none yet), not the last run's. */
+export function probeOnRunShown(run: RunInfo | null): void {
+  if (run?.runId !== useProbe.getState().runId) useProbe.setState({ ...initialProbeState(), runId: run?.runId ?? null });
+}
 
 export function handleProbeEvent(e: WorkerEvent): void {
   if (e.type !== 'probe' && e.type !== 'probe-progress' && e.type !== 'probe-error') return;

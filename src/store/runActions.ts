@@ -3,18 +3,17 @@
 // a dataset (which may resume the run saved on it), Resume and Delete in the Runs table, the
 // storage budget. Each goes through commands.ts like the run's own commands.
 import { defaultConfig, type LabConfig } from '../engine/config';
-import type { DatasetSource, ResumedRun, RunId, SavedRuns, WorkerEvent } from '../worker/protocol';
+import type { DatasetSource, ResumedRun, RunId, SavedRuns } from '../worker/protocol';
 import { syncUrl } from './address';
 import { buildRunNow, loadDatasetNow } from './actions';
 import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from './commands';
-import { handleKeepingEvent, noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
-import { handleProbeEvent } from './probeStore';
-import { handleTransferEvent } from './transferStore';
-import { handleBiasDemoEvent } from './biasDemoStore';
-import { handleHealthEvent, resumedHealth, withPageHealthDefault } from './healthStore';
+import { dispatchWorkerEvent, showRun, workerReady, workerStarting } from './dispatch';
+import { forgetImportedFiles } from './importActions';
+import { noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './keeping';
+import { resumedHealth, withPageHealthDefault } from './healthStore';
 import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from './rules';
 import { removeRecord, useRuns } from './runsStore';
-import { clearSeries, groupTotals, handleWorkerEvent, useLab } from './runStore';
+import { clearSeries, groupTotals, useLab } from './runStore';
 import { tabLocks } from './tabs';
 import { decodeUrlState, type BackendRequest } from './urlState';
 
@@ -47,28 +46,16 @@ async function probeServedArchive(): Promise<void> {
   }
 }
 
-function onEvent(e: WorkerEvent): void {
-  handleWorkerEvent(e);
-  handleProbeEvent(e);
-  handleHealthEvent(e);
-  handleBiasDemoEvent(e);
-  handleKeepingEvent(e);
-  handleTransferEvent(e);
-  // The other tabs' Runs tables learn of this tab's checkpoints.
-  if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
-  if (e.type === 'evicted') for (const r of e.evicted) tabLocks().announce({ type: 'deleted', runId: r.runId });
-}
-
 /** (Re)start the worker on a backend, reload the dataset, then resume (`prefer`, or the saved run that fits) or build. */
 async function initWorkerNow(request: BackendRequest, setLabel: (l: string) => void, prefer?: RunId): Promise<void> {
   setLabel('Starting the backend…');
-  useLab.setState({ workerStatus: 'starting', workerError: null, backend: null, run: null, runState: 'none', dataset: null });
+  workerStarting({ workerError: null, backend: null, runState: 'none', dataset: null });
   clearSeries();
-  const h = replaceWorker(onEvent, (message) => useLab.setState({ workerStatus: 'error', workerError: message }));
+  const h = replaceWorker(dispatchWorkerEvent, (message) => useLab.setState({ workerStatus: 'error', workerError: message }));
   try {
     const info = await h.api.init(request, transfer(h.workerPort, [h.workerPort]));
     if (!isCurrentWorker(h)) return;
-    useLab.setState({ backend: info, workerStatus: 'ready' });
+    workerReady({ backend: info });
   } catch (e) {
     useLab.setState({ workerStatus: 'error', workerError: errText(e) });
     return;
@@ -160,7 +147,7 @@ function showResumed(r: ResumedRun): void {
   const s = useLab.getState();
   const runConfig = r.run.config;
   const marks = withHyperMark(marksFromLog(r.history.hyper, runConfig), r.step + 1, r.hyper, runConfig);
-  useLab.setState({
+  showRun({
     run: r.run,
     runState: 'paused',
     runMessage: null,
@@ -253,6 +240,7 @@ export function discardSaved(runId: RunId | undefined = useKeeping.getState().of
 export function deleteRun(runId: RunId): Promise<void> {
   return command('Delete run', async () => {
     await removeRecord(runId);
+    forgetImportedFiles(runId);
     try {
       await workerApi().deleteSaved(runId);
     } catch (e) {

@@ -4,7 +4,8 @@ import { defaultConfig, modelDims, type LabConfig } from '../engine/config';
 import type { DatasetSummary, RunInfo, StepScalars, TransferProbeReport } from '../worker/protocol';
 import { RunsDb } from './runsDb';
 import { startRunsRecorder, useRuns } from './runsStore';
-import { flushMetrics, handleWorkerEvent, useLab } from './runStore';
+import { flushMetrics, handleWorkerEvent } from './runStore';
+import { showRun, workerReady, workerStarting } from './dispatch';
 import { handleTransferEvent, probeChoices, useTransfer } from './transferStore';
 
 const factory = new IDBFactory();
@@ -38,7 +39,7 @@ describe('transfer probes on the page', () => {
 
   it('keeps each result in the run’s record under the probe dataset, shows the newest, and drops results of runs no longer shown', async () => {
     await startRunsRecorder(factory);
-    useLab.setState({ run: info('run-1'), runState: 'paused', metrics: [] });
+    showRun({ run: info('run-1'), runState: 'paused', metrics: [] });
     for (let s = 1; s <= 3; s++) handleWorkerEvent({ type: 'metrics', runId: 'run-1', metrics: scalars(s), memory: { numTensors: 1, numBytes: 1 } });
     flushMetrics();
     handleTransferEvent({ type: 'transfer-progress', runId: 'run-1', step: 3, probeDataset: 'counting', done: 0.4, phase: 'trained' });
@@ -58,18 +59,18 @@ describe('transfer probes on the page', () => {
     expect(rec!.probes).toEqual([]); // the training data's probes are apart
     expect(useRuns.getState().runs.find((r) => r.id === 'run-1')?.transferProbes?.['file:photos'][0].top1).toBe(0.5);
     // Another run on the page: no result shown of the last one.
-    useLab.setState({ run: info('run-2') });
+    showRun({ run: info('run-2') });
     expect(useTransfer.getState().latest).toBeNull();
   });
 
   it('a new worker holds no picked probe datasets: the choice falls back to the training data and says so', () => {
     useTransfer.setState({ sets: [summary('file:photos', 'photos')], on: 'file:photos' });
-    useLab.setState({ workerStatus: 'ready' });
-    useLab.setState({ workerStatus: 'starting' });
+    workerReady({});
+    workerStarting({});
     expect(useTransfer.getState()).toMatchObject({ sets: [], on: '', loadError: 'The worker restarted: pick photos again to probe on it.' });
     useTransfer.setState({ on: 'counting', loadError: null });
-    useLab.setState({ workerStatus: 'ready' });
-    useLab.setState({ workerStatus: 'starting' });
+    workerReady({});
+    workerStarting({});
     expect(useTransfer.getState().on).toBe('counting'); // built in: nothing to pick again
   });
 });

@@ -3,7 +3,7 @@
 // worker, the probe in flight and the newest result of the run shown. Results are kept in the
 // run's record under the probe dataset's id (runsStore.recordTransferProbe) for the Transfer table.
 import { create } from 'zustand';
-import type { DatasetSource, DatasetSummary, ProbePhase, RunId, TransferProbeReport, WorkerEvent } from '../worker/protocol';
+import type { DatasetSource, DatasetSummary, ProbePhase, RunId, RunInfo, TransferProbeReport, WorkerEvent } from '../worker/protocol';
 import { datasetLabel, transferables } from './actions';
 import { command, transfer, workerApi } from './commands';
 import { readFolderReporting, type PickedFolder } from './folderSource';
@@ -33,16 +33,17 @@ export const useTransfer = create<TransferState>()(() => initialTransferState())
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const currentRunId = () => useLab.getState().run?.runId ?? null;
 
-useLab.subscribe((s, prev) => {
-  // Another run on the page: its own results, not the last run's.
-  if (s.run?.runId !== prev.run?.runId && useTransfer.getState().latest?.runId !== s.run?.runId) useTransfer.setState({ latest: null, progress: null, error: null });
-  // A new worker (backend switch, restart) holds no probe datasets: the picked ones must be picked again.
-  if (s.workerStatus === 'starting' && prev.workerStatus !== 'starting') {
-    const t = useTransfer.getState();
-    const lost = t.sets.find((d) => d.id === t.on);
-    useTransfer.setState({ sets: [], on: lost ? '' : t.on, loading: null, ...(lost ? { loadError: `The worker restarted: pick ${lost.name} again to probe on it.` } : {}) });
-  }
-});
+/** Another run on the page: its own results, not the last run's. */
+export function transferOnRunShown(prev: RunInfo | null, run: RunInfo | null): void {
+  if (run?.runId !== prev?.runId && useTransfer.getState().latest?.runId !== run?.runId) useTransfer.setState({ latest: null, progress: null, error: null });
+}
+
+/** A new worker is starting (backend switch, restart): it holds no probe datasets, so the picked ones must be picked again. */
+export function transferOnWorkerStarting(): void {
+  const t = useTransfer.getState();
+  const lost = t.sets.find((d) => d.id === t.on);
+  useTransfer.setState({ sets: [], on: lost ? '' : t.on, loading: null, ...(lost ? { loadError: `The worker restarted: pick ${lost.name} again to probe on it.` } : {}) });
+}
 
 /** What "Probe on" offers besides the training data: the counting set (unless the run trained on it) and the datasets picked for probing. */
 export function probeChoices(runDataset: string | undefined, sets: readonly DatasetSummary[]): { id: string; name: string }[] {
