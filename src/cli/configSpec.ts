@@ -4,8 +4,8 @@
 // rewrites it, and src/cli/configSpec.test.ts fails while the committed file is stale.
 import { z } from 'zod';
 import { CHECKPOINT_FORMAT } from '../io/checkpoint';
+import { WEIGHTS_FORMAT } from '../io/trainerWeights';
 import { ConfigSchema, GROUPINGS, PRESETS } from '../engine/config';
-import { WEIGHTS_FORMAT } from '../engine/trainer';
 
 export const CONFIG_SPEC_PATH = 'interop/pytorch/lab_config.json';
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeImageBatch } from '../data/batch';
 import { syntheticDataset } from '../data/synthetic';
 import { readSafetensors } from '../io/safetensors';
+import { WeightsError } from '../io/trainerWeights';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfigInput } from './config';
 import { maskSettingsOf, sampleBatchMasks } from './masks';
@@ -12,7 +13,7 @@ import { JepaModel } from './model';
 import { probeEncoderOfKind } from './probeKind';
 import { Rng } from './rng';
 import * as tf from './tf';
-import { Trainer, WeightsError } from './trainer';
+import { Trainer } from './trainer';
 
 const models: JepaModel[] = [];
 const trainers: Trainer[] = [];

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import { makeImageBatch } from '../data/batch';
 import { readSafetensors } from '../io/safetensors';
+import { WeightsError } from '../io/trainerWeights';
 import type { LabConfigInput } from './config';
 import * as tf from './tf';
-import { Trainer, WeightsError } from './trainer';
+import { Trainer } from './trainer';
 
 const data = syntheticDataset({ seed: 0, trainPerClass: 12, testPerClass: 4, numClasses: 4 });
 const base: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 100, seed: 5, lambda: 0.01, beta: 0.001, normsEvery: 5 };

@@ -1,69 +1,38 @@
-// The training step: queueStep() samples a batch and masks, computes the SparseJEPA loss (MAE: the
-// reconstruction loss) and its gradients, applies AdamW and W's own step (and the proximal
-// shrink), updates the EMA target (where there is one), and hands back a promise of the step's
-// metrics, read back in one go without blocking the host; step() is the same, awaited.
-// TrainingSession (session.ts) runs the loop one step ahead.
+// The training step, in the stages of I-JEPA's train_step (src/train.py: the collator's masks,
+// "Step 1. Forward" — forward_target, forward_context, loss_fn —, "Step 2. Backward & step",
+// "Step 3. momentum update of target encoder"), each marked below:
+//   1. masks → 2. targets → 3. predict → 4. loss → 5. AdamW and W's step → 6. EMA → 7. read-outs.
+// queueStep() queues one step on the backend and hands back a promise of its metrics, read back
+// in one go without blocking the host; step() is the same, awaited. TrainingSession (session.ts)
+// runs the loop one step ahead. What is looked at between steps lives beside it: evaluation.ts,
+// viewSamples.ts, trainerHealth.ts; weights and checkpoints: modelTensors.ts and src/io.
 import * as tf from './tf';
-import { makeImageBatch, makePatchBatch } from '../data/batch';
+import { makePatchBatch } from '../data/batch';
 import { BatchSampler, type SamplerState } from '../data/sampler';
-import type { DatasetSplits, ImageDataset } from '../data/types';
-import { readSafetensors, writeSafetensors } from '../io/safetensors';
+import type { DatasetSplits } from '../data/types';
+import type { NamedTensor } from '../io/namedTensor';
+import { decodeWeights, encodeWeights, weightsMetadata, WeightsError } from '../io/trainerWeights';
 import { AdamW } from './adamw';
-import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
-import { unnormalisePixels } from './decoder';
-import { groupOfPatch, modelDims, parseConfig, type LabConfig, type LabConfigInput, type ModelDims } from './config';
-import { sameRun } from './config';
+import { batchTensors, disposeBatch } from './batch';
+import { groupOfPatch, modelDims, parseConfig, sameRun, type LabConfig, type LabConfigInput, type ModelDims } from './config';
+import { encode, evaluateFixedBatch, type FixedBatchLoss } from './evaluation';
 import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
 import { maskSettingsOf, sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
-import { fromExportLayout, toExportLayout } from './params';
-import { representationHealth, type RepresentationHealth } from './representationHealth';
+import { assignExported, assignState, checkStateTensors, expectedTensors, exportedTensors, stateTensors } from './modelTensors';
+import type { RepresentationHealth } from './representationHealth';
 import { Rng } from './rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
+import { groupNormsFrom, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
 import type { LiveHyper, StepMetrics } from './types';
-import { linear } from './vit';
+import { patchLatents, reconstruct, type Reconstruction } from './viewSamples';
 
-/** Read a tensor back and dispose it, also when the read fails (a lost GPU device rejects it). */
-async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
-  try {
-    return (await t.data()) as Float32Array;
-  } finally {
-    t.dispose();
-  }
-}
+// Kept here for src/worker/importedRun.ts, which imports them from the trainer (their home is src/io/trainerWeights.ts).
+export { WEIGHTS_FORMAT, WeightsError } from '../io/trainerWeights';
 
 /** A non-finite loss: the message says what to try. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
-}
-
-/** Weights that do not fit this model (missing names, wrong shapes, another architecture). */
-export class WeightsError extends Error {
-  override name = 'WeightsError';
-}
-
-export interface NamedTensor {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-export const WEIGHTS_FORMAT = 'sparsejepa-lab/1';
-
-/** representationHealth's rows: every patch token, or one mean-pooled row per image. */
-export type HealthPool = 'tokens' | 'mean';
-/** Images in representationHealth's fixed batch (B·N = 2048 token rows at 8×8 patches; ≥ D pooled rows), and the seed of the shuffle that picks them. */
-export const HEALTH_IMAGES: Record<HealthPool, number> = { tokens: 32, mean: 128 };
-const HEALTH_SEED = 0x4ea1;
-
-/** MAE's reconstruction of one image (Trainer.reconstruct). */
-export interface Reconstruction {
-  /** The masks it was decoded under (B = 1). */
-  masks: BatchMasks;
-  /** Decoded pixels per target block, [numTarget, 3·p·p] each, patches in the mask's order. */
-  blocks: Float32Array[];
-  /** The whole image [N, 3·p·p]: the input with every target patch replaced by its reconstruction. */
-  image: Float32Array;
 }
 
 /** The batch the last step trained on: which train images, and the masks each one got. */
@@ -99,8 +68,10 @@ export class Trainer {
   readonly dims: ModelDims;
   readonly model: JepaModel;
   readonly optimizer: AdamW;
-  private readonly groups: Int32Array;
-  private readonly maskSettings: MaskSettings;
+  /** g(p) for every patch p (config.grouping). */
+  readonly groups: Int32Array;
+  /** The mask collator's settings (I-JEPA's MaskCollator, or MAE's random masks). */
+  readonly maskSettings: MaskSettings;
   // Separate streams, so JEPA and SparseJEPA runs from one seed see the same data and masks.
   private readonly dataRng: Rng;
   private readonly maskRng: Rng;
@@ -112,8 +83,7 @@ export class Trainer {
   private last: LastBatch | null = null;
   /** Sees each step's batch before the loss (the PyTorch equivalence test writes it out); null in runs. */
   onBatch: ((batch: BatchTensors) => void) | null = null;
-  /** representationHealth's fixed images, as patches (made on first use). */
-  private healthBatch: { B: number; patches: Float32Array } | null = null;
+  private readonly health: HealthReadout;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
   /** When the last step's read-back came back (performance.now()), for images/s. */
@@ -139,6 +109,7 @@ export class Trainer {
     this.noiseRng = new Rng(config.seed + 3);
     this.sampler = new BatchSampler(data.train.size, config.seed + 4);
     this.live = { lambda: config.lambda, beta: config.beta, lr: config.lr };
+    this.health = new HealthReadout(this.model, this.dims, data.train, config.patchSize);
   }
 
   get stepCount(): number {
@@ -182,15 +153,6 @@ export class Trainer {
     return this.last;
   }
 
-  /** @param augRng draws flips and crops; null = no augmentation. */
-  private makeBatch(ds: ImageDataset, indices: ArrayLike<number>, augRng: Rng | null, masks: BatchMasks, noiseRng: Rng | null): BatchTensors {
-    const c = this.config;
-    const augment = augRng !== null;
-    const opts = { patchSize: c.patchSize, flip: augment && c.flip, cropPad: augment ? c.cropPad : 0 };
-    const patches = makePatchBatch(ds, Array.from(indices), opts, augRng ?? new Rng(0));
-    return batchTensors(this.dims, patches, indices.length, masks, this.groups, noiseRng);
-  }
-
   /** One optimisation step, waited for: its metrics once its read-back has come back (see queueStep). */
   step(): Promise<StepMetrics> {
     return this.queueStep().metrics;
@@ -210,9 +172,11 @@ export class Trainer {
     const c = this.config;
     const { lambda, beta } = this.live;
     const { lr, wd, ema, groupLr } = this.schedulesAt(this.steps);
+    // 1. Masks: the next images of the epoch's order, the collator's context and target blocks for
+    //    each, and the batch (augmented patches; ε for the sparse head's reparameterisation).
     const { indices } = this.sampler.next(c.batchSize);
     const masks = sampleBatchMasks(this.maskRng, indices.length, this.maskSettings);
-    const batch = this.makeBatch(this.data.train, indices, this.dataRng, masks, c.mode === 'sparse' ? this.noiseRng : null);
+    const batch = this.makeBatch(indices, masks);
     const sparse = this.model.sparseHead;
     const step = this.steps + 1;
     const withNorms = sparse !== null && (step % c.normsEvery === 0 || step === 1);
@@ -220,10 +184,14 @@ export class Trainer {
     try {
       this.onBatch?.(batch);
       readout = tf.tidy(() => {
-        // The stop-gradient: targets are computed outside the gradient, unless the run turns it off.
+        // 2. Targets s_y (forward_target): computed outside the gradient — the stop-gradient —
+        //    unless the run turns it off, then inside it.
         const targets = this.model.targetsNeedGradient ? null : this.model.targets(batch);
         let terms: LossTerms | undefined;
         const { value, grads } = tf.variableGrads(() => {
+          // 3. Predict (forward_context): ŝ at the target positions from the context alone, and
+          // 4. the loss L = pred + β·KL + λ·Σ‖W^(g)_{·,k}‖₂ (MAE: the reconstruction loss), one
+          //    custom gradient on the fast path (model.lossTerms, objective.ts).
           const t = this.model.lossTerms(batch, targets ?? this.model.targets(batch), lambda, beta, c.proximal);
           terms = { total: t.total, pred: tf.keep(t.pred), kl: tf.keep(t.kl), penalty: tf.keep(t.penalty) };
           return t.total;
@@ -231,20 +199,24 @@ export class Trainer {
         if (!terms) throw new Error('loss was not computed');
         const kept = [terms.pred, terms.kl, terms.penalty];
         try {
-          // ‖∇‖² over the AdamW group as one vector, and over W.
+          // ‖∇‖² over the AdamW group as one vector, and over W (read out in 7).
           const gAdam = this.optimizer.view.gatherGrads(grads);
           const gW = this.sgdW ? grads[this.sgdW.name] : null;
           const gradSq = gW ? tf.add(tf.sum(tf.square(gAdam)), tf.sum(tf.square(gW))) : tf.sum(tf.square(gAdam));
           const scalars = tf.stack([value, terms.pred, terms.kl, terms.penalty, gradSq]) as tf.Tensor1D;
+          // 5. AdamW on the AdamW group, and W's own step: a plain (proximal) gradient step, or
+          //    Adam's and then the proximal shrink.
           this.optimizer.applyFlat(gAdam, lr, wd);
           if (this.sgdW && gW) {
             this.sgdW.assign(groupHeadStep(this.sgdW as tf.Tensor3D, gW as tf.Tensor3D, groupLr, c.proximal ? lambda : 0));
           } else if (sparse && c.proximal && lambda > 0) {
-            // Under Adam the shrink lr·λ is not tied to the step W actually took (docs/design.md §1.5): kept as an option.
+            // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
             sparse.W.assign(proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda));
           }
-          if (this.model.hasTarget) this.model.updateTarget(ema); // MAE and 'online-no-stopgrad' have no EMA target
-          // The norms after this step's update, read back with its loss: no read-back of their own.
+          // 6. EMA: θ̄ ← m·θ̄ + (1−m)·θ. MAE and 'online-no-stopgrad' have no EMA target.
+          if (this.model.hasTarget) this.model.updateTarget(ema);
+          // 7. Read-outs: the loss terms, ‖∇‖² and (every normsEvery steps) the norms after this
+          //    step's update, as one vector: one read-back, no read-back of their own.
           return withNorms ? (tf.concat([scalars, tf.reshape(groupColumnNorms(sparse!.W as tf.Tensor3D), [-1])]) as tf.Tensor1D) : scalars;
         } finally {
           tf.dispose(kept);
@@ -292,258 +264,17 @@ export class Trainer {
         lambda,
         beta,
       };
-      if (withNorms) Object.assign(m, this.normsFrom(values.subarray(5)));
+      if (withNorms) Object.assign(m, groupNormsFrom(values.subarray(5), this.dims, c.zeroThreshold));
       return m;
     });
     return { step, metrics };
   }
 
-  /** The G×K rows of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold, from G·K values. */
-  private normsFrom(flat: Float32Array): { groupNorms: number[][]; zeroShare: number } {
-    const { numGroups: G, latentDim: K } = this.dims;
-    const groupNorms = Array.from({ length: G }, (_, g) => Array.from(flat.subarray(g * K, (g + 1) * K)));
-    let zeros = 0;
-    for (const x of flat) if (x < this.config.zeroThreshold) zeros++;
-    return { groupNorms, zeroShare: zeros / flat.length };
-  }
-
-  /** The G×K matrix of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold. */
-  async groupNorms(): Promise<{ groupNorms: number[][]; zeroShare: number } | null> {
-    const sparse = this.model.sparseHead;
-    if (!sparse) return null;
-    return this.normsFrom(await readAndDispose(tf.tidy(() => groupColumnNorms(sparse.W as tf.Tensor3D))));
-  }
-
-  /**
-   * Loss terms on one fixed batch, without noise and without augmentation: the same numbers on
-   * every backend for the same weights (used to check WebGPU/WASM against the CPU backend).
-   */
-  async evaluateFixedBatch(seed = 0): Promise<{ loss: number; predLoss: number; klLoss: number; groupPenalty: number }> {
-    const rng = new Rng(seed);
-    const order = rng.shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
-    const indices = order.slice(0, Math.min(this.config.batchSize, order.length));
-    const batch = this.makeBatch(this.data.train, indices, null, sampleBatchMasks(new Rng(seed + 1), indices.length, this.maskSettings), null);
-    const stacked = tf.tidy(() => {
-      const targets = this.model.targets(batch);
-      const t = this.model.lossTerms(batch, targets, this.live.lambda, this.live.beta, false);
-      return tf.stack([t.total, t.pred, t.kl, t.penalty]);
-    });
-    disposeBatch(batch);
-    const [loss, predLoss, klLoss, groupPenalty] = await readAndDispose(stacked);
-    return { loss, predLoss, klLoss, groupPenalty };
-  }
-
-  /**
-   * Target-encoder outputs f_θ̄(x) for B whole images given as patches (image-major): [B, N, D].
-   * 'target' is the encoder that is probed: f_θ̄, or the context encoder f_θ when the run has no
-   * EMA target (MAE).
-   */
-  async encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
-    const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
-    const enc = which === 'target' ? this.model.evaluated : this.model.context;
-    const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
-    // The encoder's rows are time-major (vit.ts): reorder on the way in and out, on the host.
-    const out = tf.tidy(() => enc.forward(tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]), pos, B, N));
-    return fromTimeMajor(await readAndDispose(out), B, N, D);
-  }
-
-  /**
-   * μ_p for every patch of one image, [N, K] (sparse mode): the context encoder sees the whole
-   * image and the predictor is asked for every position at once. For the latent-sharing views.
-   */
-  async patchLatents(patches: Float32Array): Promise<Float32Array | null> {
-    const sparse = this.model.sparseHead;
-    if (!sparse) return null;
-    const { numPatches: N, patchDim: P } = this.dims;
-    const pos = Int32Array.from({ length: N }, (_, i) => i);
-    const out = tf.tidy(() => {
-      const ctx = this.model.context.forward(tf.tensor2d(patches, [N, P]), pos, 1, N);
-      const h = this.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
-      return linear(h, sparse.mu);
-    });
-    return readAndDispose(out);
-  }
-
-  /**
-   * Is the representation collapsing? The evaluated encoder (f_θ̄, or f_θ without an EMA target)
-   * on a fixed batch — the same train images every call (a fixed shuffle, not the run's seed, so
-   * runs on one dataset are compared on the same images), no augmentation — then per-dimension
-   * std and RankMe (representationHealth.ts). One read-back; call it between steps.
-   * pool 'tokens' (default): every patch token is a row, B·N rows — the JEPA loss's targets are
-   * per token, and at this lab's init the mean-pooled features are already of RankMe ≈ 2 (the
-   * position embedding they all share dominates them), leaving that measure little room to fall.
-   * pool 'mean': one mean-pooled row per image, as the linear probe sees it; it also catches a
-   * collapse onto the position alone (outputs that differ by position but not by image).
-   * encoder 'context': the context encoder f_θ instead (the same encoder when there is no EMA target).
-   */
-  async representationHealth(opts: { images?: number; pool?: HealthPool; encoder?: 'target' | 'context' } = {}): Promise<RepresentationHealth> {
-    const pool = opts.pool ?? 'tokens';
-    const encoder = opts.encoder === 'context' ? this.model.context : this.model.evaluated;
-    const images = opts.images ?? HEALTH_IMAGES[pool];
-    if (!Number.isInteger(images) || images < 1) throw new RangeError(`representationHealth: images must be a whole number ≥ 1, got ${images}`);
-    const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
-    const B = Math.min(images, this.data.train.size);
-    if (this.healthBatch?.B !== B) {
-      const order = new Rng(HEALTH_SEED).shuffle(Array.from({ length: this.data.train.size }, (_, i) => i));
-      // Kept time-major, as the encoder takes its rows (vit.ts: patch t of image b at row t·B + b).
-      this.healthBatch = { B, patches: toTimeMajor(makeImageBatch(this.data.train, order.slice(0, B), this.config.patchSize), B, N, P) };
-    }
-    const patches = this.healthBatch.patches;
-    const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
-    const z = tf.tidy(() => {
-      const tokens = encoder.forward(tf.tensor2d(patches, [N * B, P]), pos, B, N);
-      // 'tokens': the rows in the encoder's order (the std and RankMe do not depend on the rows' order).
-      return pool === 'mean' ? tf.mean(tf.reshape(tokens, [N, B, D]), 0) : tokens;
-    });
-    return representationHealth(await readAndDispose(z), pool === 'mean' ? B : B * N, D);
-  }
-
-  /**
-   * MAE: what the decoder makes of one image's target blocks from its context — pixels in the
-   * model's input space (per-channel normalised, as makePatchBatch writes them), taken back from
-   * per-patch normalised pixels with the true patches' mean and variance when maeNormPix is on.
-   * `masks` (for B = 1) default to a draw from `seed`. null for JEPA and SparseJEPA. One read-back.
-   * @param patches one whole image, [N, 3·p·p] (makeImageBatch).
-   */
-  async reconstruct(patches: Float32Array, masks?: BatchMasks, seed = 0): Promise<Reconstruction | null> {
-    if (this.config.mode !== 'mae') return null;
-    const { numPatches: N, patchDim: P } = this.dims;
-    if (patches.length !== N * P) throw new RangeError(`reconstruct: expected one image of ${N}×${P} patch values, got ${patches.length}`);
-    const m = masks ?? sampleBatchMasks(new Rng(seed), 1, this.maskSettings);
-    if (m.context.length !== 1) throw new RangeError(`reconstruct: masks are for ${m.context.length} images, expected 1`);
-    const batch = batchTensors(this.dims, patches, 1, m, this.groups, null);
-    const decoded = tf.tidy(() => {
-      const pred = this.model.predict(batch).pred;
-      return this.config.maeNormPix ? unnormalisePixels(pred, tf.gather(batch.patches, batch.targetRows)) : pred;
-    });
-    disposeBatch(batch);
-    const flat = await readAndDispose(decoded);
-    const Nt = m.numTarget;
-    const nT = m.targets.length;
-    // The decoder's rows are time-major (batch.ts): patch j of block k is row j·nT + k (B = 1).
-    const blocks = m.targets.map((_, k) => {
-      const blk = new Float32Array(Nt * P);
-      for (let j = 0; j < Nt; j++) blk.set(flat.subarray((j * nT + k) * P, (j * nT + k + 1) * P), j * P);
-      return blk;
-    });
-    // The whole image: the input, each target patch replaced by its decoded pixels (mean over the blocks that hold it).
-    const image = Float32Array.from(patches);
-    const sum = new Float32Array(N * P);
-    const count = new Int32Array(N);
-    m.targets.forEach((rows, k) =>
-      rows[0].forEach((p, j) => {
-        count[p]++;
-        for (let i = 0; i < P; i++) sum[p * P + i] += blocks[k][j * P + i];
-      }),
-    );
-    for (let p = 0; p < N; p++) if (count[p]) for (let i = 0; i < P; i++) image[p * P + i] = sum[p * P + i] / count[p];
-    return { masks: m, blocks, image };
-  }
-
-  /** Every parameter under its PyTorch name and layout. */
-  async namedTensors(): Promise<NamedTensor[]> {
-    const out: NamedTensor[] = [];
-    for (const set of this.model.paramSets()) {
-      for (const p of set.params) {
-        const data = (await p.variable.data()) as Float32Array;
-        out.push({ name: set.prefix + p.name, shape: p.exportShape, data: toExportLayout(p, data) });
-      }
-    }
-    return out;
-  }
-
-  /** Metadata written with the weights: the run's config and the architecture it implies. */
-  metadata(): Record<string, string> {
-    return {
-      format: WEIGHTS_FORMAT,
-      config: JSON.stringify(this.config),
-      dims: JSON.stringify(this.dims),
-      step: String(this.steps),
-    };
-  }
-
-  async exportSafetensors(): Promise<Uint8Array> {
-    const tensors = await this.namedTensors();
-    return writeSafetensors(tensors.map((t) => ({ ...t, dtype: 'F32' as const })), this.metadata());
-  }
-
-  /** Load weights written by exportSafetensors (or PyTorch with the same names and shapes). */
-  async importSafetensors(bytes: Uint8Array): Promise<void> {
-    const file = readSafetensors(bytes);
-    const updates: [tf.Variable, Float32Array][] = [];
-    for (const set of this.model.paramSets()) {
-      for (const p of set.params) {
-        const name = set.prefix + p.name;
-        const t = file.tensors.get(name);
-        if (!t) throw new WeightsError(`weights file has no tensor ${name} (is it from a ${this.config.mode} ${this.config.preset} model?)`);
-        if (t.shape.length !== p.exportShape.length || t.shape.some((d, i) => d !== p.exportShape[i])) {
-          throw new WeightsError(`${name} has shape [${t.shape.join(',')}], this model expects [${p.exportShape.join(',')}]`);
-        }
-        const values = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-        updates.push([p.variable, fromExportLayout(p, values)]);
-      }
-    }
-    // Only assign once everything has been checked, so a bad file changes nothing.
-    for (const [v, values] of updates) {
-      const t = tf.tensor(values, v.shape);
-      v.assign(t);
-      t.dispose();
-    }
-    await this.model.syncFixedTables();
-  }
-
-  /** The full training state, for a checkpoint. */
-  async snapshot(): Promise<TrainerState> {
-    const tensors: NamedTensor[] = [];
-    const read = async (name: string, v: tf.Variable) =>
-      tensors.push({ name, shape: v.shape.slice(), data: Float32Array.from((await v.data()) as Float32Array) });
-    for (const set of this.model.paramSets()) for (const p of set.params) await read(set.prefix + p.name, p.variable);
-    const adam = await this.optimizer.state();
-    const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    names.forEach((name, i) => {
-      tensors.push({ name: `adam.m.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.m[i] });
-      tensors.push({ name: `adam.v.${name}`, shape: this.optimizer.params[i].variable.shape.slice(), data: adam.v[i] });
-    });
-    return {
-      config: this.config,
-      step: this.steps,
-      imagesSeen: this.imagesSeen,
-      hyper: this.hyper(),
-      rng: { data: this.dataRng.state, mask: this.maskRng.state, noise: this.noiseRng.state },
-      sampler: this.sampler.state,
-      adamStep: adam.t,
-      tensors,
-    };
-  }
-
-  /** Continue from a snapshot of a run with the same config (λ, β and lr may differ). */
-  async restore(state: TrainerState): Promise<void> {
-    // Parsed again: a checkpoint saved before a config field existed holds that field at its default.
-    if (!sameRun(parseConfig(state.config), this.config)) throw new WeightsError('the checkpoint is of a run with another config');
-    const byName = new Map(state.tensors.map((t) => [t.name, t]));
-    const take = (name: string, v: tf.Variable): Float32Array => {
-      const t = byName.get(name);
-      if (!t) throw new WeightsError(`the checkpoint has no tensor ${name}`);
-      if (t.data.length !== v.size) throw new WeightsError(`checkpoint tensor ${name} has ${t.data.length} values, expected ${v.size}`);
-      return t.data;
-    };
-    // Check everything before changing anything.
-    const params = this.model.paramSets().flatMap((set) => set.params.map((p) => [p.variable, take(set.prefix + p.name, p.variable)] as const));
-    const names = this.optimizer.params.map((p) => this.paramName(p.variable));
-    const m = names.map((n, i) => take(`adam.m.${n}`, this.optimizer.params[i].variable));
-    const v = names.map((n, i) => take(`adam.v.${n}`, this.optimizer.params[i].variable));
-    const sampler = BatchSampler.fromState(state.sampler);
-    tf.tidy(() => params.forEach(([variable, data]) => variable.assign(tf.tensor(data, variable.shape))));
-    await this.model.syncFixedTables();
-    this.optimizer.restore(state.adamStep, m, v);
-    this.sampler = sampler;
-    this.last = null;
-    this.steps = state.step;
-    this.imagesSeen = state.imagesSeen;
-    this.live = { ...state.hyper };
-    this.dataRng.state = state.rng.data;
-    this.maskRng.state = state.rng.mask;
-    this.noiseRng.state = state.rng.noise;
+  /** A training batch: the train images at `indices`, flipped and cropped from the data stream, with ε in sparse mode. */
+  private makeBatch(indices: ArrayLike<number>, masks: BatchMasks): BatchTensors {
+    const c = this.config;
+    const patches = makePatchBatch(this.data.train, Array.from(indices), { patchSize: c.patchSize, flip: c.flip, cropPad: c.cropPad }, this.dataRng);
+    return batchTensors(this.dims, patches, indices.length, masks, this.groups, c.mode === 'sparse' ? this.noiseRng : null);
   }
 
   /** Everything gradients are taken for: the AdamW group and, when it takes plain steps, W. */
@@ -552,13 +283,90 @@ export class Trainer {
     return this.sgdW ? [...vs, this.sgdW] : vs;
   }
 
-  /** A trained variable's export name (`context_encoder.blocks.0.…`). */
-  private paramName(v: tf.Variable): string {
-    for (const set of this.model.paramSets()) {
-      const p = set.params.find((q) => q.variable === v);
-      if (p) return set.prefix + p.name;
-    }
-    throw new Error(`unknown variable ${v.name}`);
+  // Between steps: read-outs and views (trainerHealth.ts, evaluation.ts, viewSamples.ts).
+
+  /** The G×K matrix of ‖W^(g)_{·,k}‖₂ and the share of columns under the zero threshold (null without a sparse head). */
+  groupNorms(): Promise<GroupNorms | null> {
+    return readGroupNorms(this.model, this.dims, this.config.zeroThreshold);
+  }
+
+  /** Is the representation collapsing? Std and RankMe of an encoder on fixed train images (HealthReadout.measure). */
+  representationHealth(opts: { images?: number; pool?: HealthPool; encoder?: 'target' | 'context' } = {}): Promise<RepresentationHealth> {
+    return this.health.measure(opts);
+  }
+
+  /** Loss terms on one fixed batch, the same on every backend for the same weights. */
+  evaluateFixedBatch(seed = 0): Promise<FixedBatchLoss> {
+    return evaluateFixedBatch(this, seed);
+  }
+
+  /** Encoder outputs for B whole images (image-major patches): [B, N, D]; 'target' is the probed encoder. */
+  encode(patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
+    return encode(this, patches, B, which);
+  }
+
+  /** μ_p for every patch of one image, [N, K] (sparse mode; null otherwise). */
+  patchLatents(patches: Float32Array): Promise<Float32Array | null> {
+    return patchLatents(this, patches);
+  }
+
+  /** MAE: the decoder's reconstruction of one image's target blocks (null for other modes). */
+  reconstruct(patches: Float32Array, masks?: BatchMasks, seed = 0): Promise<Reconstruction | null> {
+    return reconstruct(this, patches, masks, seed);
+  }
+
+  // Weights and checkpoints (modelTensors.ts; the bytes: src/io/trainerWeights.ts, src/io/checkpoint.ts).
+
+  /** Every parameter under its PyTorch name and layout. */
+  namedTensors(): Promise<NamedTensor[]> {
+    return exportedTensors(this.model);
+  }
+
+  /** Metadata written with the weights: the run's config and the architecture it implies. */
+  metadata(): Record<string, string> {
+    return weightsMetadata(this.config, this.dims, this.steps);
+  }
+
+  async exportSafetensors(): Promise<Uint8Array> {
+    return encodeWeights(await this.namedTensors(), this.metadata());
+  }
+
+  /** Load weights written by exportSafetensors (or PyTorch with the same names and shapes); a bad file changes nothing. */
+  async importSafetensors(bytes: Uint8Array): Promise<void> {
+    await assignExported(this.model, decodeWeights(bytes, expectedTensors(this.model), this.config));
+  }
+
+  /** The full training state, for a checkpoint. */
+  async snapshot(): Promise<TrainerState> {
+    const { tensors, adamStep } = await stateTensors(this.model, this.optimizer);
+    return {
+      config: this.config,
+      step: this.steps,
+      imagesSeen: this.imagesSeen,
+      hyper: this.hyper(),
+      rng: { data: this.dataRng.state, mask: this.maskRng.state, noise: this.noiseRng.state },
+      sampler: this.sampler.state,
+      adamStep,
+      tensors,
+    };
+  }
+
+  /** Continue from a snapshot of a run with the same config (λ, β and lr may differ). */
+  async restore(state: TrainerState): Promise<void> {
+    // Parsed again: a checkpoint saved before a config field existed holds that field at its default.
+    if (!sameRun(parseConfig(state.config), this.config)) throw new WeightsError('the checkpoint is of a run with another config');
+    // Check everything before changing anything.
+    const checked = checkStateTensors(this.model, this.optimizer, state.tensors);
+    const sampler = BatchSampler.fromState(state.sampler);
+    await assignState(this.model, this.optimizer, checked, state.adamStep);
+    this.sampler = sampler;
+    this.last = null;
+    this.steps = state.step;
+    this.imagesSeen = state.imagesSeen;
+    this.live = { ...state.hyper };
+    this.dataRng.state = state.rng.data;
+    this.maskRng.state = state.rng.mask;
+    this.noiseRng.state = state.rng.noise;
   }
 
   dispose(): void {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { readTfjsWeights, TfjsFormatError, writeTfjsWeights, type NamedTensor } from './tfjs-format';
+import type { NamedTensor } from './namedTensor';
+import { readTfjsWeights, TfjsFormatError, writeTfjsWeights } from './tfjs-format';
 
 const tensors: NamedTensor[] = [
   { name: 'context_encoder.patch_embed.proj.weight', shape: [4, 3, 2, 2], data: Float32Array.from({ length: 48 }, (_, i) => i * 0.5 - 7) },

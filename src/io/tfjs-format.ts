@@ -1,11 +1,6 @@
 // Weights in the TensorFlow.js format: model.json (a weights manifest, as tf.io.loadWeights and
 // tf.io.decodeWeights read it) and one weights.bin holding the tensors back to back, float32 LE.
-
-export interface NamedTensor {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
+import type { NamedTensor } from './namedTensor';
 
 export interface TfjsWeightSpec {
   name: string;
