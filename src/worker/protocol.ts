@@ -7,16 +7,18 @@
 // every read-back happens in the worker.
 // Runs are named by the page's run id (a UUID): the same id keys the run's record in the Runs
 // table, its checkpoint in IndexedDB and its lock across tabs. Every per-run command names it.
+// A leaf: it imports engine types only, and nothing imports back.
 import type { LabConfig, ModelDims, Subset } from '../engine/config';
-import type { LiveHyper, StepMetrics } from '../engine/types';
+import type { BiasDemoResult, DeepLinearSettings } from '../engine/deepLinear';
+import type { FixedBatchLoss } from '../engine/evaluation';
 import type { ProbeWithFloor } from '../engine/probe';
 import type { ProbeKind } from '../engine/probeKind';
-import type { BiasDemoResult, DeepLinearSettings } from '../engine/deepLinear';
-import type { BackendRequest } from '../store/urlState';
-import type { SweepNumbers } from './sweep';
+import type { RepresentationHealth } from '../engine/representationHealth';
+import type { LiveHyper, StepMetrics } from '../engine/types';
 
-export type { BackendRequest, SweepNumbers };
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+/** The backend the page asks for: one by name, or 'auto' (the best that starts; adapter.ts's backendOrder). */
+export type BackendRequest = 'auto' | BackendName;
 
 export interface AdapterDescription {
   vendor: string;
@@ -75,13 +77,6 @@ export interface RunInfo {
   paramCount: number;
   trainSize: number;
   testSize: number;
-}
-
-export interface FixedBatchLoss {
-  loss: number;
-  predLoss: number;
-  klLoss: number;
-  groupPenalty: number;
 }
 
 export interface CrossCheckResult {
@@ -181,13 +176,8 @@ export interface HealthPoint {
   context?: HealthStats;
 }
 
-export interface HealthStats {
-  stdMean: number;
-  stdMin: number;
-  rankMe: number;
-  rows: number;
-  dim: number;
-}
+/** representationHealth's numbers without its singular values. */
+export type HealthStats = Omit<RepresentationHealth, 'singularValues'>;
 
 export interface WeightsSummary {
   tensors: { name: string; shape: number[]; dtype: string }[];
@@ -241,7 +231,11 @@ export interface NormsMatrix {
   data: Float32Array;
 }
 
-/** The G×K norms as metrics carry them (rows per group) packed row-major; null when there are none. */
+/**
+ * The G×K norms as metrics carry them (rows per group) packed row-major; null when there are none.
+ * The protocol's one runtime value, left here while src/store/importActions.ts, src/worker/run.ts
+ * and src/worker/importedRun.ts import it from this file.
+ */
 export function normsMatrix(step: number, rows: number[][] | undefined): NormsMatrix | null {
   if (!rows?.length) return null;
   const G = rows.length;
@@ -358,6 +352,21 @@ export interface TransferProbeReport extends ProbeReport {
  */
 export type PageEvent = { type: 'drawn'; runId: RunId; step: number };
 
+/**
+ * The numbers of a sweep row only the worker has (src/worker/sweep.ts): the prediction losses of
+ * the run's last steps, the share of W's columns under the zero threshold now, the λ/β/lr log.
+ */
+export interface SweepNumbers {
+  runId: RunId;
+  step: number;
+  /** predLoss of the last min(10, steps) steps, in step order. */
+  predLosses: number[];
+  /** Share of the G×K columns under config.zeroThreshold now (sparse mode), else null. */
+  zeroShare: number | null;
+  /** λ/β/lr as logged by the run: changes and the values re-announced at each resume or rollback. */
+  hyper: HyperChange[];
+}
+
 /** Every saved checkpoint's description, and the ones that could not be read (with why). */
 export interface SavedRuns {
   runs: SavedRunInfo[];
@@ -439,4 +448,4 @@ export interface LabWorkerApi {
   sweepNumbers(runId: RunId): Promise<SweepNumbers>;
 }
 
-export type { LabConfig, LiveHyper, Subset };
+export type { FixedBatchLoss, LabConfig, LiveHyper, Subset };

@@ -3,22 +3,14 @@
 // checkpoint) and the share of W's columns under the zero threshold at its end (read from the
 // trainer now, as `npm run sweep` reads it after its last step), with the λ/β/lr changes its
 // history logged (a row stands for the sweep's setting only when none changed them mid-run).
-import type { HyperChange, RunId } from './protocol';
+import type { SweepNumbers } from './protocol';
 import type { Run } from './run';
+
+// Its shape is the protocol's (protocol.ts); named here too for labWorker.ts, which imports it from this file.
+export type { SweepNumbers };
 
 /** Steps of prediction loss a row averages (engine/sweep.ts's sweepRow: the last min(10, steps)). */
 const TAIL = 10;
-
-export interface SweepNumbers {
-  runId: RunId;
-  step: number;
-  /** predLoss of the last min(10, steps) steps, in step order. */
-  predLosses: number[];
-  /** Share of the G×K columns under config.zeroThreshold now (sparse mode), else null. */
-  zeroShare: number | null;
-  /** λ/β/lr as logged by the run: changes and the values re-announced at each resume or rollback. */
-  hyper: HyperChange[];
-}
 
 /** Read between steps (the caller queues it on the worker's tensor queue: it reads W). */
 export async function sweepNumbers(run: Run): Promise<SweepNumbers> {
