@@ -17,6 +17,8 @@ export interface BiasDemoState {
   depth: number;
   /** The demo the worker runs (0: none started yet). */
   demoId: number;
+  /** The id the next demo gets (ids only grow: an older demo's late events are told apart). */
+  nextDemoId: number;
   result: BiasDemoResult | null;
   done: boolean;
   /** Worker time since the demo started. */
@@ -32,6 +34,7 @@ export const useBiasDemo = create<BiasDemoState>()(() => ({
   features: defaultFeatures(),
   depth: DEFAULT_DEEP_LINEAR.depth,
   demoId: 0,
+  nextDemoId: 1,
   result: null,
   done: false,
   ms: 0,
@@ -46,8 +49,6 @@ export function demoSettings(features: readonly FeatureRow[], depth: number): De
   return deepLinearSettings({ lambdas: features.map((f) => f.lambda), rhos: features.map((f) => f.rho), depth });
 }
 
-let nextId = 1;
-
 /** (Re)start the pair with these features and depth; a bad setting is refused with its field and the running pair goes on. */
 export async function restartBiasDemo(features: FeatureRow[] = useBiasDemo.getState().features, depth = useBiasDemo.getState().depth): Promise<void> {
   useBiasDemo.setState({ features, depth });
@@ -58,9 +59,8 @@ export async function restartBiasDemo(features: FeatureRow[] = useBiasDemo.getSt
     useBiasDemo.setState({ error: errText(e), errorField: e instanceof DeepLinearSettingError ? e.field : null });
     return;
   }
-  const id = nextId++;
-  const previous = useBiasDemo.getState().demoId;
-  useBiasDemo.setState({ demoId: id, result: null, done: false, ms: 0, error: null, errorField: null });
+  const { demoId: previous, nextDemoId: id } = useBiasDemo.getState();
+  useBiasDemo.setState({ demoId: id, nextDemoId: id + 1, result: null, done: false, ms: 0, error: null, errorField: null });
   try {
     await workerApi().startBiasDemo(id, { lambdas: settings.lambdas, rhos: settings.rhos, depth: settings.depth });
   } catch (e) {

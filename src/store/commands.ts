@@ -10,29 +10,62 @@ import { startWorker, transfer, type WorkerHandle } from '../worker/client';
 import type { PageEvent, WorkerEvent } from '../worker/protocol';
 import { useLab } from './runStore';
 
-let handle: WorkerHandle | null = null;
-let tail: Promise<unknown> = Promise.resolve();
+/** The worker in use and the commands' queue (one of each per page: `line` below). */
+class WorkerLine {
+  private handle: WorkerHandle | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  api(): WorkerHandle['api'] {
+    if (!this.handle) throw new Error('the training worker is not running');
+    return this.handle.api;
+  }
+
+  post(e: PageEvent): void {
+    this.handle?.post(e);
+  }
+
+  replace(onEvent: (e: WorkerEvent) => void, onCrash: (message: string) => void): WorkerHandle {
+    this.handle?.terminate();
+    this.handle = startWorker(onEvent, onCrash);
+    return this.handle;
+  }
+
+  isCurrent(h: WorkerHandle): boolean {
+    return this.handle === h;
+  }
+
+  command<T>(label: string, fn: (setLabel: (l: string) => void) => Promise<T>): Promise<T> {
+    const entry = label;
+    useLab.setState((s) => ({ queued: [...s.queued, entry] }));
+    const r = this.tail.then(async () => {
+      useLab.setState((s) => {
+        const i = s.queued.indexOf(entry);
+        return { queued: i < 0 ? s.queued : [...s.queued.slice(0, i), ...s.queued.slice(i + 1)], busy: label };
+      });
+      try {
+        return await fn((l) => useLab.setState({ busy: l }));
+      } finally {
+        useLab.setState({ busy: null });
+      }
+    });
+    this.tail = r.catch(() => undefined);
+    return r;
+  }
+}
+
+const line = new WorkerLine();
 
 /** The worker's commands (throws when no worker is running). */
-export function workerApi(): WorkerHandle['api'] {
-  if (!handle) throw new Error('the training worker is not running');
-  return handle.api;
-}
+export const workerApi = (): WorkerHandle['api'] => line.api();
 
 /** Tell the worker something on the event port (nothing when no worker is running). */
-export function postToWorker(e: PageEvent): void {
-  handle?.post(e);
-}
+export const postToWorker = (e: PageEvent): void => line.post(e);
 
 /** A new worker replaces the old one (a backend switch, a crashed worker). Returns its handle. */
-export function replaceWorker(onEvent: (e: WorkerEvent) => void, onCrash: (message: string) => void): WorkerHandle {
-  handle?.terminate();
-  handle = startWorker(onEvent, onCrash);
-  return handle;
-}
+export const replaceWorker = (onEvent: (e: WorkerEvent) => void, onCrash: (message: string) => void): WorkerHandle => line.replace(onEvent, onCrash);
 
 /** Whether `h` is still the worker in use (an older one's late replies are dropped). */
-export const isCurrentWorker = (h: WorkerHandle) => handle === h;
+export const isCurrentWorker = (h: WorkerHandle) => line.isCurrent(h);
 
 export { transfer };
 
@@ -40,20 +73,4 @@ export { transfer };
  * Run `fn` after every command given before it. `label` says what it does while it runs
  * ("Building the model…"); `setLabel` inside changes it. Commands waiting show as queued.
  */
-export function command<T>(label: string, fn: (setLabel: (l: string) => void) => Promise<T>): Promise<T> {
-  const entry = label;
-  useLab.setState((s) => ({ queued: [...s.queued, entry] }));
-  const r = tail.then(async () => {
-    useLab.setState((s) => {
-      const i = s.queued.indexOf(entry);
-      return { queued: i < 0 ? s.queued : [...s.queued.slice(0, i), ...s.queued.slice(i + 1)], busy: label };
-    });
-    try {
-      return await fn((l) => useLab.setState({ busy: l }));
-    } finally {
-      useLab.setState({ busy: null });
-    }
-  });
-  tail = r.catch(() => undefined);
-  return r;
-}
+export const command = <T>(label: string, fn: (setLabel: (l: string) => void) => Promise<T>): Promise<T> => line.command(label, fn);

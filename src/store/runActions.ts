@@ -23,8 +23,6 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const baseUrl = () => import.meta.env.BASE_URL;
 const servedSource = (): DatasetSource => sourceFor('cifar-100', baseUrl())!;
 
-/** Files the current dataset came from, kept so a backend switch (a new worker) can reload them. */
-let lastSource: DatasetSource | null = null;
 
 // ---- start-up and backend -------------------------------------------------------------------
 
@@ -65,9 +63,10 @@ async function initWorkerNow(request: BackendRequest, setLabel: (l: string) => v
     .catch(() => undefined);
   setLabel('Loading the dataset…');
   const config = useLab.getState().config;
-  let source = lastSource ?? sourceFor(config.dataset, baseUrl()) ?? { kind: 'synthetic' };
+  const { datasetFiles } = useLab.getState();
+  let source = datasetFiles ?? sourceFor(config.dataset, baseUrl()) ?? { kind: 'synthetic' };
   let note: string | null = null;
-  if (config.dataset.startsWith('file:') && !lastSource) {
+  if (config.dataset.startsWith('file:') && !datasetFiles) {
     // A file the address names but this page does not have (a reload): keep its subset for it, train on the built-in data meanwhile.
     const name = config.dataset.slice(5);
     const subset = isDefaultSubset(config.subset) ? '' : `, without the subset (${describeSubset(config.subset)}): it is kept for ${name} and comes back when you pick it`;
@@ -205,7 +204,7 @@ export function resumeRun(runId: RunId): Promise<void> {
       }
       setLabel(`Loading ${info.dataset.name}…`);
       if (!(await loadDatasetNow(source))) return;
-      lastSource = null;
+      useLab.setState({ datasetFiles: null });
     }
     // The person chose this run: the address names it now, not a file the page was waiting for.
     if (await resumeNow(runId, setLabel)) {
@@ -297,7 +296,7 @@ export async function loadDatasetSource(source: DatasetSource): Promise<void> {
   await command('Load dataset', async (setLabel) => {
     setLabel(`Reading ${source.kind === 'archive' || (source.kind === 'files' && source.name) ? source.name : 'the files'}…`);
     if (!(await loadDatasetNow(source))) return;
-    lastSource = keep;
+    useLab.setState({ datasetFiles: keep });
     const id = useLab.getState().dataset!.id;
     const parked = useLab.getState().parked;
     if (parked?.datasetId === id) {
@@ -327,7 +326,7 @@ function loadAndBuild(label: string, source: DatasetSource): Promise<void> {
   return command(label, async (setLabel) => {
     useLab.setState({ parked: null });
     if (!(await loadDatasetNow(source))) return;
-    lastSource = null;
+    useLab.setState({ datasetFiles: null });
     setLabel('Building the model…');
     await buildRunNow();
   });
@@ -336,7 +335,7 @@ function loadAndBuild(label: string, source: DatasetSource): Promise<void> {
 /** Inside a command: load data the page gets by itself (built in, served), as the one a backend switch reloads. */
 export async function loadOwnDatasetNow(source: Extract<DatasetSource, { kind: 'synthetic' | 'served' }>): Promise<boolean> {
   if (!(await loadDatasetNow(source))) return false;
-  lastSource = source;
+  useLab.setState({ datasetFiles: source });
   return true;
 }
 

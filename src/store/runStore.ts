@@ -7,6 +7,7 @@ import { defaultConfig, type LabConfig, type Subset } from '../engine/config';
 import type {
   BackendInfo,
   CrossCheckResult,
+  DatasetSource,
   DatasetSummary,
   MemoryInfo,
   NormsMatrix,
@@ -39,6 +40,8 @@ export interface LabState {
   workerError: string | null;
 
   dataset: DatasetSummary | null;
+  /** The files the dataset came from (a picked archive or folder), kept so a new worker (a backend switch) can load them again. */
+  datasetFiles: DatasetSource | null;
   datasetLoading: string | null;
   datasetError: string | null;
   servedArchive: boolean;
@@ -79,6 +82,7 @@ export const initialState = (): LabState => ({
   workerStatus: 'starting',
   workerError: null,
   dataset: null,
+  datasetFiles: null,
   datasetLoading: null,
   datasetError: null,
   servedArchive: false,
@@ -113,53 +117,78 @@ export function groupTotals(n: NormsMatrix): Float32Array {
   return out;
 }
 
-let pendingMetrics: StepScalars[] = [];
-let pendingNorms: NormSnapshot[] = [];
-let pendingMemory: MemoryInfo | null = null;
-let timer: ReturnType<typeof setTimeout> | null = null;
-let lastFlush = 0;
-const flushListeners: ((lastStep: number) => void)[] = [];
+/**
+ * Step metrics on their way to the charts: buffered as the worker sends them and published at
+ * most every FLUSH_MS (leading edge: slow steps publish at once, fast ones in batches).
+ */
+class StepBuffer {
+  private metrics: StepScalars[] = [];
+  private norms: NormSnapshot[] = [];
+  private memory: MemoryInfo | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastFlush = 0;
+  private readonly listeners: ((lastStep: number) => void)[] = [];
+
+  push(metrics: StepScalars, norms: NormSnapshot | null, memory: MemoryInfo): void {
+    this.metrics.push(metrics);
+    if (norms) this.norms.push(norms);
+    this.memory = memory;
+    this.schedule();
+  }
+
+  onFlush(cb: (lastStep: number) => void): () => void {
+    this.listeners.push(cb);
+    return () => this.listeners.splice(this.listeners.indexOf(cb) >>> 0, 1);
+  }
+
+  flush(): void {
+    this.cancelTimer();
+    if (!this.metrics.length && !this.norms.length && !this.memory) return;
+    this.lastFlush = performance.now();
+    const s = useLab.getState();
+    for (const m of this.metrics) s.metrics.push(m);
+    for (const n of this.norms) s.norms.push(n);
+    const memory = this.memory ?? s.memory;
+    this.metrics = [];
+    this.norms = [];
+    this.memory = null;
+    useLab.setState({ version: s.version + 1, memory });
+    const last = s.metrics[s.metrics.length - 1]?.step ?? 0;
+    for (const cb of this.listeners) cb(last);
+  }
+
+  /** Forget what is buffered (a new run starts). */
+  clear(): void {
+    this.metrics = [];
+    this.norms = [];
+    this.cancelTimer();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = FLUSH_MS - (performance.now() - this.lastFlush);
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+/** The page's one buffer: it feeds useLab's series. */
+const stepBuffer = new StepBuffer();
 
 /** Called after each publish with the last step published (the page tells the worker it has it). */
-export function onFlush(cb: (lastStep: number) => void): () => void {
-  flushListeners.push(cb);
-  return () => flushListeners.splice(flushListeners.indexOf(cb) >>> 0, 1);
-}
+export const onFlush = (cb: (lastStep: number) => void) => stepBuffer.onFlush(cb);
 
 /** Publish buffered metrics now (also called before state changes so they stay in order). */
-export function flushMetrics(): void {
-  if (timer) {
-    clearTimeout(timer);
-    timer = null;
-  }
-  if (!pendingMetrics.length && !pendingNorms.length && !pendingMemory) return;
-  lastFlush = performance.now();
-  const s = useLab.getState();
-  for (const m of pendingMetrics) s.metrics.push(m);
-  for (const n of pendingNorms) s.norms.push(n);
-  const memory = pendingMemory ?? s.memory;
-  pendingMetrics = [];
-  pendingNorms = [];
-  pendingMemory = null;
-  useLab.setState({ version: s.version + 1, memory });
-  const last = s.metrics[s.metrics.length - 1]?.step ?? 0;
-  for (const cb of flushListeners) cb(last);
-}
+export const flushMetrics = () => stepBuffer.flush();
 
-/** Leading-edge throttle: slow steps publish at once, fast ones in batches every FLUSH_MS. */
-function scheduleFlush(): void {
-  if (timer) return;
-  const wait = FLUSH_MS - (performance.now() - lastFlush);
-  if (wait <= 0) flushMetrics();
-  else timer = setTimeout(flushMetrics, wait);
-}
-
-/** Forget buffered metrics (a new run starts). */
+/** Forget buffered metrics and the series (a new run starts). */
 export function clearSeries(): void {
-  pendingMetrics = [];
-  pendingNorms = [];
-  if (timer) clearTimeout(timer);
-  timer = null;
+  stepBuffer.clear();
   const s = useLab.getState();
   useLab.setState({ metrics: [], norms: [], marks: [], version: s.version + 1, crossCheck: null });
 }
@@ -180,10 +209,7 @@ export function handleWorkerEvent(e: WorkerEvent): void {
   if (!s.run || e.runId !== s.run.runId) return; // from a run that was replaced
   switch (e.type) {
     case 'metrics':
-      pendingMetrics.push(e.metrics);
-      if (e.norms) pendingNorms.push({ ...e.norms, groupTotals: groupTotals(e.norms) });
-      pendingMemory = e.memory;
-      scheduleFlush();
+      stepBuffer.push(e.metrics, e.norms ? { ...e.norms, groupTotals: groupTotals(e.norms) } : null, e.memory);
       break;
     case 'state':
       flushMetrics();

@@ -28,14 +28,20 @@ export interface RunsState {
 
 export const useRuns = create<RunsState>()(() => ({ runs: [], selected: [], currentId: null, persistent: false, error: null }));
 
-let db: RunsDb | null = null;
-let started = false;
-/** The record being written, the metrics array it reads from, and how far it has read. */
-let current: { info: RunInfo; record: RunRecord; metrics: StepScalars[]; read: number } | null = null;
-let nextMeta: { name?: string; twinOf?: string } = {};
-let saveTimer: ReturnType<typeof setTimeout> | null = null;
-/** Ids deleted while their run still trains: never written again. */
-const deleted = new Set<string>();
+/** What the recorder holds beside the Runs table's state (one recorder per page). */
+interface Recorder {
+  db: RunsDb | null;
+  started: boolean;
+  /** The record being written, the metrics array it reads from, and how far it has read. */
+  current: { info: RunInfo; record: RunRecord; metrics: StepScalars[]; read: number } | null;
+  /** The name (and twin link) the next run gets. */
+  nextMeta: { name?: string; twinOf?: string };
+  saveTimer: ReturnType<typeof setTimeout> | null;
+  /** Ids deleted while their run still trains: never written again. */
+  deleted: Set<string>;
+}
+
+const recorder: Recorder = { db: null, started: false, current: null, nextMeta: {}, saveTimer: null, deleted: new Set() };
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -46,8 +52,8 @@ function defaultName(info: RunInfo, now: Date): string {
 
 function newRecord(info: RunInfo, s: LabState): RunRecord {
   const now = new Date();
-  const meta = nextMeta;
-  nextMeta = {};
+  const meta = recorder.nextMeta;
+  recorder.nextMeta = {};
   return {
     id: info.runId,
     name: meta.name ?? defaultName(info, now),
@@ -68,13 +74,13 @@ function newRecord(info: RunInfo, s: LabState): RunRecord {
 
 /** The next run the page builds gets this name (and twin link). */
 export function nameNextRun(meta: { name?: string; twinOf?: string }): void {
-  nextMeta = meta;
+  recorder.nextMeta = meta;
 }
 
 /** The probe interval changed while the run trains: the record (and a twin made from it) keeps the new one. */
 export function recordProbeEvery(n: number): void {
-  if (!current) return;
-  current.record.config = { ...current.record.config, probeEvery: n };
+  if (!recorder.current) return;
+  recorder.current.record.config = { ...recorder.current.record.config, probeEvery: n };
   scheduleSave();
 }
 
@@ -91,47 +97,47 @@ function upsert(rec: RunRecord): void {
 
 /** Write the record now (and show it in the table). */
 async function save(rec: RunRecord): Promise<void> {
-  if (saveTimer && current?.record === rec) {
-    clearTimeout(saveTimer);
-    saveTimer = null;
+  if (recorder.saveTimer && recorder.current?.record === rec) {
+    clearTimeout(recorder.saveTimer);
+    recorder.saveTimer = null;
   }
-  if (!worthKeeping(rec) || deleted.has(rec.id)) return;
+  if (!worthKeeping(rec) || recorder.deleted.has(rec.id)) return;
   rec.updatedAt = Date.now();
   upsert(rec);
-  if (!db) return;
+  if (!recorder.db) return;
   try {
-    await db.put(structuredClone(rec));
+    await recorder.db.put(structuredClone(rec));
   } catch (e) {
     useRuns.setState({ error: `Could not save run "${rec.name}": ${errText(e)}` });
   }
 }
 
 function scheduleSave(): void {
-  if (saveTimer || !current) return;
-  const rec = current.record;
-  saveTimer = setTimeout(() => {
-    saveTimer = null;
+  if (recorder.saveTimer || !recorder.current) return;
+  const rec = recorder.current.record;
+  recorder.saveTimer = setTimeout(() => {
+    recorder.saveTimer = null;
     void save(rec);
   }, SAVE_EVERY_MS);
 }
 
 /** Copy the steps published since the last look into the record. */
 function readMetrics(s: LabState): boolean {
-  if (!current) return false;
-  if (s.metrics !== current.metrics) {
+  if (!recorder.current) return false;
+  if (s.metrics !== recorder.current.metrics) {
     // A new array: cleared (a new run is coming: keep what we have), or a history put back
     // (a resumed or rolled-back run: the record's series is rebuilt from it).
-    current.metrics = s.metrics;
-    current.read = 0;
+    recorder.current.metrics = s.metrics;
+    recorder.current.read = 0;
     if (s.metrics.length) {
-      current.record.series = [];
-      current.record.stride = 1;
+      recorder.current.record.series = [];
+      recorder.current.record.stride = 1;
     }
   }
-  const fresh = s.metrics.length > current.read;
-  for (; current.read < s.metrics.length; current.read++) {
-    const m = s.metrics[current.read];
-    appendPoint(current.record, { step: m.step, loss: m.loss, predLoss: m.predLoss, klLoss: m.klLoss, groupPenalty: m.groupPenalty });
+  const fresh = s.metrics.length > recorder.current.read;
+  for (; recorder.current.read < s.metrics.length; recorder.current.read++) {
+    const m = s.metrics[recorder.current.read];
+    appendPoint(recorder.current.record, { step: m.step, loss: m.loss, predLoss: m.predLoss, klLoss: m.klLoss, groupPenalty: m.groupPenalty });
   }
   return fresh;
 }
@@ -146,37 +152,37 @@ function recordFor(info: RunInfo, s: LabState): RunRecord {
 }
 
 function onLab(s: LabState, prev: LabState): void {
-  if (s.run !== (current?.info ?? null)) {
-    if (current) void save(current.record);
-    current = s.run ? { info: s.run, record: recordFor(s.run, s), metrics: [], read: 0 } : null;
-    useRuns.setState({ currentId: current?.record.id ?? null });
+  if (s.run !== (recorder.current?.info ?? null)) {
+    if (recorder.current) void save(recorder.current.record);
+    recorder.current = s.run ? { info: s.run, record: recordFor(s.run, s), metrics: [], read: 0 } : null;
+    useRuns.setState({ currentId: recorder.current?.record.id ?? null });
   }
-  if (!current) return;
+  if (!recorder.current) return;
   const grew = readMetrics(s);
   if (s.runState !== prev.runState && s.runState !== 'none') {
-    current.record.state = s.runState;
+    recorder.current.record.state = s.runState;
     if (s.runState !== 'running' && s.runState !== 'ready') {
-      void save(current.record);
+      void save(recorder.current.record);
       return;
     }
   }
   // A run not in the table yet is written at once: it appears as it starts, and a reload right after keeps its name.
-  const rec = current.record;
+  const rec = recorder.current.record;
   if (grew) (useRuns.getState().runs.some((r) => r.id === rec.id) ? scheduleSave() : void save(rec));
 }
 
 function onProbe(): void {
   const p = useProbe.getState();
-  if (!current || p.runId !== current.info.runId || p.results === current.record.probes) return;
-  if (p.results.length === current.record.probes.length && p.results.every((r, i) => r === current!.record.probes[i])) return;
-  current.record.probes = p.results.slice(); // includes the record's earlier probes when the run was resumed
-  void save(current.record);
+  if (!recorder.current || p.runId !== recorder.current.info.runId || p.results === recorder.current.record.probes) return;
+  if (p.results.length === recorder.current.record.probes.length && p.results.every((r, i) => r === recorder.current!.record.probes[i])) return;
+  recorder.current.record.probes = p.results.slice(); // includes the record's earlier probes when the run was resumed
+  void save(recorder.current.record);
 }
 
 /** A transfer probe of the run shown: kept in its record under the probe dataset's id (one per step), and saved. */
 export function recordTransferProbe(report: TransferProbeReport): void {
-  if (!current || current.info.runId !== report.runId) return;
-  const rec = current.record;
+  if (!recorder.current || recorder.current.info.runId !== report.runId) return;
+  const rec = recorder.current.record;
   const all = transferProbesOf(rec);
   rec.transferProbes = { ...all, [report.probeDataset.id]: withProbe(all[report.probeDataset.id] ?? [], report) };
   void save(rec);
@@ -184,20 +190,20 @@ export function recordTransferProbe(report: TransferProbeReport): void {
 
 /** Open the database, list the saved runs, and record every run from now on (once). */
 export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
-  if (started) return;
-  started = true;
+  if (recorder.started) return;
+  recorder.started = true;
   useLab.subscribe(onLab);
   useProbe.subscribe(onProbe);
   onLab(useLab.getState(), useLab.getState());
   try {
-    db = await RunsDb.open(factory ?? indexedDB);
-    const { runs, unreadable } = await db.list();
+    recorder.db = await RunsDb.open(factory ?? indexedDB);
+    const { runs, unreadable } = await recorder.db.list();
     // The run shown may have come back from its checkpoint before its record was read: it continues that record.
-    const own = current && runs.find((r) => r.id === current!.info.runId);
-    if (current && own) {
-      const probes = [...own.probes.filter((p) => !current!.record.probes.some((q) => q.step === p.step)), ...current.record.probes].sort((a, b) => a.step - b.step);
-      current.record = { ...own, config: current.info.config, series: current.record.series, stride: current.record.stride, step: current.record.step, lastLoss: current.record.lastLoss, state: current.record.state, probes, transferProbes: mergeTransferProbes(transferProbesOf(own), transferProbesOf(current.record)) };
-      useProbe.setState({ runId: current.info.runId, results: probes.slice() });
+    const own = recorder.current && runs.find((r) => r.id === recorder.current!.info.runId);
+    if (recorder.current && own) {
+      const probes = [...own.probes.filter((p) => !recorder.current!.record.probes.some((q) => q.step === p.step)), ...recorder.current.record.probes].sort((a, b) => a.step - b.step);
+      recorder.current.record = { ...own, config: recorder.current.info.config, series: recorder.current.record.series, stride: recorder.current.record.stride, step: recorder.current.record.step, lastLoss: recorder.current.record.lastLoss, state: recorder.current.record.state, probes, transferProbes: mergeTransferProbes(transferProbesOf(own), transferProbesOf(recorder.current.record)) };
+      useProbe.setState({ runId: recorder.current.info.runId, results: probes.slice() });
     }
     const live = useRuns.getState().runs.filter((r) => !runs.some((q) => q.id === r.id));
     useRuns.setState({
@@ -205,9 +211,9 @@ export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
       persistent: true,
       error: unreadable ? `${unreadable} saved run(s) could not be read and are not shown.` : null,
     });
-    for (const r of live) await db.put(structuredClone(r));
+    for (const r of live) await recorder.db.put(structuredClone(r));
   } catch (e) {
-    db = null;
+    recorder.db = null;
     useRuns.setState({ persistent: false, error: `Runs are kept in this tab only (IndexedDB: ${errText(e)}).` });
   }
 }
@@ -219,10 +225,10 @@ export function toggleSelected(id: string): void {
 
 /** Read run `id`'s record again (another tab wrote it); the run shown here keeps its own. */
 export async function refreshRecord(id: string): Promise<void> {
-  if (!db || current?.record.id === id || deleted.has(id)) return;
+  if (!recorder.db || recorder.current?.record.id === id || recorder.deleted.has(id)) return;
   try {
-    const rec = await db.get(id);
-    if (rec && !deleted.has(id)) upsert(rec);
+    const rec = await recorder.db.get(id);
+    if (rec && !recorder.deleted.has(id)) upsert(rec);
   } catch {
     // unreadable: the table keeps what it had
   }
@@ -230,18 +236,18 @@ export async function refreshRecord(id: string): Promise<void> {
 
 /** Keep a record made elsewhere (an imported run: importActions.ts), in place of one of the same id. */
 export async function addRecord(rec: RunRecord): Promise<void> {
-  deleted.delete(rec.id);
-  if (current?.record.id === rec.id) current.record = rec; // re-imported while open: the recorder keeps this one
+  recorder.deleted.delete(rec.id);
+  if (recorder.current?.record.id === rec.id) recorder.current.record = rec; // re-imported while open: the recorder keeps this one
   await save(rec);
 }
 
 /** Forget run `id`'s record (its checkpoint is the worker's: runActions.deleteRun does both). */
 export async function removeRecord(id: string): Promise<void> {
-  deleted.add(id);
+  recorder.deleted.add(id);
   const s = useRuns.getState();
   useRuns.setState({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected.filter((x) => x !== id) });
   try {
-    await db?.delete(id);
+    await recorder.db?.delete(id);
   } catch (e) {
     useRuns.setState({ error: `Could not delete the run: ${errText(e)}` });
   }

@@ -26,13 +26,20 @@ const LOCK = 'sparsejepa-lab-sweep';
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-let db: SweepDb | null = null;
-let loaded = false;
-let driving = false;
-let cancelRequested = false;
-/** Wakes the driver's wait for the end of a run (a cancel). */
-let wake: (() => void) | null = null;
-let releaseLock: (() => void) | null = null;
+/** What this page's driver holds beside the Sweep panel's state (one driver per page). */
+interface Driver {
+  db: SweepDb | null;
+  /** The kept sweep was read (once per page). */
+  loaded: boolean;
+  /** A sweep is being driven here now. */
+  driving: boolean;
+  cancelRequested: boolean;
+  /** Wakes the driver's wait for the end of a run (a cancel). */
+  wake: (() => void) | null;
+  releaseLock: (() => void) | null;
+}
+
+const driver: Driver = { db: null, loaded: false, driving: false, cancelRequested: false, wake: null, releaseLock: null };
 
 // ---- keeping the record ---------------------------------------------------------------------
 
@@ -47,9 +54,9 @@ async function update(patch: Partial<SweepRecord>): Promise<SweepRecord | null> 
 }
 
 async function write(rec: SweepRecord): Promise<void> {
-  if (!db) return;
+  if (!driver.db) return;
   try {
-    await db.save(rec);
+    await driver.db.save(rec);
   } catch (e) {
     useSweep.setState({ error: `The sweep could not be saved in this browser (${errText(e)}): it goes on, but a reload would not find it.` });
   }
@@ -57,34 +64,34 @@ async function write(rec: SweepRecord): Promise<void> {
 
 /** This tab drives the sweep (Web Lock "sparsejepa-lab-sweep"); false when another tab does. */
 function holdLock(): Promise<boolean> {
-  if (releaseLock) return Promise.resolve(true);
+  if (driver.releaseLock) return Promise.resolve(true);
   const locks = lockManager();
   if (!locks) {
-    releaseLock = () => undefined;
+    driver.releaseLock = () => undefined;
     return Promise.resolve(true);
   }
   return new Promise((resolve) => {
     void locks.request(LOCK, { ifAvailable: true }, (lock) => {
       if (!lock) return resolve(false);
       resolve(true);
-      return new Promise<void>((release) => (releaseLock = release));
+      return new Promise<void>((release) => (driver.releaseLock = release));
     });
   });
 }
 
 function letGoOfLock(): void {
-  releaseLock?.();
-  releaseLock = null;
+  driver.releaseLock?.();
+  driver.releaseLock = null;
 }
 
 /** Open the database and show the kept sweep; a running one goes on here, unless another tab drives it. Once per page. */
 export async function loadSweep(factory?: IDBFactory): Promise<void> {
-  if (loaded) return;
-  loaded = true;
+  if (driver.loaded) return;
+  driver.loaded = true;
   let rec: SweepRecord | null = null;
   try {
-    db = await SweepDb.open(factory ?? indexedDB);
-    rec = await db.load();
+    driver.db = await SweepDb.open(factory ?? indexedDB);
+    rec = await driver.db.load();
     useSweep.setState({ persistent: true });
   } catch (e) {
     useSweep.setState({ persistent: false, error: `The kept sweep could not be read (${errText(e)}); a sweep started now is kept in this tab only.` });
@@ -102,7 +109,7 @@ export async function loadSweep(factory?: IDBFactory): Promise<void> {
 export async function startSweep(): Promise<void> {
   const s = useSweep.getState();
   if (s.sweep?.status === 'running') return void useSweep.setState({ error: 'A sweep is running: cancel it first.' });
-  if (driving) return void useSweep.setState({ error: 'The cancelled sweep is still stopping its run: try again in a moment.' });
+  if (driver.driving) return void useSweep.setState({ error: 'The cancelled sweep is still stopping its run: try again in a moment.' });
   const p = planFromForm(s.form, useLab.getState().config);
   if (!p.ok) return void useSweep.setState({ error: Object.values(p.errors)[0] ?? 'the lists are not valid' });
   if (!(await holdLock())) return void useSweep.setState({ elsewhere: true, error: 'A sweep is running in another tab of this browser: cancel it there first.' });
@@ -116,8 +123,8 @@ export async function startSweep(): Promise<void> {
 export async function cancelSweep(): Promise<void> {
   const rec = useSweep.getState().sweep;
   if (!rec || rec.status !== 'running' || useSweep.getState().elsewhere) return;
-  cancelRequested = true;
-  wake?.();
+  driver.cancelRequested = true;
+  driver.wake?.();
   const cur = rec.current;
   let stopped = '';
   if (cur && useLab.getState().run?.runId === cur.runId) {
@@ -132,7 +139,7 @@ export async function cancelSweep(): Promise<void> {
     `Sweep cancelled: ${stopped}${plural(queued, 'queued run')} dropped; ${plural(latest.rows.length, 'finished run')} and the plot are kept. ` +
     'Run sweep again with the same lists to go on: finished runs are not trained again.';
   await update({ status: 'cancelled', message });
-  if (!driving) letGoOfLock();
+  if (!driver.driving) letGoOfLock();
 }
 
 export function downloadSweepJsonl(): void {
@@ -164,13 +171,13 @@ function setPhase(phase: SweepPhase | null): void {
 
 /** Train the sweep's runs one after another until none is left, it is cancelled, or a run cannot go on. */
 async function drive(): Promise<void> {
-  if (driving) return;
-  driving = true;
-  cancelRequested = false;
+  if (driver.driving) return;
+  driver.driving = true;
+  driver.cancelRequested = false;
   try {
     for (;;) {
       const rec = useSweep.getState().sweep;
-      if (!rec || rec.status !== 'running' || cancelRequested) return;
+      if (!rec || rec.status !== 'running' || driver.cancelRequested) return;
       const plan = planSweep(rec.spec);
       const run = nextRun(plan, rec.rows);
       if (!run) {
@@ -181,9 +188,9 @@ async function drive(): Promise<void> {
       await runOne(plan.indexOf(run), plan.length, run);
     }
   } catch (e) {
-    if (!cancelRequested) await stopWith(e instanceof Stop ? e.message : `The sweep stopped: ${errText(e)}`);
+    if (!driver.cancelRequested) await stopWith(e instanceof Stop ? e.message : `The sweep stopped: ${errText(e)}`);
   } finally {
-    driving = false;
+    driver.driving = false;
     setPhase(null);
     if (useSweep.getState().sweep?.status !== 'running') letGoOfLock();
   }
@@ -198,7 +205,7 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
   const name = `run ${index + 1} of ${total} (${run.key})`;
   phase('opening');
   const runId = await openRun(run);
-  if (cancelRequested) return;
+  if (driver.cancelRequested) return;
   flushMetrics();
   if (lastStep() < run.config.steps) {
     phase('training');
@@ -224,7 +231,7 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
     await update({ current: null }); // run again, the sweep trains it afresh rather than continuing it
     throw new Stop(`The sweep stopped: during ${name}, ${changed}, so its probe is not of the sweep's setting. Run sweep again to train it afresh.`);
   }
-  if (cancelRequested) return;
+  if (driver.cancelRequested) return;
   const reports = useProbe.getState().runId === runId ? useProbe.getState().results : [];
   const row = rowOf(run, numbers, reports, report);
   const rec = useSweep.getState().sweep!;
@@ -272,19 +279,19 @@ function endOf(runId: RunId): Promise<'done' | 'error' | 'replaced' | 'cancelled
     let unsubscribe = () => undefined as void;
     const finish = (r: 'done' | 'error' | 'replaced' | 'cancelled') => {
       unsubscribe();
-      wake = null;
+      driver.wake = null;
       resolve(r);
     };
     const check = () => {
       const s = useLab.getState();
-      if (cancelRequested) return finish('cancelled');
+      if (driver.cancelRequested) return finish('cancelled');
       // A null run is a worker starting again (a backend switch): it comes back with the same run.
       if (s.run && s.run.runId !== runId) return finish('replaced');
       if (s.run?.runId === runId && s.runState === 'done') return finish('done');
       if (s.run?.runId === runId && s.runState === 'error') return finish('error');
     };
     unsubscribe = useLab.subscribe(check);
-    wake = check;
+    driver.wake = check;
     check();
   });
 }

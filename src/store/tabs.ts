@@ -116,11 +116,12 @@ export class TabLocks {
 export const TAB_OPENED_AT = new Date();
 export const tabName = () => `the tab opened at ${TAB_OPENED_AT.toLocaleTimeString([], { hour12: false })}`;
 
-let instance: TabLocks | null = null;
+/** This tab's own: its locks, made on first use (a BroadcastChannel is opened then). */
+const thisTab: { locks?: TabLocks } = {};
 
-/** This tab's locks (made on first use: a BroadcastChannel is opened then). */
+/** This tab's locks. */
 export function tabLocks(): TabLocks {
-  instance ??= new TabLocks(
+  thisTab.locks ??= new TabLocks(
     (runId) => {
       const s = useLab.getState();
       if (s.run?.runId !== runId) return tabName();
@@ -133,5 +134,5 @@ export function tabLocks(): TabLocks {
       } else noteDeleted(news.runId);
     },
   );
-  return instance;
+  return thisTab.locks;
 }
