@@ -1,4 +1,4 @@
-"""The lab's seeded generator (src/engine/rng.ts, mulberry32), bit for bit, so the PyTorch trainer
+"""The lab's seeded generator (src/shared/rng.ts, mulberry32), bit for bit, so the PyTorch trainer
 draws the same batches, augmentations, masks, noise and initial weights as the engine from a seed.
 
 mulberry32's state only ever advances by a constant, so n draws are one vectorised numpy

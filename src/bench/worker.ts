@@ -15,6 +15,7 @@ import { syntheticDataset } from '../data/synthetic';
 import { benchPreset } from './measure';
 import { keepWasmThreadFactory, logicalCores, requestWasmThreads, threadedFactoryIntact } from './wasmThreads';
 import type { ArchiveReadResult, BackendPlan, BackendResult, BenchRequest, WorkerMessage } from './protocol';
+import { errText } from '../shared/errors';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
@@ -24,7 +25,6 @@ setWasmPaths({
 
 const post = (m: WorkerMessage) => (self as unknown as Worker).postMessage(m);
 const log = (text: string) => post({ type: 'log', text });
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function adapterText(): Promise<string | undefined> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { syntheticDataset } from '../data/synthetic';
 import { modelDims, type LabConfig, type PresetName } from '../engine/config';
 import { maskSettingsOf, sampleBatchMasks } from '../engine/masks';
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import * as tf from '../engine/tf';
 import { benchArchive, timeArchiveRead, type ArchiveFile, type ArchiveRead } from '../bench/archive';
 import { benchConfig, benchKernels, benchMemory, benchPreset, round, type MemoryBench, type PresetResult, type TrainOptions } from '../bench/measure';
@@ -27,13 +27,13 @@ import { isSoftwareAdapter, describeAdapterText } from '../worker/adapter';
 import { useBackend } from './backend';
 import { registerNodeWebGpu, type NodeAdapter } from './nodeWebgpu';
 import { runMain } from './main';
+import { errText } from '../shared/errors';
 
 const PY = '/usr/bin/python3';
 const SECTIONS = ['node', 'pytorch', 'archive', 'browser'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const log = (msg: string) => process.stderr.write(msg + '\n');
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface NodeBackendResult {
   backend: string;

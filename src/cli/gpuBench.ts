@@ -22,9 +22,9 @@ import { describeAdapterText, isSoftwareAdapter } from '../worker/adapter';
 import { UsageError } from './args';
 import { runMain } from './main';
 import { useNodeWebGpu, type NodeAdapter } from './nodeWebgpu';
+import { errText } from '../shared/errors';
 
 const log = (msg: string) => process.stderr.write(msg + '\n');
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 interface TorchStep {
   imgPerSec: number;

@@ -17,7 +17,7 @@ import { COARSE_NAMES, FINE_NAMES, cifar100Records, makeTar } from '../data/test
 import type { ImageDataset } from '../data/types';
 import type { Subset } from '../engine/config';
 import { sampleBatchMasks, type MaskSettings } from '../engine/masks';
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors } from '../io/safetensors';
 import { PY, torchWhyNot } from './pytorchTest';

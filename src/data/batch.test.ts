@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { CIFAR100_MEAN, CIFAR100_STD, batchLabels, makeImageBatch, makePatchBatch, normalisePixel, numPatches } from './batch';
 import { DatasetError, IMAGE_BYTES, type ImageDataset } from './types';
 

@@ -1,7 +1,7 @@
 // Images → model input: normalised patch vectors laid out like a PyTorch Conv2d patch
 // embedding sees them, with the standard CIFAR augmentations (random crop with zero
 // padding, then random horizontal flip, as torchvision's RandomCrop + RandomHorizontalFlip).
-import type { Rng } from '../engine/rng';
+import type { Rng } from '../shared/rng';
 import { DatasetError, IMAGE_BYTES, IMAGE_SIZE, type ImageDataset } from './types';
 
 /** Per-channel CIFAR-100 train-set mean and std of x/255. */

@@ -5,7 +5,7 @@
 // from a seed, no download. The size range depends on N only (smaller objects when N is large,
 // so N fit), never on an image's own count, so object size does not give the count away.
 // Each image is drawn from its scene (countingScene), the generator's own record of what it drew.
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { shapeDistance } from './shapes';
 import { DatasetError, IMAGE_BYTES, IMAGE_SIZE, type DatasetSplits, type ImageDataset } from './types';
 

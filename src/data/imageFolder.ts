@@ -7,7 +7,7 @@
 //   crops and resizes each to 32×32 (./resize), and builds the ImageDataset the CIFAR readers give.
 // One bad image among many is skipped and reported; what makes the dataset meaningless (no
 // classes, an empty class folder, a class with no readable image) is a DatasetError naming it.
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import type { ImageDecoder } from './imageDecoder';
 import { hasImageExtension, readImageHeader } from './imageHeader';
 import { centreCropResize } from './resize';

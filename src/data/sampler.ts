@@ -1,7 +1,7 @@
 // Seeded epoch-wise shuffling: each epoch visits every index once in a fresh order.
 // The order of epoch e depends only on (seed, e), so the state is four numbers and a
 // checkpoint restores the exact batch sequence.
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { DatasetError } from './types';
 
 export interface SamplerState {

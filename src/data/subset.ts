@@ -1,7 +1,7 @@
 // Subsets by class, superclass and count per class. Kept classes are relabelled 0..C-1
 // (in their original index order) so the probe and the UI see a contiguous label space.
 import type { Subset } from '../engine/config';
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { DatasetError, IMAGE_BYTES, type DatasetSplits, type ImageDataset } from './types';
 
 /** "Maple Tree", "maple_tree" and "maple-tree" all name CIFAR's "maple_tree". */

@@ -10,7 +10,7 @@
 // JEPA run on a CPU learns first is per-patch appearance. The earlier classes (shape × colour)
 // needed shape recognition, which 1500 micro steps did not learn: the probe stayed at the
 // random-init floor, which already reads colour.
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { PALETTES, SHAPE_REACH, shapeDistance } from './shapes';
 import { DatasetError, IMAGE_BYTES, IMAGE_SIZE, type DatasetSplits, type ImageDataset } from './types';
 

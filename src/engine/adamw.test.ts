@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdamW } from './adamw';
 import { ParamSet } from './params';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 describe('AdamW', () => {

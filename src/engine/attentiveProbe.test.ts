@@ -3,7 +3,7 @@ import type { DatasetSplits, ImageDataset } from '../data/types';
 import { fitAttentiveProbe, patchTokens, probeEncoderAttentive } from './attentiveProbe';
 import type { PatchEncoder } from './probe';
 import { probeEncoderOfKind } from './probeKind';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 /**

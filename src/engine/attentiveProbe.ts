@@ -12,7 +12,7 @@
 import { makeImageBatch } from '../data/batch';
 import type { DatasetSplits, ImageDataset } from '../data/types';
 import { topKAccuracy, type PatchEncoder, type ProbeResult } from './probe';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 export interface AttentiveProbeOptions {

@@ -8,7 +8,7 @@ import * as tf from './tf';
 import type { ModelDims } from './config';
 import type { BatchMasks } from './masks';
 import type { BatchTensors } from './model';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 
 /** Image-major [B, T, P] rows → time-major [T, B, P] rows. */
 export function toTimeMajor(x: Float32Array, B: number, T: number, P: number): Float32Array {

@@ -9,7 +9,7 @@ import { sampleBatchMasks } from './masks';
 import { setFastPaths } from './matmul';
 import { JepaModel } from './model';
 import { readSafetensors } from '../io/safetensors';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 

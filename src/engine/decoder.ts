@@ -12,7 +12,7 @@ import type { HeadOutput } from './heads';
 import { NORM_PIX_EPS } from './losses';
 import { ParamSet } from './params';
 import { Predictor } from './predictor';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 import { linear, type LinearParams } from './vit';
 
 /** MAE's pixel head: x̂_p = h_p A + a ∈ R^{3·p·p}, the predicted pixels of target patch p. */

@@ -19,7 +19,7 @@ import {
   type DeepLinearWeights,
   type Objective,
 } from './deepLinear';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 /** Random dense weights (not aligned with the features), to test the matrix calculus in general. */
 function randomWeights(d: number, depth: number, seed: number): DeepLinearWeights {

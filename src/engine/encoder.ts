@@ -4,7 +4,7 @@ import * as tf from './tf';
 import type { ModelDims } from './config';
 import { ParamSet } from './params';
 import { sinCos2d } from './posEmbed';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 import { FixedTable, inputLinear, layerNorm, makeBlocks, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
 
 export class Encoder {

@@ -4,7 +4,7 @@ import { makePatchBatch } from '../data/batch';
 import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
 import { sampleBatchMasks } from './masks';
 import { readAndDispose } from './readBack';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import type { Trainer } from './trainer';
 

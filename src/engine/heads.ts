@@ -3,7 +3,7 @@ import * as tf from './tf';
 import type { ModelDims } from './config';
 import { matMul } from './matmul';
 import { ParamSet } from './params';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 import { linear, type LinearParams } from './vit';
 
 export interface HeadOutput {

@@ -1,7 +1,7 @@
 import * as tf from './tf';
 import { describe, expect, it } from 'vitest';
 import { groupColumnNorms, groupHeadStep, groupLasso, klLoss, normalisedPixels, predictionLoss, proximalGroupShrink, reconstructionLoss } from './losses';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 const randn = (rng: Rng, n: number, s = 1) => Float64Array.from({ length: n }, () => rng.normal() * s);
 

@@ -11,7 +11,7 @@ import { groupOfPatch, modelDims, parseConfig, type LabConfigInput } from './con
 import { maskSettingsOf, sampleBatchMasks } from './masks';
 import { JepaModel } from './model';
 import { probeEncoderOfKind } from './probeKind';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import { Trainer } from './trainer';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleBatchMasks, sampleBlockSize, type MaskSettings } from './masks';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 const settings: MaskSettings = {
   grid: 8,

@@ -16,7 +16,7 @@
 // patches; the first round((1 − maskRatio)·N) are visible (context), the rest are masked and
 // form one target "block", so the decoder reconstructs every masked patch in one pass.
 import { visiblePatches, type LabConfig, type MaskStrategy } from './config';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 
 export interface MaskSettings {
   grid: number;

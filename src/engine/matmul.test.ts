@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { batchedMatMulPath, convMatMul, matMul, matMulTransposeB } from './matmul';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 const rand = (rng: Rng, shape: number[]) =>

@@ -3,7 +3,7 @@ import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, type LabConfigInput } from './config';
 import { sampleBatchMasks } from './masks';
 import { JepaModel, type BatchTensors } from './model';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import { LinearHead, SparseGroupHead } from './heads';
 

@@ -14,7 +14,7 @@ import { LinearHead, SparseGroupHead, type HeadOutput } from './heads';
 import { groupLasso, klLoss, normalisedPixels, predictionLoss, reconstructionLoss } from './losses';
 import type { Param, ParamSet } from './params';
 import { Predictor } from './predictor';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 import { layerNorm, lookupRows, recording } from './vit';
 
 /**

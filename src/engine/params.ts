@@ -1,6 +1,6 @@
 // Named parameters, created from the seeded Rng so every backend starts from identical weights.
 import * as tf from './tf';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 /**
  * How a tensor is laid out here vs in the exported PyTorch file.

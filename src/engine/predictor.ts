@@ -6,7 +6,7 @@ import * as tf from './tf';
 import type { ModelDims } from './config';
 import { ParamSet } from './params';
 import { sinCos2d } from './posEmbed';
-import type { Rng } from './rng';
+import type { Rng } from '../shared/rng';
 import { FixedTable, layerNorm, linear, makeBlocks, repeatBatch, runBlocks, type BlockParams, type LayerNormParams, type LinearParams } from './vit';
 
 export class Predictor {

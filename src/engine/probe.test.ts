@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitLinearProbe, standardise, topKAccuracy } from './probe';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 /** n points per class around well-separated class centres in D dims. */

@@ -3,7 +3,7 @@
 // decay, Adam), and report top-1 / top-5 on the test split.
 import { makeImageBatch } from '../data/batch';
 import type { DatasetSplits, ImageDataset } from '../data/types';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 export interface ProbeOptions {

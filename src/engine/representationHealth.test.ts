@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { perDimensionStd, rankMe, RANKME_EPS, representationHealth, singularValues, symmetricEigenvalues } from './representationHealth';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 /** k orthonormal columns of length n (Gram–Schmidt on seeded normals), column-major [k][n]. */
 function orthonormal(n: number, k: number, rng: Rng): number[][] {

@@ -19,7 +19,7 @@ import {
   sharedWithGroup,
   sparsitySummary,
 } from './sharing';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 
 // 4 groups × 5 latents. Latent 0: groups 0,1; latent 1: group 2; latent 2: nobody;
 // latent 3: groups 0,1,3; latent 4: group 3 (weakly active).

@@ -21,7 +21,7 @@ import { maskSettingsOf, sampleBatchMasks, type BatchMasks, type MaskSettings } 
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
 import { assignExported, assignState, checkStateTensors, expectedTensors, exportedTensors, stateTensors } from './modelTensors';
 import type { RepresentationHealth } from './representationHealth';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
 import { groupNormsFrom, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
 import type { LiveHyper, StepMetrics } from './types';

@@ -9,7 +9,7 @@ import { groupColumnNorms } from './losses';
 import type { JepaModel } from './model';
 import { readAndDispose } from './readBack';
 import { representationHealth, type RepresentationHealth } from './representationHealth';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 
 /** representationHealth's rows: every patch token, or one mean-pooled row per image. */

@@ -4,7 +4,7 @@ import { batchTensors, disposeBatch } from './batch';
 import { unnormalisePixels } from './decoder';
 import { sampleBatchMasks, type BatchMasks } from './masks';
 import { readAndDispose } from './readBack';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import type { Trainer } from './trainer';
 import { linear } from './vit';

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setBatchedMatMulPath, setFastPaths } from './matmul';
 import { ParamSet } from './params';
-import { Rng } from './rng';
+import { Rng } from '../shared/rng';
 import * as tf from './tf';
 import { attention, gelu, layerNorm, linear, lookupRows, makeBlocks, repeatBatch, runBlocks } from './vit';
 import { batchTensors, disposeBatch } from './batch';

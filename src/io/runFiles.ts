@@ -6,12 +6,11 @@
 import { z } from 'zod';
 import { parseSavedConfig, type LabConfig } from '../engine/config';
 import type { StepMetrics } from '../engine/types';
+import { errText } from '../shared/errors';
 
 export class RunFileError extends Error {
   override name = 'RunFileError';
 }
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** zod's issues as one line: "loss: expected number; step: …". */
 function issuesText(error: z.ZodError): string {

@@ -4,7 +4,7 @@
 // the trainer standing at the run's step with its weights.
 import { modelDims, parseSavedConfig, type LabConfig } from '../engine/config';
 import { JepaModel } from '../engine/model';
-import { Rng } from '../engine/rng';
+import { Rng } from '../shared/rng';
 import { WEIGHTS_FORMAT, WeightsError, type Trainer } from '../engine/trainer';
 import { CHECKPOINT_FORMAT } from '../io/checkpoint';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
