@@ -13,7 +13,8 @@ import { loadCifarArchive } from '../data/cifar';
 import { gunzip, gunzipAsync, isGzip } from '../data/gzip';
 import { syntheticDataset } from '../data/synthetic';
 import { benchPreset } from './measure';
-import { keepWasmThreadFactory, logicalCores, requestWasmThreads, threadedFactoryIntact } from './wasmThreads';
+import { keepWasmThreadFactory, threadedFactoryIntact } from '../worker/wasmThreads';
+import { logicalCores, requestWasmThreads } from './wasmThreadCount';
 import type { ArchiveReadResult, BackendPlan, BackendResult, BenchRequest, WorkerMessage } from './protocol';
 import { errText } from '../shared/errors';
 

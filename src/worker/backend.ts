@@ -11,7 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 // tfjs-wasm starts its threads from its factory's source text, which a minified bundle breaks;
 // this restores the published text (shared with the benchmark, which found the fix).
-import { keepWasmThreadFactory } from '../bench/wasmThreads';
+import { keepWasmThreadFactory } from './wasmThreads';
 import { backendOrder, isSoftwareAdapter } from './adapter';
 import { applyWebGpuFixes } from './webgpuFixes';
 import type { AdapterDescription, BackendInfo, BackendName, BackendRequest } from './protocol';

@@ -3,7 +3,6 @@
 // outside itself, so every thread dies ("ReferenceError: e is not defined") and the lab falls
 // back to one thread. Giving the factory its published source text as toString() makes the
 // Blob self-contained again, whatever the bundler did to the copy that runs in the bundle.
-import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as threadedFactoryModule from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import threadedSource from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw';
 
@@ -31,17 +30,4 @@ export function keepWasmThreadFactory(): boolean {
   const source = threadedSource.slice(start + PREFIX.length, end + '})()'.length);
   Object.defineProperty(f, 'toString', { value: () => source, configurable: true });
   return true;
-}
-
-/** Logical cores as the browser reports them (before requestWasmThreads changes what tfjs sees). */
-export const logicalCores = self.navigator.hardwareConcurrency || 1;
-
-/**
- * Ask tfjs-wasm for n threads. It caps its pool at hardwareConcurrency / 2 (it assumes two
- * hyper-threads per core), which is 1 on a 2-core machine: report enough cores for n.
- * Call before tf.setBackend('wasm'); getThreadsCount() afterwards says what it started.
- */
-export function requestWasmThreads(n: number): void {
-  if (n > Math.floor(logicalCores / 2)) Object.defineProperty(self.navigator, 'hardwareConcurrency', { configurable: true, get: () => 2 * n });
-  setThreadsCount(n);
 }
