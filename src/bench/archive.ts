@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadCifarArchive } from '../data/cifar';
+import { writeTar } from '../data/cifarWrite';
 import { gunzip } from '../data/gzip';
-import { COARSE_NAMES, FINE_NAMES, makeTar } from '../data/test-helpers';
 import { IMAGE_BYTES } from '../data/types';
 
 export const ARCHIVE_RECORDS = { train: 50_000, test: 10_000 } as const;
-const VERSION = 1;
+const VERSION = 2;
 
 /** CIFAR-100 records: labels (coarse, fine) then CHW pixels, each row a bounded random walk. */
 function records(n: number, seed: number): Uint8Array {
@@ -37,6 +37,9 @@ function records(n: number, seed: number): Uint8Array {
   return out;
 }
 
+/** A label-names file: "fine_0" … one per line. */
+const names = (kind: string, n: number): Uint8Array => new TextEncoder().encode(Array.from({ length: n }, (_, i) => `${kind}_${i}`).join('\n') + '\n');
+
 export interface ArchiveFile {
   path: string;
   bytes: number;
@@ -51,10 +54,9 @@ export function benchArchive(dir = join(tmpdir(), 'sparsejepa-bench')): ArchiveF
   if (existsSync(path)) return { path, bytes: statSync(path).size, uncompressedBytes, generatedMs: null };
   const t0 = performance.now();
   mkdirSync(dir, { recursive: true });
-  const tar = makeTar([
-    { name: 'cifar-100-binary/', type: '5' },
-    { name: 'cifar-100-binary/coarse_label_names.txt', data: COARSE_NAMES.join('\n') + '\n' },
-    { name: 'cifar-100-binary/fine_label_names.txt', data: FINE_NAMES.join('\n') + '\n' },
+  const tar = writeTar([
+    { name: 'cifar-100-binary/coarse_label_names.txt', data: names('coarse', 20) },
+    { name: 'cifar-100-binary/fine_label_names.txt', data: names('fine', 100) },
     { name: 'cifar-100-binary/train.bin', data: records(ARCHIVE_RECORDS.train, 1) },
     { name: 'cifar-100-binary/test.bin', data: records(ARCHIVE_RECORDS.test, 2) },
   ]);
