@@ -1,7 +1,7 @@
 // The page's address holds its settings (replaceState: sharing the address reproduces the run).
 // A subset parked for a dataset file that is not here stays in the address with that file's name,
 // so a reload or a shared link still asks for the file and its subset.
-import { useLab } from './runStore';
+import { useLab } from './run/state';
 import { encodeUrlState } from './urlState';
 
 /** Write the settings into the URL. */

@@ -4,13 +4,14 @@
 // imported run, a new worker), a new worker starting, a new worker ready. No store subscribes
 // to another to learn of them.
 import type { RunInfo, WorkerEvent } from '../worker/protocol';
-import { biasDemoOnWorkerReady, handleBiasDemoEvent } from './biasDemoStore';
-import { handleHealthEvent, healthOnRunShown } from './healthStore';
-import { handleKeepingEvent, keepingOnRunShown } from './keeping';
-import { handleProbeEvent, probeOnRunShown } from './probeStore';
-import { handleWorkerEvent, useLab, type LabState } from './runStore';
+import {  handleBiasDemoEvent } from './biasDemo/state';
+import { handleHealthEvent, healthOnRunShown } from './health/state';
+import { handleKeepingEvent, keepingOnRunShown } from './keeping/state';
+import { handleProbeEvent, probeOnRunShown } from './probe/state';
+import { handleWorkerEvent, useLab, type LabState } from './run/state';
 import { tabLocks } from './tabs';
-import { handleTransferEvent, transferOnRunShown, transferOnWorkerStarting } from './transferStore';
+import { handleTransferEvent, transferOnRunShown, transferOnWorkerStarting } from './transfer/state';
+import { biasDemoOnWorkerReady } from './biasDemo/commands';
 
 /** A worker event, to every store that reads it. */
 export function dispatchWorkerEvent(e: WorkerEvent): void {

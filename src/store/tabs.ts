@@ -6,9 +6,9 @@
 // Without Web Locks (an old browser, Node tests) every run counts as free.
 import { lockManager, lockedRunIds, runLockName } from '../worker/runLocks';
 import type { RunId, SavedRunInfo } from '../worker/protocol';
-import { noteDeleted, noteSaved } from './keeping';
-import { refreshRecord } from './runsStore';
-import { useLab } from './runStore';
+import { noteDeleted, noteSaved } from './keeping/state';
+import { refreshRecord } from './runs/state';
+import { useLab } from './run/state';
 
 const CHANNEL = 'sparsejepa-lab-tabs';
 /** How long a tab waits for the holder of a run to say who it is. */

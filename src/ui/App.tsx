@@ -19,7 +19,7 @@ import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { SharingRegion } from './sharing/SharingRegion';
 import { StatusBar } from './StatusBar';
 import { SweepPanel } from './sweep/SweepPanel';
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 
 export function App() {
   const mode = useLab((s) => (s.run?.config ?? s.config).mode);

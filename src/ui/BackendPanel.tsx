@@ -1,7 +1,7 @@
 // Backend control (auto or forced; also ?backend= in the URL) and what is in use, and why.
 import { useId } from 'react';
-import { changeBackend } from '../store/runActions';
-import { useLab } from '../store/runStore';
+import { changeBackend } from '../store/keeping/commands';
+import { useLab } from '../store/run/state';
 import { BACKEND_REQUESTS, type BackendRequest } from '../store/urlState';
 import { describeAdapterText } from '../worker/adapter';
 import { BACKEND_LABELS } from './format';

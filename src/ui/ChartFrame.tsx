@@ -2,7 +2,7 @@
 import { memo, useState, type ReactNode } from 'react';
 import type { BaseTickContentProps } from 'recharts/types/util/types';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { HyperMark } from '../store/runStore';
+import type { HyperMark } from '../store/run/state';
 import { formatNumber } from './format';
 
 export interface LineSpec {

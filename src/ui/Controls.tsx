@@ -5,8 +5,8 @@
 // stopping the run.
 import { memo } from 'react';
 import { GROUPINGS } from '../engine/config';
-import { pendingChanges } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { pendingChanges } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { DatasetPicker } from './DatasetPicker';
 import { MaskFields } from './MaskFields';
 import { CheckboxField, NumberField, PairField, SelectField } from './fields';

@@ -1,7 +1,7 @@
 // One fixed batch (no noise, seeded masks) evaluated on the backend in use and on the CPU
 // backend with the same weights: the numbers must agree.
-import { crossCheck } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { crossCheck } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { BACKEND_LABELS, formatNumber } from './format';
 import { QueuedNote } from './Queued';
 

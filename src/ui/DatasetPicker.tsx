@@ -3,9 +3,9 @@
 // test.bin, a .zip/.tar(.gz) of image folders, or the folder itself).
 import { useId, useState } from 'react';
 import { isBuiltInDataset } from '../data/builtin';
-import { folderRefused, loadDatasetFolder } from '../store/folderActions';
-import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useCountingSet, useServedArchive } from '../store/runActions';
-import { useLab } from '../store/runStore';
+import { folderRefused, loadDatasetFolder } from '../store/dataset/commands';
+import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useCountingSet, useServedArchive } from '../store/keeping/commands';
+import { useLab } from '../store/run/state';
 import { dropOnData } from './data/dropOnData';
 import { FolderInput } from './data/FolderInput';
 import { SkippedFiles } from './data/SkippedFiles';

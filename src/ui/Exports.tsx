@@ -1,8 +1,8 @@
 // Export weights (.safetensors, tfjs) and metrics (CSV, JSON); import a .safetensors file to
 // continue training from it or just to inspect it.
 import { useId, useState } from 'react';
-import { exportCsv, exportJson, exportSafetensors, exportTfjs, importWeights } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { exportCsv, exportJson, exportSafetensors, exportTfjs, importWeights } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { QueuedNote } from './Queued';
 
 export function Exports() {

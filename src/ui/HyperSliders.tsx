@@ -2,8 +2,8 @@
 // (debounced while dragging) and are marked on the charts.
 import { useEffect, useId, useRef, useState } from 'react';
 import { ConfigSchema } from '../engine/config';
-import { updateConfig } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { updateConfig } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { NumberField } from './fields';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
 

@@ -1,6 +1,6 @@
 // Total, prediction, KL and group-penalty losses: raw (faint) and smoothed, optional log scale.
 import { useId, useMemo } from 'react';
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { seriesRows } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
 import { useSeriesVersion } from './useSeries';

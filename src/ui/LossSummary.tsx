@@ -1,5 +1,5 @@
 // Loss at the first step against the latest steps (raw training losses from the loop).
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { formatNumber } from './format';
 
 /** The latest steps averaged: up to 5, and never more than half the run. */

@@ -1,7 +1,7 @@
 // The masks: MAE chooses He et al.'s random mask (a share maskRatio of each image's patches) or
 // I-JEPA's multi-block masks; JEPA and SparseJEPA train on blocks only (config.ts maskStrategy).
 // Only the fields the chosen masks use are shown.
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { NumberField, PairField, SelectField } from './fields';
 
 const STRATEGY_OPTIONS = [

@@ -1,7 +1,7 @@
 // Per-group weight norms ‖W^(g)‖ over time (one line per group, or quantiles over groups when
 // there are many), and the share of near-zero latent columns.
 import { useMemo } from 'react';
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { columnRows, quantiles } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
 import { useSeriesVersion } from './useSeries';

@@ -1,5 +1,5 @@
 // Problems with the settings read from the URL.
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 
 export function Notices() {
   const urlErrors = useLab((s) => s.urlErrors);

@@ -1,6 +1,6 @@
 // Controls say when they will act: a command given while the worker is busy waits its turn
-// (src/store/commands.ts), and the page shows it waiting and what it waits for.
-import { useLab } from '../store/runStore';
+// (src/store/workerLine.ts), and the page shows it waiting and what it waits for.
+import { useLab } from '../store/run/state';
 
 /** "queued: after Building the model…" beside a control whose command waits. */
 export function QueuedNote({ label }: { label: string }) {

@@ -1,7 +1,7 @@
 // Start, Pause, Step, Reset. Each acts now, or (while the worker builds a model, switches
 // backend or loads data) waits its turn and says so; a refused one says why in the status line.
-import { pause, resetRun, start, step } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { pause, resetRun, start, step } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { CommandQueue } from './Queued';
 
 export function RunButtons() {

@@ -3,11 +3,11 @@
 // "saved at step S" line with the storage budget.
 import { useId, useState } from 'react';
 import { sameRun } from '../engine/config';
-import { dismissNotice, useKeeping } from '../store/keeping';
-import { discardSaved, resumeOffered, retryCheckpoints, setStorageBudget } from '../store/runActions';
-import { describeConfig, megabytes } from '../store/rules';
-import { useRuns } from '../store/runsStore';
-import { useLab } from '../store/runStore';
+import { dismissNotice, useKeeping } from '../store/keeping/state';
+import { discardSaved, resumeOffered, retryCheckpoints, setStorageBudget } from '../store/keeping/commands';
+import { describeConfig, megabytes } from '../store/run/rules';
+import { useRuns } from '../store/runs/state';
+import { useLab } from '../store/run/state';
 import { tabName } from '../store/tabs';
 
 /** Notices: resumed / rolled back / device lost / evicted, checkpoints off, and a saved run the page did not continue. */

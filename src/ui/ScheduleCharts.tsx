@@ -1,6 +1,6 @@
 // Learning rate and EMA momentum (the schedules as the loop used them), and images per second.
 import { useMemo } from 'react';
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { columnRows } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
 import { useSeriesVersion } from './useSeries';

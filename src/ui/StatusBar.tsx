@@ -1,5 +1,5 @@
 // The status line (role="status"): step, epoch, images/s, backend, tensors and bytes in use.
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { BACKEND_LABELS, formatBytes } from './format';
 
 export function StatusBar() {

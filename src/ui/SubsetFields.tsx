@@ -2,8 +2,8 @@
 import { useEffect, useId, useState } from 'react';
 import { formatClassList, parseClassList } from '../engine/classList';
 import { SubsetSchema, type Subset } from '../engine/config';
-import { updateConfig } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { updateConfig } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 import { Field } from './fields';
 
 const listText = (v: (number | string)[]) => formatClassList(v);

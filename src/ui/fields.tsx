@@ -1,8 +1,8 @@
 // Form fields bound to one config field each, validated by the one config schema.
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { ConfigSchema, type LabConfig } from '../engine/config';
-import { updateConfig } from '../store/actions';
-import { useLab } from '../store/runStore';
+import { updateConfig } from '../store/run/commands';
+import { useLab } from '../store/run/state';
 
 type Key = keyof LabConfig;
 

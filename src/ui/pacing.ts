@@ -3,7 +3,7 @@
 // worker's half is src/worker/pageGate.ts. One step, in order:
 //
 //   1. worker (run.ts)       takes a step, posts a 'metrics' event on the event port;
-//   2. store (runStore.ts)   buffers it and publishes buffered steps at most every FLUSH_MS
+//   2. store (run/state.ts)   buffers it and publishes buffered steps at most every FLUSH_MS
 //                            (flushMetrics bumps `version`), then calls the onFlush listeners;
 //   3. here                  on each flush, waits until the charts are idle (renderQueue.whenIdle:
 //                            no drawing round running, every chart committed the version it was
@@ -14,8 +14,8 @@
 //                            a page that never answers slows training by at most that share.
 //
 // A fresh, resumed or rolled-back run starts with nothing to wait for (PageGate.reset).
-import { postToWorker } from '../store/commands';
-import { onFlush, useLab } from '../store/runStore';
+import { postToWorker } from '../store/workerLine';
+import { onFlush, useLab } from '../store/run/state';
 import { whenIdle } from './renderQueue';
 
 let stop: (() => void) | null = null;

@@ -3,7 +3,7 @@
 // yields), and mostly for charts on screen (off-screen ones every OFFSCREEN_MS, and at once
 // when they scroll into view): drawing never holds the main thread for long.
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import { useLab } from '../store/runStore';
+import { useLab } from '../store/run/state';
 import { cancelRender, enqueueRender, renderCommitted, renderStarted } from './renderQueue';
 
 const OFFSCREEN_MS = 5000;

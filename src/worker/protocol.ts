@@ -233,7 +233,7 @@ export interface NormsMatrix {
 
 /**
  * The G×K norms as metrics carry them (rows per group) packed row-major; null when there are none.
- * The protocol's one runtime value, left here while src/store/importActions.ts, src/worker/run.ts
+ * The protocol's one runtime value, left here while src/store/import/commands.ts, src/worker/run.ts
  * and src/worker/importedRun.ts import it from this file.
  */
 export function normsMatrix(step: number, rows: number[][] | undefined): NormsMatrix | null {

@@ -6,8 +6,9 @@
 // when the panel is opened and stops when it is closed.
 import { useEffect, useId, useState } from 'react';
 import { MAX_DEPTH, MAX_FEATURES } from '../../engine/deepLinear';
-import { addFeature, defaultFeatures, removeFeature, restartBiasDemo, setFeature, stopBiasDemo, useBiasDemo, type FeatureRow } from '../../store/biasDemoStore';
+import {  defaultFeatures, useBiasDemo, type FeatureRow } from '../../store/biasDemo/state';
 import { BiasDemoChart, FEATURE_COLOURS } from './BiasDemoChart';
+import { addFeature, removeFeature, restartBiasDemo, setFeature, stopBiasDemo } from '../../store/biasDemo/commands';
 
 function NumberCell({ label, value, invalid, onValue }: { label: string; value: number; invalid: boolean; onValue: (v: number) => void }) {
   const [text, setText] = useState(String(value));

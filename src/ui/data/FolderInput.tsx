@@ -1,7 +1,7 @@
 // "Pick a folder": an <input type="file" webkitdirectory> (Chrome, Edge, Firefox, Safari). The
 // attribute is set on the element itself: React's typings do not know it.
 import { useId } from 'react';
-import { folderOfInput, type PickedFolder } from '../../store/folderSource';
+import { folderOfInput, type PickedFolder } from '../../store/dataset/folderSource';
 
 export function FolderInput({ label, disabled, onFolder, onRefused, hint }: { label: string; disabled?: boolean; onFolder: (f: PickedFolder) => void; onRefused: (message: string) => void; hint?: string }) {
   const id = useId();

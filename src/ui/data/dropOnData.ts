@@ -1,7 +1,7 @@
 // A drop on the Data panel: one folder → an image folder (walked, then read); files → as before
 // (a .zip/.tar(.gz) archive, or CIFAR's .bin files). The entries are taken inside the event.
-import { folderRefused, loadDroppedFolder } from '../../store/folderActions';
-import { loadDatasetFiles } from '../../store/runActions';
+import { folderRefused, loadDroppedFolder } from '../../store/dataset/commands';
+import { loadDatasetFiles } from '../../store/keeping/commands';
 import { droppedFolder, takeDropped, walkFolder } from './folderDrop';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));

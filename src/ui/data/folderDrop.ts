@@ -3,7 +3,7 @@
 // same PickedFolder an <input webkitdirectory> gives, with every subfolder listed too (so an empty
 // class folder is named). The entries must be taken inside the drop event: they die with it.
 import { IMAGE_FOLDER_LIMITS } from '../../data/imageFolder';
-import type { FolderFile, PickedFolder } from '../../store/folderSource';
+import type { FolderFile, PickedFolder } from '../../store/dataset/folderSource';
 
 /** What was dropped: the entries (taken now, synchronously), and the plain files. */
 export interface Dropped {

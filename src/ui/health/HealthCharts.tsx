@@ -4,11 +4,11 @@
 // that makes the targets is drawn solid; beside an EMA target, the context encoder dashed.
 // Without the stop-gradient (Targets) or with EMA momentum 0 the rank falls: collapse, seen.
 import { useMemo } from 'react';
-import { useHealth } from '../../store/healthStore';
-import { useLab } from '../../store/runStore';
+import { useHealth } from '../../store/health/state';
+import { useLab } from '../../store/run/state';
 import { Chart, type LineSpec } from '../ChartFrame';
 import { EveryStepsField } from '../EveryStepsField';
-import { setHealthEvery } from './healthActions';
+import { setHealthEvery } from '../../store/health/commands';
 
 function HealthEveryField() {
   const value = useLab((s) => s.config.healthEvery);

@@ -3,12 +3,13 @@
 // blocks framed (MAE's random mask: one block, every masked patch). Made by the worker between steps (Trainer.reconstruct), refreshed while the run
 // trains. Only MAE runs decode pixels; the view is not shown for the others.
 import { useCallback, useEffect, useRef } from 'react';
-import { followReconstruction, setReconstructionImage, setReconstructionVisible, useReconstruction } from '../../store/reconstructionStore';
-import { useLab } from '../../store/runStore';
+import {  useReconstruction } from '../../store/reconstruction/state';
+import { useLab } from '../../store/run/state';
 import type { ReconstructionSample } from '../../worker/protocol';
 import { context2d, drawImage, TARGET_COLOURS } from '../sharing/draw';
 import { ViewFrame } from '../sharing/ViewFrame';
 import { IndexField } from '../IndexField';
+import { followReconstruction, setReconstructionImage, setReconstructionVisible } from '../../store/reconstruction/commands';
 
 const SCALE = 5;
 const GAP = 12;

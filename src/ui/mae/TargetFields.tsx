@@ -2,7 +2,7 @@
 // stop-gradient, or from the online encoder with gradients through them: the setting that lets
 // the representation collapse), or MAE's pixels (per-patch normalised or raw). Only the fields
 // of the mode chosen are shown; the other mode ignores them (config.ts).
-import { useLab } from '../../store/runStore';
+import { useLab } from '../../store/run/state';
 import { CheckboxField, SelectField } from '../fields';
 
 const TARGET_OPTIONS = [

@@ -1,8 +1,8 @@
 // Probe top-1 and top-5 of this run against step — the linear probe's and, when it has been
 // run, the attentive probe's — with each one's random-init floor and chance level.
 import { useMemo } from 'react';
-import { kindOf, useProbe } from '../../store/probeStore';
-import { useLab } from '../../store/runStore';
+import { kindOf, useProbe } from '../../store/probe/state';
+import { useLab } from '../../store/run/state';
 import { AccuracyChart, type AccuracyReference, type AccuracySeries } from './AccuracyChart';
 
 const LINEAR: AccuracySeries[] = [

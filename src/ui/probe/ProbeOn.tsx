@@ -2,11 +2,12 @@
 // counting set, or an archive or folder picked for probing only (loaded beside the training data,
 // which stays as it is) — and the newest transfer probe, beside its floor on that dataset.
 import { useEffect, useId, useState } from 'react';
-import { percent } from '../../store/probeStore';
-import { useLab } from '../../store/runStore';
-import { loadProbeFiles, loadProbeFolder, probeChoices, refuseProbeFolder, setProbeOn, useTransfer } from '../../store/transferStore';
+import { percent } from '../../store/probe/state';
+import { useLab } from '../../store/run/state';
+import {  probeChoices, useTransfer } from '../../store/transfer/state';
 import { FolderInput } from '../data/FolderInput';
 import { SkippedFiles } from '../data/SkippedFiles';
+import { loadProbeFiles, loadProbeFolder, refuseProbeFolder, setProbeOn } from '../../store/transfer/commands';
 
 const PICK = '\u0000pick';
 

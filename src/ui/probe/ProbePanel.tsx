@@ -3,12 +3,12 @@
 // beside its random-init floor.
 import { useId } from 'react';
 import type { ProbeKind } from '../../engine/probeKind';
-import { kindOf, percent, useProbe, useProbeKind } from '../../store/probeStore';
-import { useLab } from '../../store/runStore';
+import { kindOf, percent, useProbe, useProbeKind } from '../../store/probe/state';
+import { useLab } from '../../store/run/state';
 import { QueuedNote } from '../Queued';
 import { EveryStepsField } from '../EveryStepsField';
 import { Field } from '../fields';
-import { evaluate, setProbeEvery } from './probeActions';
+import { evaluate, setProbeEvery } from '../../store/probe/commands';
 import { ProbeOn } from './ProbeOn';
 
 function ProbeEveryField() {

@@ -2,12 +2,13 @@
 // table: pick or drop its metrics.jsonl with its weights.safetensors (and config.json,
 // probes.jsonl when there are some); then open its weights for Evaluate and the sharing views.
 import { useId, useState } from 'react';
-import { importRunFiles, openImportedRun, openImportedRunWith, useImport } from '../../store/importActions';
-import { sourceLabel } from '../../store/importedRuns';
-import type { RunRecord } from '../../store/runsDb';
-import { useLab } from '../../store/runStore';
+import { importRunFiles, openImportedRun, openImportedRunWith } from '../../store/import/commands';
+import { sourceLabel } from '../../store/import/rules';
+import type { RunRecord } from '../../store/runs/db';
+import { useLab } from '../../store/run/state';
 import { BACKEND_LABELS } from '../format';
 import { QueuedNote } from '../Queued';
+import { useImport } from '../../store/import/state';
 
 /** The picked data an imported run trained on, asked for when the page cannot load it by itself. */
 function PickRunData() {

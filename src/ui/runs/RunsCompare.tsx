@@ -1,9 +1,9 @@
 // The picked runs overlaid: loss against step, probe top-1 against step (with each run's
 // random-init floor), and a table of the best probe of each.
 import { useMemo } from 'react';
-import { bestTop1, percent } from '../../store/probeStore';
-import type { RunRecord } from '../../store/runsDb';
-import { useRuns } from '../../store/runsStore';
+import { bestTop1, percent } from '../../store/probe/state';
+import type { RunRecord } from '../../store/runs/db';
+import { useRuns } from '../../store/runs/state';
 import { Chart, type LineSpec } from '../ChartFrame';
 import { AccuracyChart, type AccuracySeries } from '../probe/AccuracyChart';
 import { downsampleIndices } from '../smoothing';

@@ -1,6 +1,6 @@
 // Runs kept in this browser (IndexedDB), and the overlay of the ones picked.
 import { useEffect } from 'react';
-import { startRunsRecorder, useRuns } from '../../store/runsStore';
+import { startRunsRecorder, useRuns } from '../../store/runs/state';
 import { StorageBudget } from '../RunKeeping';
 import { ImportRun } from './ImportRun';
 import { RunsCompare } from './RunsCompare';

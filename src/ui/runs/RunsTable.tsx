@@ -1,17 +1,17 @@
 // Every run kept in this browser: pick two or more to compare, resume one from its checkpoint,
 // delete one (record and checkpoint), or train a JEPA twin.
-import { useKeeping } from '../../store/keeping';
-import { bestTop1, percent } from '../../store/probeStore';
-import { dataAvailable } from '../../store/rules';
-import { deleteRun, resumeRun } from '../../store/runActions';
-import { toggleSelected, useRuns } from '../../store/runsStore';
-import { useLab } from '../../store/runStore';
-import type { RunRecord } from '../../store/runsDb';
+import { useKeeping } from '../../store/keeping/state';
+import { bestTop1, percent } from '../../store/probe/state';
+import { dataAvailable } from '../../store/run/rules';
+import { deleteRun, resumeRun } from '../../store/keeping/commands';
+import { toggleSelected, useRuns } from '../../store/runs/state';
+import { useLab } from '../../store/run/state';
+import type { RunRecord } from '../../store/runs/db';
 import type { SavedRunInfo } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { OpenImported, RunSource } from './ImportRun';
-import { startJepaTwin } from './runActions';
-import { hasJepaTwin } from './twin';
+import { startJepaTwin } from '../../store/runs/commands';
+import { hasJepaTwin } from '../../store/runs/twin';
 
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 

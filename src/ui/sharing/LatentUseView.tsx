@@ -3,7 +3,7 @@
 // from the same moment (the worker's sample), so the product is consistent.
 import { useEffect, useMemo, useRef } from 'react';
 import { latentUseMap, normRows } from '../../engine/sharing';
-import { useSharing } from '../../store/sharingStore';
+import { useSharing } from '../../store/sharing/state';
 import type { SharingSample } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { blue, context2d, maxOf, paintCells, WHITE, whiteImage } from './draw';

@@ -1,8 +1,8 @@
 // The current batch's masks over one of its images: the context block (targets cut out) and
 // the target blocks, as the model saw them at the last step (truncated to the batch minimum).
 import { useEffect, useRef } from 'react';
-import { setBatchItem } from '../../store/sharingActions';
-import { useSharing } from '../../store/sharingStore';
+import { setBatchItem } from '../../store/sharing/commands';
+import { useSharing } from '../../store/sharing/state';
 import type { BatchMaskSample } from '../../worker/protocol';
 import { CONTEXT_COLOUR, context2d, drawImage, TARGET_COLOURS } from './draw';
 import { IndexField } from '../IndexField';

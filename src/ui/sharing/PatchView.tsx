@@ -4,7 +4,7 @@
 // data-shared (that count), so assistive tools and tests read what is drawn.
 import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { patchSharedCounts } from '../../engine/sharing';
-import { hoverPatch, selectPatch, useSharing } from '../../store/sharingStore';
+import { hoverPatch, selectPatch, useSharing } from '../../store/sharing/state';
 import type { SharingSample } from '../../worker/protocol';
 import { context2d, drawImage, drawPatchGrid, SHARE_COLOUR } from './draw';
 import type { SharingData } from './useSharingData';

@@ -1,9 +1,9 @@
 // Controls of the latent-sharing region: the "active" threshold τ (log slider + number), which
 // train image the patch views show, and a refresh.
 import { useEffect, useId, useState } from 'react';
-import { useLab } from '../../store/runStore';
-import { refreshSample, setImageIndex } from '../../store/sharingActions';
-import { setThreshold, useSharing, useThreshold } from '../../store/sharingStore';
+import { useLab } from '../../store/run/state';
+import { refreshSample, setImageIndex } from '../../store/sharing/commands';
+import { setThreshold, useSharing, useThreshold } from '../../store/sharing/state';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from '../logSlider';
 
 const MIN_EXP = -4;

@@ -3,9 +3,9 @@
 // patch of an example image, the current batch's masks, and sparsity at a glance. JEPA runs
 // have no groups: the region says so (the masks still apply and are shown).
 import { useCallback, useEffect, useId, useRef } from 'react';
-import { useLab } from '../../store/runStore';
-import { followRun, setRegionVisible } from '../../store/sharingActions';
-import { selectPatch, useSharing } from '../../store/sharingStore';
+import { useLab } from '../../store/run/state';
+import { followRun, setRegionVisible } from '../../store/sharing/commands';
+import { selectPatch, useSharing } from '../../store/sharing/state';
 import { NormsHeatmap } from '../NormsHeatmap';
 import { LatentUseView } from './LatentUseView';
 import { MasksView } from './MasksView';

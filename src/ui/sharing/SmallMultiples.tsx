@@ -3,7 +3,7 @@
 // selected patch is marked in every map, and maps of latents its group uses get an orange frame.
 import { memo, useEffect, useRef } from 'react';
 import { latentAtPatches } from '../../engine/sharing';
-import { useSharing } from '../../store/sharingStore';
+import { useSharing } from '../../store/sharing/state';
 import { context2d, normColour, paintCells, whiteImage } from './draw';
 import type { SharingData } from './useSharingData';
 import { ViewFrame } from './ViewFrame';

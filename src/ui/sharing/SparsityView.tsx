@@ -1,7 +1,7 @@
 // Sparsity at a glance: active latents per group (rows in the heatmap's order), groups per
 // latent (columns in its order), and how many columns are exactly zero (the proximal option).
 import { memo, useEffect, useRef } from 'react';
-import { useLab } from '../../store/runStore';
+import { useLab } from '../../store/run/state';
 import { formatNumber } from '../format';
 import { context2d } from './draw';
 import type { SharingData } from './useSharingData';

@@ -4,8 +4,8 @@
 import { useMemo } from 'react';
 import { groupOfPatch } from '../../engine/config';
 import { activeSets, groupOrder, latentOrder, normRows, sparsitySummary } from '../../engine/sharing';
-import { useLab } from '../../store/runStore';
-import { useThreshold } from '../../store/sharingStore';
+import { useLab } from '../../store/run/state';
+import { useThreshold } from '../../store/sharing/state';
 import { useSeriesVersion } from '../useSeries';
 import { maxOf } from './draw';
 

@@ -1,14 +1,14 @@
 // The Sweep panel: λ, β, seeds and modes over the form's other settings; Run sweep trains the
-// planned runs one after another (store/sweepActions.ts), each a run of the Runs table; progress,
+// planned runs one after another (store/sweep/commands.ts), each a run of the Runs table; progress,
 // Cancel, the rows of the finished runs, and the plot `npm run sweep` writes, drawn from them.
 import { useEffect, useId, useMemo } from 'react';
 import { configHash, finishedRuns, planSweep, type SweepMode, type SweepRow, type SweepRun } from '../../engine/sweep';
-import { percent } from '../../store/probeStore';
-import { describeSubset } from '../../store/rules';
-import { useLab } from '../../store/runStore';
-import { cancelSweep, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweepActions';
-import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type SweepRecord } from '../../store/sweepRules';
-import { setSweepForm, useSweep } from '../../store/sweepStore';
+import { percent } from '../../store/probe/state';
+import { describeSubset } from '../../store/run/rules';
+import { useLab } from '../../store/run/state';
+import { cancelSweep, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweep/commands';
+import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type SweepRecord } from '../../store/sweep/rules';
+import { setSweepForm, useSweep } from '../../store/sweep/state';
 import { Field } from '../fields';
 import { formatNumber } from '../format';
 

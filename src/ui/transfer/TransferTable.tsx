@@ -3,9 +3,9 @@
 // datasets, the shape of the paper's table I. Each cell is the probe at the run's latest probed
 // step on that dataset. Fed by the probes kept in each run's record (runsDb), nothing else.
 import { useMemo } from 'react';
-import { percent } from '../../store/probeStore';
-import { useRuns } from '../../store/runsStore';
-import { transferTable, type TransferCell } from '../../store/transferTable';
+import { percent } from '../../store/probe/state';
+import { useRuns } from '../../store/runs/state';
+import { transferTable, type TransferCell } from '../../store/transfer/rules';
 
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 

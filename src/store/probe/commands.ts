@@ -1,0 +1,50 @@
+// The probe's commands: Evaluate now (a command: it waits its turn behind a model being built),
+// and probe every N steps (live: the worker picks it up at the next step; it is also a config
+// field, so it is in the URL and the next Reset keeps it).
+import { updateConfig } from '../run/commands';
+import { command, workerApi } from '../workerLine';
+import { useProbe, useProbeKind } from './state';
+import {  useTransfer } from '../transfer/state';
+import { recordProbeEvery } from '../runs/state';
+import { useLab } from '../run/state';
+import { probeOnChosen } from '../transfer/commands';
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Probe the run's encoder with the read-out chosen (linear or attentive). */
+export function evaluate(): Promise<void> {
+  if (useTransfer.getState().on) return probeOnChosen(); // "Probe on" names another dataset: a transfer probe
+  return command('Evaluate', async (setLabel) => {
+    const s = useLab.getState();
+    const runId = s.run?.runId;
+    if (!runId) return void useProbe.setState({ progress: null, error: 'Probe: no model yet' });
+    const kind = useProbeKind.getState().kind;
+    const step = s.metrics[s.metrics.length - 1]?.step ?? 0;
+    setLabel(kind === 'attentive' ? 'Attentive probe of the encoder…' : 'Probing the encoder…');
+    useProbe.setState({ progress: { step, done: 0, phase: 'trained', kind }, error: null });
+    try {
+      await workerApi().evaluate(runId, kind); // the result arrives as a 'probe' event (the same path as probeEvery's)
+    } catch (e) {
+      // Not about a run that has since been replaced.
+      if (useLab.getState().run?.runId === runId) useProbe.setState({ progress: null, error: `Probe failed: ${errText(e)}` });
+    }
+  });
+}
+
+/** Returns an error message, or null when the value was taken. */
+export async function setProbeEvery(n: number): Promise<string | null> {
+  try {
+    updateConfig({ probeEvery: n });
+  } catch (e) {
+    return errText(e).replace(/^invalid config: /, '');
+  }
+  const run = useLab.getState().run;
+  if (!run) return null;
+  try {
+    await workerApi().setProbeEvery(run.runId, n);
+    recordProbeEvery(n);
+    return null;
+  } catch (e) {
+    return errText(e);
+  }
+}
