@@ -5,7 +5,7 @@
 // and throws RunFileError naming the file (and the line) and what is wrong.
 import { z } from 'zod';
 import { parseSavedConfig, type LabConfig } from '../engine/config';
-import type { StepMetrics } from '../engine/types';
+import { StepMetricsSchema, type StepMetrics } from '../engine/types';
 import { errText } from '../shared/errors';
 
 export class RunFileError extends Error {
@@ -18,29 +18,10 @@ function issuesText(error: z.ZodError): string {
 }
 
 /**
- * One line of metrics.jsonl: StepMetrics (src/engine/types.ts). `ema` is null where it was NaN
- * (a run without an EMA target: JSON has no NaN). Fields the lab does not know are dropped.
+ * One line of metrics.jsonl: StepMetrics (src/engine/types.ts's schema) with `ema` null where it
+ * was NaN (a run without an EMA target: JSON has no NaN). Fields the lab does not know are dropped.
  */
-const StepLineSchema = z.object({
-  step: z.number().int().min(1),
-  epoch: z.number().nonnegative(),
-  loss: z.number(),
-  predLoss: z.number(),
-  klLoss: z.number(),
-  groupPenalty: z.number(),
-  gradNorm: z.number().nonnegative(),
-  lr: z.number(),
-  wd: z.number(),
-  ema: z.number().nullable(),
-  groupLr: z.number().optional(),
-  contextKept: z.number().int().nonnegative().optional(),
-  targetKept: z.number().int().nonnegative().optional(),
-  imgPerSec: z.number().nonnegative(),
-  lambda: z.number(),
-  beta: z.number(),
-  groupNorms: z.array(z.array(z.number())).optional(),
-  zeroShare: z.number().min(0).max(1).optional(),
-});
+const StepLineSchema = StepMetricsSchema.extend({ ema: z.number().nullable() });
 
 /** One line of probes.jsonl (src/cli/trainCommand.ts ProbePoint): the probe at `step` beside the random-init floor. */
 const ProbeLineSchema = z.object({
