@@ -210,7 +210,7 @@ export class Trainer {
           if (this.sgdW && gW) {
             this.sgdW.assign(groupHeadStep(this.sgdW as tf.Tensor3D, gW as tf.Tensor3D, groupLr, c.proximal ? lambda : 0));
           } else if (sparse && c.proximal && lambda > 0) {
-            // Under Adam the shrink lr·λ is not tied to the step W actually took (DESIGN.md §1): kept as an option.
+            // Under Adam the shrink lr·λ is not tied to the step W actually took (docs/design.md §1.5): kept as an option.
             sparse.W.assign(proximalGroupShrink(sparse.W as tf.Tensor3D, groupLr * lambda));
           }
           // 6. EMA: θ̄ ← m·θ̄ + (1−m)·θ. MAE and 'online-no-stopgrad' have no EMA target.
