@@ -1,29 +1,15 @@
 // "Every N steps" as a number field: a whole number ≥ 0 (0 = off), applied as it is typed; what
 // the apply function refuses (the config schema, the worker) is shown under the field.
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { Field } from './fields';
+import { useNumberText } from './numberText';
 
 export function EveryStepsField({ label, hint, value, apply }: { label: string; hint: string; value: number; apply: (n: number) => Promise<string | null> }) {
   const id = useId();
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
+  const { error, input } = useNumberText(value, (n) => (!Number.isInteger(n) || n < 0 ? 'expected a whole number ≥ 0' : apply(n)));
   return (
     <Field label={label} htmlFor={id} error={error} hint={hint}>
-      <input
-        id={id}
-        type="number"
-        min={0}
-        step={1}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          if (!Number.isInteger(n) || n < 0) return void setError('expected a whole number ≥ 0');
-          void apply(n).then(setError);
-        }}
-      />
+      <input id={id} type="number" min={0} step={1} {...input} />
     </Field>
   );
 }

@@ -5,6 +5,7 @@ import { ConfigSchema } from '../engine/config';
 import { updateConfig } from '../store/run/commands';
 import { useLab } from '../store/run/state';
 import { NumberField } from './fields';
+import { useNumberText } from './numberText';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
 
 /** Slider ranges (10^min … 10^max, position 0 = off), for the paper's loss scale: on the built-in
@@ -18,13 +19,8 @@ function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol
   const numberId = useId();
   const value = useLab((s) => s.config[field]);
   const [local, setLocal] = useState(value);
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    setLocal(value);
-    setText((t) => (Number(t) === value ? t : String(value)));
-  }, [value]);
+  useEffect(() => setLocal(value), [value]);
   const commit = (v: number, now = false) => {
     if (timer.current) clearTimeout(timer.current);
     const go = () => {
@@ -34,6 +30,15 @@ function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol
     if (now) go();
     else timer.current = setTimeout(go, DEBOUNCE_MS);
   };
+  // A typed value the schema accepts applies at once (no debounce: typing is not dragging).
+  const typed = (n: number): string | null => {
+    const r = ConfigSchema.shape[field].safeParse(n);
+    if (!Number.isFinite(n) || !r.success) return Number.isFinite(n) ? (r.error?.issues[0]?.message ?? 'invalid') : 'expected a number';
+    setLocal(n);
+    commit(n, true);
+    return null;
+  };
+  const { setText, error, setError, input } = useNumberText(value, typed);
   const label = `${symbol} (${name})`;
   return (
     <div className="hyper">
@@ -57,27 +62,7 @@ function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol
       <label htmlFor={numberId} className="visually-hidden">
         {symbol} value
       </label>
-      <input
-        id={numberId}
-        type="number"
-        step="any"
-        min={0}
-        max={100}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          const r = ConfigSchema.shape[field].safeParse(n);
-          if (!Number.isFinite(n) || !r.success) {
-            setError(Number.isFinite(n) ? (r.error?.issues[0]?.message ?? 'invalid') : 'expected a number');
-            return;
-          }
-          setError(null);
-          setLocal(n);
-          commit(n, true);
-        }}
-      />
+      <input id={numberId} type="number" step="any" min={0} max={100} {...input} />
       {error ? <small className="error">{error}</small> : null}
     </div>
   );

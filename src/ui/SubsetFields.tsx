@@ -5,6 +5,7 @@ import { SubsetSchema, type Subset } from '../engine/config';
 import { updateConfig } from '../store/run/commands';
 import { useLab } from '../store/run/state';
 import { Field } from './fields';
+import { useNumberText } from './numberText';
 
 const listText = (v: (number | string)[]) => formatClassList(v);
 /** The list in the field, or null when it does not parse (the error is shown). */
@@ -55,9 +56,7 @@ export function SubsetFields() {
   const id = useId();
   const perClass = useLab((s) => s.config.subset.perClass);
   const dataset = useLab((s) => s.dataset);
-  const [text, setText] = useState(String(perClass));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (Number(t) === perClass ? t : String(perClass))), [perClass]);
+  const { error, input } = useNumberText(perClass, (n) => (Number.isFinite(n) ? setSubset({ perClass: n }) : 'expected a whole number'));
   const hasCoarse = (dataset?.numSuperclasses ?? 0) > 0;
   return (
     <fieldset>
@@ -65,18 +64,7 @@ export function SubsetFields() {
       <ListInput which="classes" label="Classes" hint={dataset ? `indices, ranges or names: 0-${Math.min(9, dataset.numClasses - 1)}, 0-4, 7, ${dataset.classNames[0] ?? ''}` : undefined} />
       <ListInput which="superclasses" label="Superclasses" disabled={!hasCoarse} hint={hasCoarse ? undefined : 'this dataset has none'} />
       <Field label="Images per class" htmlFor={id} error={error} hint="0 = all">
-        <input
-          id={id}
-          type="number"
-          min={0}
-          step={1}
-          value={text}
-          onChange={(e) => {
-            setText(e.target.value);
-            const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-            setError(Number.isFinite(n) ? setSubset({ perClass: n }) : 'expected a whole number');
-          }}
-        />
+        <input id={id} type="number" min={0} step={1} {...input} />
       </Field>
     </fieldset>
   );

@@ -3,6 +3,7 @@ import { useEffect, useId, useState, type ReactNode } from 'react';
 import { ConfigSchema, type LabConfig } from '../engine/config';
 import { updateConfig } from '../store/run/commands';
 import { useLab } from '../store/run/state';
+import { typedNumber, useNumberText } from './numberText';
 
 type Key = keyof LabConfig;
 
@@ -39,27 +40,10 @@ export function Field({ label, htmlFor, error, hint, children }: { label: string
 export function NumberField({ field, label, step, disabled, hint }: { field: Key; label: string; step?: number | 'any'; disabled?: boolean; hint?: ReactNode }) {
   const id = useId();
   const value = useLab((s) => s.config[field]) as number;
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setText((t) => (Number(t) === value ? t : String(value)));
-  }, [value]);
+  const { error, input } = useNumberText(value, (n) => (Number.isFinite(n) ? issueFor(field, n) : 'expected a number') ?? apply({ [field]: n } as Partial<LabConfig>));
   return (
     <Field label={label} htmlFor={id} error={error} hint={hint}>
-      <input
-        id={id}
-        type="number"
-        step={step ?? 'any'}
-        value={text}
-        disabled={disabled}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          const issue = Number.isFinite(n) ? issueFor(field, n) : 'expected a number';
-          setError(issue ?? apply({ [field]: n } as Partial<LabConfig>));
-        }}
-      />
+      <input id={id} type="number" step={step ?? 'any'} disabled={disabled} {...input} />
     </Field>
   );
 }
@@ -113,7 +97,7 @@ export function PairField({ field, label, disabled }: { field: Key; label: strin
   const change = (i: 0 | 1, s: string) => {
     const next: [string, string] = i === 0 ? [s, text[1]] : [text[0], s];
     setText(next);
-    const nums = next.map((x) => (x.trim() === '' ? NaN : Number(x)));
+    const nums = next.map(typedNumber);
     const issue = nums.every(Number.isFinite) ? issueFor(field, nums) : 'expected two numbers';
     setError(issue ?? apply({ [field]: nums } as Partial<LabConfig>));
   };

@@ -1,10 +1,11 @@
 // Controls of the latent-sharing region: the "active" threshold τ (log slider + number), which
 // train image the patch views show, and a refresh.
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { useLab } from '../../store/run/state';
 import { refreshSample, setImageIndex } from '../../store/sharing/commands';
 import { setThreshold, useSharing, useThreshold } from '../../store/sharing/state';
 import { SLIDER_STEPS, sliderToValue, valueToSlider } from '../logSlider';
+import { useNumberText } from '../numberText';
 
 const MIN_EXP = -4;
 const MAX_EXP = 1;
@@ -15,9 +16,7 @@ export function ThresholdControl() {
   const value = useThreshold();
   const own = useSharing((s) => s.threshold);
   const runDefault = useLab((s) => (s.run?.config ?? s.config).zeroThreshold);
-  const [text, setText] = useState(String(value));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
+  const { error, setError, input } = useNumberText(value, (n) => (Number.isFinite(n) ? setThreshold(n) : 'threshold: expected a number'));
   return (
     <div className="hyper threshold">
       <label htmlFor={sliderId}>Active threshold τ</label>
@@ -36,19 +35,7 @@ export function ThresholdControl() {
       <label htmlFor={numberId} className="visually-hidden">
         Active threshold value
       </label>
-      <input
-        id={numberId}
-        type="number"
-        step="any"
-        min={0}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          const n = e.target.value.trim() === '' ? NaN : Number(e.target.value);
-          setError(Number.isFinite(n) ? setThreshold(n) : 'threshold: expected a number');
-        }}
-      />
+      <input id={numberId} type="number" step="any" min={0} {...input} />
       <small className="hint">
         A latent k is active for group g when ‖W⁽ᵍ⁾·ₖ‖₂ ≥ τ.{' '}
         {own !== null && own !== runDefault ? (
@@ -69,9 +56,7 @@ export function ImagePicker() {
   const index = useSharing((s) => s.imageIndex);
   const loading = useSharing((s) => s.loading);
   const size = useLab((s) => s.run?.trainSize ?? 0);
-  const [text, setText] = useState(String(index));
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => setText(String(index)), [index]);
+  const { error, setError, input } = useNumberText(index, setImageIndex, { keepTyped: false });
   const go = (i: number) => setError(setImageIndex(i));
   return (
     <div className="image-picker">
@@ -79,19 +64,7 @@ export function ImagePicker() {
       <button type="button" aria-label="Previous image" disabled={index <= 0} onClick={() => go(index - 1)}>
         ◀
       </button>
-      <input
-        id={id}
-        type="number"
-        min={0}
-        max={Math.max(0, size - 1)}
-        step={1}
-        value={text}
-        aria-invalid={Boolean(error)}
-        onChange={(e) => {
-          setText(e.target.value);
-          go(e.target.value.trim() === '' ? NaN : Number(e.target.value));
-        }}
-      />
+      <input id={id} type="number" min={0} max={Math.max(0, size - 1)} step={1} {...input} />
       <button type="button" aria-label="Next image" disabled={index >= size - 1} onClick={() => go(index + 1)}>
         ▶
       </button>
