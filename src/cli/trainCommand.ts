@@ -26,6 +26,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import { FLAG_HELP, parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 import { openForCommand } from './dataset';
+import { isEveryStep } from '../engine/everySteps';
 
 const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'trace-batches', 'resume'] as const;
 
@@ -186,16 +187,16 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
       predLosses.push(m.predLoss);
       if (m.zeroShare !== undefined) zeroShare = m.zeroShare;
       writeSync(metricsFd, JSON.stringify(m) + '\n');
-      if (o.logEvery > 0 && (m.step % o.logEvery === 0 || m.step === 1)) {
+      if (isEveryStep(m.step, o.logEvery, [1])) {
         const zeros = m.zeroShare === undefined ? '' : ` zero-cols ${(100 * m.zeroShare).toFixed(1)}%`;
         console.error(
           `step ${m.step} loss ${m.loss.toFixed(4)} pred ${m.predLoss.toFixed(4)} kl ${m.klLoss.toFixed(3)} ` +
             `group ${m.groupPenalty.toFixed(3)}${zeros} lr ${m.lr.toExponential(2)} ${m.imgPerSec.toFixed(1)} img/s`,
         );
       }
-      const due = config.probeEvery > 0 && m.step % config.probeEvery === 0;
-      if (probes && (due || m.step === config.steps)) await probes.record(trainer);
-      if (config.healthEvery > 0 && (m.step % config.healthEvery === 0 || m.step === config.steps)) await recordHealth();
+      // The probes' floor (step 0) and end are the run's own: probed even with probeEvery 0 when `forceProbe`.
+      if (probes && (isEveryStep(m.step, config.probeEvery) || m.step === config.steps)) await probes.record(trainer);
+      if (isEveryStep(m.step, config.healthEvery, [config.steps])) await recordHealth();
     }
     const final = await trainer.groupNorms();
     if (final) zeroShare = final.zeroShare;

@@ -8,6 +8,7 @@
 // only taken of a checked state: the loop does not run ahead of a checkpoint step.
 import { DivergenceError, type PendingStep, type Trainer, type TrainerState } from './trainer';
 import type { StepMetrics } from './types';
+import { isEveryStep } from './everySteps';
 
 export type StepOutcome =
   | { kind: 'step'; metrics: StepMetrics; checkpointed: boolean }
@@ -64,8 +65,7 @@ export class TrainingSession {
     if (!this.last && !this.ahead) await this.checkpoint(); // something to roll back to, from the first step on
     const current = this.ahead ?? this.trainer.queueStep();
     this.ahead = null;
-    const every = this.options.checkpointEvery;
-    const due = every > 0 && current.step % every === 0;
+    const due = isEveryStep(current.step, this.options.checkpointEvery);
     if (runAhead && !due && this.trainer.stepCount < this.trainer.config.steps) {
       try {
         this.ahead = this.trainer.queueStep();

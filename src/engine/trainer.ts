@@ -26,6 +26,7 @@ import { emaMomentum, learningRate, weightDecay } from './schedules';
 import { groupNormsFrom, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
 import type { LiveHyper, StepMetrics } from './types';
 import { patchLatents, reconstruct, type Reconstruction } from './viewSamples';
+import { isEveryStep } from './everySteps';
 
 // Kept here for src/worker/importedRun.ts, which imports them from the trainer (their home is src/io/trainerWeights.ts).
 export { WEIGHTS_FORMAT, WeightsError } from '../io/trainerWeights';
@@ -179,7 +180,7 @@ export class Trainer {
     const batch = this.makeBatch(indices, masks);
     const sparse = this.model.sparseHead;
     const step = this.steps + 1;
-    const withNorms = sparse !== null && (step % c.normsEvery === 0 || step === 1);
+    const withNorms = sparse !== null && isEveryStep(step, c.normsEvery, [1]);
     let readout: tf.Tensor1D;
     try {
       this.onBatch?.(batch);

@@ -26,7 +26,7 @@ export type FloorCache = Map<string, ProbeResult>;
 
 export class ProbeRunner {
   /** Every probeEvery-th step, not step 0. */
-  private readonly schedule = new StepSchedule('probe', (t) => t.config.probeEvery, (step, n) => step > 0 && step % n === 0);
+  private readonly schedule = new StepSchedule('probe', (t) => t.config.probeEvery);
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,

@@ -19,7 +19,7 @@ export function healthStats(h: RepresentationHealth): HealthStats {
 
 export class HealthRunner {
   /** Step 0, every healthEvery-th step and the last step. */
-  private readonly schedule = new StepSchedule('health', (t) => t.config.healthEvery, (step, n, t) => step % n === 0 || step === t.config.steps);
+  private readonly schedule = new StepSchedule('health', (t) => t.config.healthEvery, (t) => [0, t.config.steps]);
 
   constructor(
     private readonly emit: (e: WorkerEvent) => void,

@@ -1,5 +1,7 @@
-// "Every N steps" for one of a run's side measurements (the probe, representation health): N from
-// the trainer's config unless the page set it live, and a step measured once however often asked.
+// "Every N steps" for one of a run's side measurements (the probe, representation health): the
+// engine's one rule (isEveryStep), with N from the trainer's config unless the page set it live,
+// and a step measured once however often asked.
+import { isEveryStep } from '../engine/everySteps';
 import type { Trainer } from '../engine/trainer';
 
 export class StepSchedule {
@@ -11,8 +13,8 @@ export class StepSchedule {
     /** What is scheduled, for the refusal of a bad N ("probe", "health"). */
     private readonly what: string,
     private readonly fromConfig: (t: Trainer) => number,
-    /** Whether `step` is one of the measured steps at interval n > 0. */
-    private readonly isMeasured: (step: number, n: number, t: Trainer) => boolean,
+    /** The steps measured beside the multiples of N (step 0, the run's last step), when N > 0. */
+    private readonly also: (t: Trainer) => readonly number[] = () => [],
   ) {}
 
   everyFor(t: Trainer): number {
@@ -28,7 +30,7 @@ export class StepSchedule {
   dueAt(t: Trainer, step: number): boolean {
     const n = this.everyFor(t);
     const done = this.last?.trainer === t && this.last.step === step;
-    return n > 0 && !done && this.isMeasured(step, n, t);
+    return !done && isEveryStep(step, n, this.also(t));
   }
 
   /** `step` has been measured. */
