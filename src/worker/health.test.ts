@@ -1,15 +1,14 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
 import { wasmTrainers } from '../engine/testTrainers';
-import { CheckpointStore } from './checkpointStore';
 import { HealthRunner, healthStats } from './health';
 import type { HealthPoint, WorkerEvent } from './protocol';
-import { Run, type RunEnv } from './run';
+import { Run } from './run';
 import { readSavedRun } from './runKeeper';
+import { fakeWorker } from './testEnv';
 
 const data = syntheticDataset({ seed: 1, trainPerClass: 8, testPerClass: 2, numClasses: 4 });
 const base: LabConfigInput = { preset: 'micro', mode: 'jepa', batchSize: 4, steps: 7, seed: 2, checkpointEvery: 3 };
@@ -76,21 +75,7 @@ describe('HealthRunner (representation health between steps)', () => {
 
 describe('Run: health in the loop, kept with the checkpoint', () => {
   it('a run with healthEvery streams health events, and a resumed run gets them back', async () => {
-    const events: WorkerEvent[] = [];
-    let tail: Promise<unknown> = Promise.resolve();
-    const store = new CheckpointStore(new IDBFactory());
-    const env: RunEnv = {
-      emit: (e) => events.push(e),
-      exclusive: (fn) => {
-        const r = tail.then(fn);
-        tail = r.catch(() => undefined);
-        return r;
-      },
-      store,
-      floors: new Map(),
-      memory: () => ({ numTensors: 0, numBytes: 0 }),
-      yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
-    };
+    const { env, events, store } = fakeWorker();
     const run = Run.create('run-h', make({ healthEvery: 2 }), { id: 'synthetic', name: 'built-in' }, env);
     await run.stepOnce(); // step 0 and step 1 (not due)
     run.setHealthEvery(3); // live

@@ -1,40 +1,22 @@
-import { IDBFactory, IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
+import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import { probeEncoder } from '../engine/probe';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
-import { CheckpointStore } from './checkpointStore';
 import { PageGate } from './pageGate';
 import type { WorkerEvent } from './protocol';
-import { Run, RunRefused, type RunEnv } from './run';
+import { Run, RunRefused } from './run';
 import { readSavedRun } from './runKeeper';
+import { fakeWorker } from './testEnv';
 
 const data = syntheticDataset({ seed: 5, trainPerClass: 10, testPerClass: 2, numClasses: 3 });
 const config: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 12, seed: 9, checkpointEvery: 4, normsEvery: 2 };
 const dataset = { id: 'synthetic', name: 'built-in shapes' };
 
-/** A worker around the runs: a port that records, one queue, a fake IndexedDB. */
-function fakeWorker(store = new CheckpointStore(new IDBFactory())) {
-  const events: (WorkerEvent & { runId?: string })[] = [];
-  let tail: Promise<unknown> = Promise.resolve();
-  const env: RunEnv = {
-    emit: (e) => events.push(e),
-    exclusive: (fn) => {
-      const r = tail.then(fn);
-      tail = r.catch(() => undefined);
-      return r;
-    },
-    store,
-    floors: new Map(),
-    memory: () => ({ numTensors: tf.memory().numTensors, numBytes: 0 }),
-    yieldToEvents: () => new Promise((r) => setTimeout(r, 0)),
-    probeOptions: { epochs: 2 },
-  };
-  const of = (id: string, type: WorkerEvent['type']) => events.filter((e) => e.type === type && e.runId === id);
-  return { env, events, store, of };
-}
+/** A fake worker around the runs (testEnv.ts), its probes short. */
+const worker = () => fakeWorker({ probeOptions: { epochs: 2 } });
 
 const losses = (events: WorkerEvent[], id: string) => events.flatMap((e) => (e.type === 'metrics' && e.runId === id ? [[e.metrics.step, e.metrics.loss] as const] : []));
 /** Resolves once run `id` has sent a state event of `state`. */
@@ -52,7 +34,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
 
   it('trains to the end, says so, refuses a Start past the end, and leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
-    const w = fakeWorker();
+    const w = worker();
     const run = Run.create('run-a', Trainer.create(config, data), dataset, w.env);
     await run.start();
     expect(run.running).toBe(true);
@@ -68,7 +50,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   });
 
   it('Pause saves the step it stands at; a Run restored from the store continues with bit-identical losses, its masks shown', async () => {
-    const w = fakeWorker();
+    const w = worker();
     const a = Run.create('run-a', Trainer.create(config, data), dataset, w.env);
     for (let i = 0; i < 5; i++) await a.stepOnce();
     await a.start();
@@ -96,7 +78,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   });
 
   it('the loop runs a step ahead but not past a probed step: probes every 3 steps see steps 3 and 6 as a run stepped one at a time has them', async () => {
-    const w = fakeWorker();
+    const w = worker();
     // A checkpoint every 2 steps: the loop does not run ahead past step 2, so step 3 would be taken with step 4 queued behind it.
     const probed = { ...config, steps: 6, probeEvery: 3, checkpointEvery: 2 };
     const run = Run.create('run-p', Trainer.create(probed, data), dataset, w.env);
@@ -116,7 +98,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   });
 
   it('two runs keep their own checkpoints in one store; deleting one leaves the other', async () => {
-    const w = fakeWorker();
+    const w = worker();
     const a = Run.create('run-a', Trainer.create(config, data), dataset, w.env);
     const b = Run.create('run-b', Trainer.create({ ...config, seed: 2 }, data), dataset, w.env);
     for (let i = 0; i < 4; i++) await a.stepOnce();
@@ -135,7 +117,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   });
 
   it('storage refuses a write (QuotaExceededError): training goes on, checkpoints are off and say why, the last good one stays readable', async () => {
-    const w = fakeWorker();
+    const w = worker();
     const run = Run.create('run-q', Trainer.create({ ...config, steps: 20 }, data), dataset, w.env);
     for (let i = 0; i < 4; i++) await run.stepOnce(); // checkpoint of step 4 stored
     await new Promise((r) => setTimeout(r, 20));
@@ -169,7 +151,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
   });
 
   it('refuses a single step while training, and a Start of a closed run, out loud', async () => {
-    const w = fakeWorker();
+    const w = worker();
     const run = Run.create('run-s', Trainer.create({ ...config, steps: 1000 }, data), dataset, w.env);
     await run.start();
     await expect(run.stepOnce()).rejects.toThrow('the run is training: Pause it to take single steps');

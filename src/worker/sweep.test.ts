@@ -1,34 +1,17 @@
-import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
-import { CheckpointStore } from './checkpointStore';
-import type { WorkerEvent } from './protocol';
-import { Run, type RunEnv } from './run';
+import { Run } from './run';
 import { readSavedRun } from './runKeeper';
 import { sweepNumbers } from './sweep';
+import { fakeWorker } from './testEnv';
 
 const data = syntheticDataset({ seed: 5, trainPerClass: 10, testPerClass: 2, numClasses: 3 });
 // normsEvery 5 of 12 steps: the last metrics with a zero share are of step 10, not the end.
 const config: LabConfigInput = { preset: 'micro', mode: 'sparse', batchSize: 4, steps: 12, seed: 9, checkpointEvery: 0, normsEvery: 5, lambda: 3 };
 const dataset = { id: 'synthetic', name: 'built-in shapes' };
-
-function env(store: CheckpointStore, events: WorkerEvent[]): RunEnv {
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    emit: (e) => events.push(e),
-    exclusive: (fn) => {
-      const r = tail.then(fn);
-      tail = r.catch(() => undefined);
-      return r;
-    },
-    store,
-    floors: new Map(),
-    memory: () => ({ numTensors: tf.memory().numTensors, numBytes: 0 }),
-  };
-}
 
 describe('sweepNumbers (a sweep row from the worker)', () => {
   beforeAll(() => tf.setBackend('wasm'));
@@ -36,9 +19,8 @@ describe('sweepNumbers (a sweep row from the worker)', () => {
 
   it("the last 10 prediction losses of the run's history and the zero share at its end, the same after a resume", async () => {
     const before = tf.memory().numTensors;
-    const events: WorkerEvent[] = [];
-    const store = new CheckpointStore(new IDBFactory());
-    const run = Run.create('sw-a', Trainer.create(config, data), dataset, env(store, events));
+    const { env, events, store } = fakeWorker();
+    const run = Run.create('sw-a', Trainer.create(config, data), dataset, env);
     for (let i = 0; i < 7; i++) await run.stepOnce();
     await run.pause(); // saved at step 7
     for (let i = 0; i < 5; i++) await run.stepOnce();
@@ -57,7 +39,7 @@ describe('sweepNumbers (a sweep row from the worker)', () => {
     // Resumed from step 7 and trained to the end again: the same numbers (steps are deterministic).
     const saved = (await readSavedRun(store, 'sw-a'))!;
     expect(saved.state.step).toBe(7);
-    const b = await Run.restore('sw-a', Trainer.create(saved.state.config, data), { ...saved, savedAt: saved.info.savedAt }, dataset, env(store, []));
+    const b = await Run.restore('sw-a', Trainer.create(saved.state.config, data), { ...saved, savedAt: saved.info.savedAt }, dataset, fakeWorker({}, store).env);
     for (let i = 0; i < 5; i++) await b.stepOnce();
     const again = await sweepNumbers(b);
     expect({ predLosses: again.predLosses, zeroShare: again.zeroShare }).toEqual(expected);
@@ -68,7 +50,7 @@ describe('sweepNumbers (a sweep row from the worker)', () => {
   });
 
   it('a JEPA run has no zero share; a learning rate changed mid-run is in the log', async () => {
-    const run = Run.create('sw-j', Trainer.create({ ...config, mode: 'jepa', steps: 3 }, data), dataset, env(new CheckpointStore(new IDBFactory()), []));
+    const run = Run.create('sw-j', Trainer.create({ ...config, mode: 'jepa', steps: 3 }, data), dataset, fakeWorker().env);
     await run.stepOnce();
     await run.setHyper({ lr: 1e-4 });
     await run.stepOnce();
