@@ -1,5 +1,6 @@
 // npm run sweep -- … --out DIR: see sweepCommand.ts.
 import { runMain } from './main';
 import { sweepCommand } from './sweepCommand';
+import { stopOnSignals } from './trainCommand';
 
-runMain('sweep', sweepCommand);
+runMain('sweep', (argv) => sweepCommand(argv, console.log, stopOnSignals('sweep')));

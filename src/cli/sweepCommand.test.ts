@@ -71,6 +71,34 @@ describe('npm run sweep', () => {
     expect(svg2).toContain('λ = 0');
   }, 300_000); // ten tiny runs: ~20 s on a quiet 2-core machine, minutes under load
 
+  it('an interrupted sweep continues the run it stopped in from its checkpoint, exactly, and trains no finished run again', async () => {
+    const argv = (out: string) => [...BASE, '--steps', '6', '--checkpoint-every', '2', '--lambda', '1e-3', '--out', out];
+    const whole = join(dir, 's-whole');
+    const rows = await sweepCommand(argv(whole), () => {});
+    // Stop once the second run (the sparse one) has written 3 steps: it ends after its step under way, with a checkpoint.
+    const cut = join(dir, 's-cut');
+    const sparseMetrics = join(cut, 'runs', rows[1].key, 'metrics.jsonl');
+    const stop = {
+      get requested() {
+        return existsSync(sparseMetrics) && readFileSync(sparseMetrics, 'utf8').trim().split('\n').length >= 3;
+      },
+    };
+    const first = await sweepCommand(argv(cut), () => {}, stop);
+    expect(first.map((r) => r.key)).toEqual([rows[0].key]);
+    expect(existsSync(join(cut, 'runs', rows[1].key, 'checkpoint.safetensors'))).toBe(true);
+    expect(existsSync(join(cut, 'runs', rows[1].key, 'weights.safetensors'))).toBe(true);
+    const printed: string[] = [];
+    const again = await sweepCommand(argv(cut), (l) => printed.push(l));
+    expect(printed.map((l) => JSON.parse(l).run)).toEqual([rows[1].key]); // only the interrupted run trains
+    const losses = (out: string) => readFileSync(join(out, 'runs', rows[1].key, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss as number);
+    const a = losses(whole);
+    const b = losses(cut);
+    expect(b).toHaveLength(6);
+    for (let i = 0; i < 6; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-6);
+    expect(again[1].top1).toBe(rows[1].top1);
+    expect(again[1].predLoss).toBeCloseTo(rows[1].predLoss, 6);
+  }, 300_000);
+
   it('--modes mae,jepa,sparse: MAE is a baseline beside JEPA, from the same seed and the same floor', async () => {
     expect(parseSweepArgs([...BASE, '--modes', 'mae,jepa,sparse', '--lambda', '1e-3']).modes).toEqual(['mae', 'jepa', 'sparse']);
     const out = join(dir, 's-mae');

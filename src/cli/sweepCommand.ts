@@ -12,13 +12,13 @@ import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
 import { probeEncoder, type ProbeResult } from '../engine/probe';
-import { finishedRuns, parseNumberList, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
-import { Trainer } from '../engine/trainer';
+import { configHash, finishedRuns, parseNumberList, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
+import { Trainer, type TrainerState } from '../engine/trainer';
 import { sweepSvg, sweepTitle } from '../io/sweepSvg';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
 import { openForCommand } from './dataset';
-import { trainRun } from './trainCommand';
+import { readCheckpoint, trainRun } from './trainCommand';
 
 const SWEEP_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'test-per-class'] as const;
 /** The sweep's own list flags; every other flag is a config flag laid over every run. */
@@ -101,8 +101,26 @@ function readRows(path: string): SweepRow[] {
   return rows;
 }
 
-/** Run the sweep command; returns the rows of the plan (finished earlier or now). */
-export async function sweepCommand(argv: string[], log: (line: string) => void = console.log): Promise<SweepRow[]> {
+/**
+ * The checkpoint a run of the sweep continues from (an interrupted sweep: Ctrl-C, a crash), as
+ * `npm run train -- --resume` does; none when the folder holds none, or one of another config.
+ */
+function checkpointToContinue(dir: string, config: LabConfig): TrainerState | undefined {
+  if (!existsSync(join(dir, 'checkpoint.safetensors'))) return undefined;
+  const state = readCheckpoint(dir);
+  if (configHash(state.config) !== configHash(config)) {
+    console.error(`sweep: ${dir} holds a checkpoint of another config: trained again from step 0`);
+    return undefined;
+  }
+  return state.step > 0 && state.step < config.steps ? state : undefined;
+}
+
+/**
+ * Run the sweep command; returns the rows of the plan (finished earlier or now). Stopped (`stop`,
+ * Ctrl-C), the run under way ends after its step with a checkpoint; the next sweep on the folder
+ * continues it from there, and trains none of the finished runs again.
+ */
+export async function sweepCommand(argv: string[], log: (line: string) => void = console.log, stop: { requested: boolean } = { requested: false }): Promise<SweepRow[]> {
   const args = parseSweepArgs(argv);
   const out = args.extra.out;
   if (!out) throw new UsageError('--out DIR is required');
@@ -154,9 +172,16 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
       }
       floors.set(floorKey, floor);
     }
-    console.error(`sweep: run ${i + 1}/${plan.length} ${run.key}`);
+    const dir = join(out, 'runs', run.key);
+    const resume = checkpointToContinue(dir, c);
+    console.error(`sweep: run ${i + 1}/${plan.length} ${run.key}${resume ? ` (continued from its checkpoint at step ${resume.step})` : ''}`);
     const t0 = performance.now();
-    const r = await trainRun(c, data, { out: join(out, 'runs', run.key), logEvery, probeEpochs, floor, log: () => undefined }, true);
+    const r = await trainRun(c, data, { out: dir, logEvery, probeEpochs, floor, log: () => undefined, resume, stop }, true);
+    if (r.stopped) {
+      console.error(`sweep: stopped in ${run.key} at step ${r.step}; run the same command again to continue it from there`);
+      process.exitCode = 130;
+      return rows;
+    }
     const row = sweepRow(run, { predLosses: r.predLosses, zeroShare: r.zeroShare, probes: r.probes.map(({ step, top1, top5 }) => ({ step, top1, top5 })), floor });
     appendFileSync(rowsPath, JSON.stringify(row) + '\n');
     rows.push(row);

@@ -244,12 +244,12 @@ export async function trainCommand(
 }
 
 /** Ctrl-C (SIGINT) and SIGTERM ask the run to stop after the step under way, with a checkpoint; a second one exits at once. */
-export function stopOnSignals(): { requested: boolean } {
+export function stopOnSignals(command = 'train'): { requested: boolean } {
   const stop = { requested: false };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.requested) process.exit(130);
     stop.requested = true;
-    console.error(`train: ${signal}: stopping after this step (the checkpoint and weights are written; again to quit at once)`);
+    console.error(`${command}: ${signal}: stopping after this step (the checkpoint and weights are written; again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -265,7 +265,8 @@ function resumeFlag(argv: string[]): string | undefined {
   return v;
 }
 
-function readCheckpoint(dir: string): TrainerState {
+/** The checkpoint of the run in `dir` (DIR/checkpoint.safetensors), decoded; refused in one line naming the file. */
+export function readCheckpoint(dir: string): TrainerState {
   const path = join(dir, 'checkpoint.safetensors');
   if (!existsSync(path)) throw new UsageError(`--resume ${dir}: no checkpoint.safetensors there (a run writes it every --checkpoint-every steps, on Ctrl-C and at its end)`);
   try {
