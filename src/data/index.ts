@@ -24,7 +24,21 @@ export {
   type CountingOptions,
   type CountingScene,
 } from './counting';
-export { builtInDataset, isBuiltInDataset } from './builtin';
+export { builtInDataset, isBuiltInDataset, makeBuiltIn } from './builtin';
+export {
+  DATASET_ID_GRAMMAR,
+  SERVED_ARCHIVE,
+  datasetName,
+  datasetNameInProse,
+  fileDatasetName,
+  formatDatasetId,
+  isBuiltIn,
+  isFileDataset,
+  parseDatasetId,
+  readDatasetId,
+  type BuiltInId,
+  type DatasetId,
+} from './datasetId';
 export { loadDatasetArchive, loadDatasetEntries, looksLikeCifar, type DatasetLoadOptions, type LoadedDataset } from './archive';
 export {
   DEFAULT_TEST_FRACTION,

@@ -2,9 +2,9 @@
 // data:cifar100), or a file or folder the user drops or picks (cifar-100-binary.tar.gz, train.bin /
 // test.bin, a .zip/.tar(.gz) of image folders, or the folder itself).
 import { useId, useState } from 'react';
-import { isBuiltInDataset } from '../data/builtin';
+import { fileDatasetName, isBuiltInDataset, SERVED_ARCHIVE } from '../data/datasetId';
 import { folderRefused, loadDatasetFolder } from '../store/dataset/commands';
-import { SERVED_ARCHIVE, loadDatasetFiles, useBuiltInData, useCountingSet, useServedArchive } from '../store/keeping/commands';
+import { loadDatasetFiles, useBuiltInData, useCountingSet, useServedArchive } from '../store/keeping/commands';
 import { useLab } from '../store/run/state';
 import { dropOnData } from './data/dropOnData';
 import { FolderInput } from './data/FolderInput';
@@ -24,7 +24,8 @@ export function DatasetPicker() {
   const running = useLab((s) => s.runState === 'running' || Boolean(s.busy));
   const [over, setOver] = useState(false);
   const id = dataset?.id ?? 'synthetic';
-  const isFile = id.startsWith('file:');
+  const fileName = fileDatasetName(id);
+  const isFile = fileName !== undefined;
   return (
     <fieldset
       className={`dataset${over ? ' drop-over' : ''}`}
@@ -58,7 +59,7 @@ export function DatasetPicker() {
           <option value="cifar-100" disabled={!served}>
             CIFAR-100 (public/data/{SERVED_ARCHIVE}){served ? '' : ' — not present'}
           </option>
-          {isFile ? <option value="file">{id.slice(5)}</option> : null}
+          {isFile ? <option value="file">{fileName}</option> : null}
         </select>
       </div>
       <div className="field">

@@ -2,6 +2,7 @@
 // or off) and the runs saved in this browser: the notices at the top of the page, and the
 // "saved at step S" line with the storage budget.
 import { useId, useState } from 'react';
+import { isFileDataset } from '../data/datasetId';
 import { sameRun } from '../engine/config';
 import { dismissNotice, useKeeping } from '../store/keeping/state';
 import { discardSaved, resumeOffered, retryCheckpoints, setStorageBudget } from '../store/keeping/commands';
@@ -20,7 +21,7 @@ export function RunNotices() {
   const datasetId = useLab((s) => s.dataset?.id);
   const config = useLab((s) => s.config);
   const running = useLab((s) => s.runState === 'running');
-  const pickAgain = offer && offer.dataset.id.startsWith('file:') && datasetId !== offer.dataset.id;
+  const pickAgain = offer && isFileDataset(offer.dataset.id) && datasetId !== offer.dataset.id;
   const quiet = notice?.kind === 'resumed' || notice?.kind === 'evicted';
   return (
     <>

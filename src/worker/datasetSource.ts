@@ -2,11 +2,14 @@
 // id config.dataset takes for it, and the summary the page shows.
 import {
   browserImageDecoder,
-  builtInDataset,
+  datasetName,
+  formatDatasetId,
+  isBuiltIn,
   loadCifarArchive,
   loadDatasetArchive,
   loadDatasetEntries,
-  syntheticDataset,
+  makeBuiltIn,
+  readDatasetId,
   type DatasetLoadOptions,
   type DatasetSplits,
   type LoadProgress,
@@ -29,10 +32,10 @@ export async function loadSource(source: DatasetSource, onProgress: (p: LoadProg
   const imageLoadOptions: DatasetLoadOptions = { decoder: browserImageDecoder, progressEveryMs: 250, onProgress };
   switch (source.kind) {
     case 'synthetic': {
-      if (source.id === undefined || source.id === 'synthetic') return { id: 'synthetic', name: 'built-in shapes', splits: syntheticDataset({ seed: 0 }) };
-      const splits = builtInDataset(source.id);
-      if (!splits) throw new Error(`no built-in dataset "${source.id}" (synthetic[:classes], counting[:objects])`);
-      return { id: source.id.trim(), name: source.id.startsWith('counting') ? 'counting set' : 'built-in shapes', splits };
+      const id = source.id ?? 'synthetic';
+      const d = readDatasetId(id);
+      if (!isBuiltIn(d)) throw new Error(`no built-in dataset "${id}" (synthetic[:classes], counting[:objects])`);
+      return { id: id.trim(), name: datasetName(d), splits: makeBuiltIn(d, 0) };
     }
     case 'served': {
       let res: Response;
@@ -43,18 +46,18 @@ export async function loadSource(source: DatasetSource, onProgress: (p: LoadProg
       }
       if (!res.ok) throw new Error(`could not fetch ${source.url}: HTTP ${res.status} (run "npm run data:cifar100" first)`);
       const bytes = new Uint8Array(await res.arrayBuffer());
-      return { id: 'cifar-100', name: source.name, splits: loadCifarArchive(bytes, source.name) };
+      return { id: formatDatasetId({ kind: 'cifar-100' }), name: source.name, splits: loadCifarArchive(bytes, source.name) };
     }
     case 'archive': {
       // CIFAR binaries (.tar.gz, .tar) or an image folder (.zip, .tar, .tar.gz).
       const d = await loadDatasetArchive(new Uint8Array(source.bytes), source.name, imageLoadOptions);
-      return { id: `file:${source.name}`, name: source.name, splits: d.splits, skipped: d.skipped };
+      return { id: formatDatasetId({ kind: 'file', name: source.name }), name: source.name, splits: d.splits, skipped: d.skipped };
     }
     case 'files': {
       // Loose CIFAR files, or the files of a picked or dropped image folder (paths relative to it).
       const name = source.name ?? source.files.map((f) => f.name).join(' + ');
       const d = await loadDatasetEntries(source.files.map((f) => ({ path: f.name, bytes: new Uint8Array(f.bytes) })), name, imageLoadOptions);
-      return { id: `file:${name}`, name, splits: d.splits, skipped: d.skipped };
+      return { id: formatDatasetId({ kind: 'file', name }), name, splits: d.splits, skipped: d.skipped };
     }
   }
 }

@@ -43,7 +43,7 @@ export interface BackendInfo {
 
 /** Where the images come from. Byte buffers are transferred, not copied. */
 export type DatasetSource =
-  /** A built-in dataset: `id` "synthetic" (the default), "synthetic:<classes>", "counting", "counting:<N objects>". */
+  /** A built-in dataset: `id` "synthetic" (the default), "synthetic:<classes>", "counting", "counting:<N objects>" (the grammar: data/datasetId.ts). */
   | { kind: 'synthetic'; id?: string }
   | { kind: 'served'; url: string; name: string }
   /** CIFAR binaries (.tar.gz, .tar) or an image folder (.zip, .tar, .tar.gz). */

@@ -4,7 +4,8 @@
 // from the same config and seed) — cached per architecture, seed and probe dataset. Like
 // evaluate.ts it only reads the model (forward passes), so the run trains on exactly as before.
 // The probe datasets are held here, by id, apart from the training data.
-import { builtInDataset, isBuiltInDataset } from '../data/builtin';
+import { makeBuiltIn } from '../data/builtin';
+import { datasetName, isBuiltIn, readDatasetId } from '../data/datasetId';
 import type { DatasetSplits } from '../data/types';
 import { defaultConfig } from '../engine/config';
 import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
@@ -37,9 +38,9 @@ export class ProbeSets {
   get(id: string): ProbeSet {
     const held = this.sets.get(id);
     if (held) return held;
-    if (isBuiltInDataset(id)) {
-      const splits = builtInDataset(id)!;
-      const set = { ref: { id, name: id.startsWith('counting') ? 'counting set' : 'built-in shapes' }, splits, version: 0 };
+    const d = readDatasetId(id);
+    if (isBuiltIn(d)) {
+      const set = { ref: { id, name: datasetName(d) }, splits: makeBuiltIn(d), version: 0 };
       this.sets.set(id, set);
       return set;
     }

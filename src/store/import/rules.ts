@@ -7,7 +7,8 @@ import { FIELD_ROLES, type LabConfig } from '../../engine/config';
 import type { StepMetrics } from '../../engine/types';
 import { parseRunMetadata, RunFileError, type ProbeLine, type RunMetadata } from '../../io/runFiles';
 import type { DatasetSource, ProbeReport, RunWeightsInfo } from '../../worker/protocol';
-import { SERVED_ARCHIVE, sourceFor } from '../run/rules';
+import { datasetName, formatDatasetId, isBuiltIn, readDatasetId, SERVED_ARCHIVE } from '../../data/datasetId';
+import { sourceFor } from '../run/rules';
 import { appendPoint, type ImportedFrom, type RunRecord } from '../runs/db';
 
 export { RunFileError };
@@ -186,8 +187,6 @@ export interface RunData {
   source: DatasetSource | null;
 }
 
-const BUILT_IN = /^(synthetic|counting)(:\d+)?$/;
-
 /**
  * What `dataset` (a run's config.dataset) is in the page: a built-in set or the served CIFAR-100
  * it loads by itself; a picked file (`file:NAME`); or a path on the machine that trained
@@ -195,10 +194,12 @@ const BUILT_IN = /^(synthetic|counting)(:\d+)?$/;
  */
 export function dataForRun(dataset: string, baseUrl: string, servedArchive: boolean): RunData {
   const id = dataset.trim();
-  if (BUILT_IN.test(id)) return { id, name: id.startsWith('counting') ? 'counting set' : 'built-in shapes', source: id === 'synthetic' ? sourceFor(id, baseUrl) : { kind: 'synthetic', id } };
-  if (id === 'cifar-100') return { id, name: SERVED_ARCHIVE, source: servedArchive ? sourceFor(id, baseUrl) : null };
-  if (id.startsWith('file:')) return { id, name: id.slice(5), source: null };
+  const d = readDatasetId(id);
+  if (isBuiltIn(d)) return { id, name: datasetName(d), source: sourceFor(id, baseUrl) };
+  if (d?.kind === 'cifar-100') return { id, name: datasetName(d), source: servedArchive ? sourceFor(id, baseUrl) : null };
+  if (d?.kind === 'file') return { id, name: datasetName(d), source: null };
   const name = baseName(id);
-  if (name === SERVED_ARCHIVE && servedArchive) return { id: 'cifar-100', name, source: sourceFor('cifar-100', baseUrl) };
-  return { id: `file:${name}`, name, source: null };
+  const served = formatDatasetId({ kind: 'cifar-100' });
+  if (name === SERVED_ARCHIVE && servedArchive) return { id: served, name, source: sourceFor(served, baseUrl) };
+  return { id: formatDatasetId({ kind: 'file', name }), name, source: null };
 }

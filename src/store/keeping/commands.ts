@@ -2,6 +2,7 @@
 // run that fits, or a fresh model), a backend switch (pause, save, a new worker, resume), picking
 // a dataset (which may resume the run saved on it), Resume and Delete in the Runs table, the
 // storage budget. Each goes through workerLine.ts like the run's own commands.
+import { fileDatasetName, formatDatasetId, SERVED_ARCHIVE } from '../../data/datasetId';
 import { defaultConfig, type LabConfig } from '../../engine/config';
 import type { DatasetSource, ResumedRun, RunId, SavedRuns } from '../../worker/protocol';
 import { syncUrl } from '../address';
@@ -10,18 +11,16 @@ import { command, isCurrentWorker, replaceWorker, transfer, workerApi } from '..
 import { dispatchWorkerEvent, showRun, workerReady, workerStarting } from '../dispatch';
 import { noteDeleted, rememberBudget, setSavedRuns, useKeeping } from './state';
 import { resumedHealth, withPageHealthDefault } from '../health/state';
-import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, SERVED_ARCHIVE, sourceFor, withHyperMark } from '../run/rules';
+import { describeSubset, isDefaultSubset, marksFromLog, runToOffer, runToResume, sourceFor, withHyperMark } from '../run/rules';
 import { removeRecord, useRuns } from '../runs/state';
 import { clearSeries, groupTotals, useLab } from '../run/state';
 import { tabLocks } from '../tabs';
 import { decodeUrlState, type BackendRequest } from '../urlState';
 import { forgetImportedFiles } from '../import/state';
 
-export { SERVED_ARCHIVE };
-
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const baseUrl = () => import.meta.env.BASE_URL;
-const servedSource = (): DatasetSource => sourceFor('cifar-100', baseUrl())!;
+const servedSource = (): DatasetSource => sourceFor(formatDatasetId({ kind: 'cifar-100' }), baseUrl())!;
 
 
 // ---- start-up and backend -------------------------------------------------------------------
@@ -66,13 +65,13 @@ async function initWorkerNow(request: BackendRequest, setLabel: (l: string) => v
   const { datasetFiles } = useLab.getState();
   let source = datasetFiles ?? sourceFor(config.dataset, baseUrl()) ?? { kind: 'synthetic' };
   let note: string | null = null;
-  if (config.dataset.startsWith('file:') && !datasetFiles) {
+  const fileName = fileDatasetName(config.dataset);
+  if (fileName !== undefined && !datasetFiles) {
     // A file the address names but this page does not have (a reload): keep its subset for it, train on the built-in data meanwhile.
-    const name = config.dataset.slice(5);
-    const subset = isDefaultSubset(config.subset) ? '' : `, without the subset (${describeSubset(config.subset)}): it is kept for ${name} and comes back when you pick it`;
-    note = `The dataset file ${name} named in the link is not here: pick it again. Using the built-in data for now${subset}.`;
+    const subset = isDefaultSubset(config.subset) ? '' : `, without the subset (${describeSubset(config.subset)}): it is kept for ${fileName} and comes back when you pick it`;
+    note = `The dataset file ${fileName} named in the link is not here: pick it again. Using the built-in data for now${subset}.`;
     // Parked: the address keeps naming the file (and its subset) until another dataset is chosen.
-    useLab.setState({ parked: { datasetId: config.dataset, datasetName: name, subset: config.subset }, config: { ...config, subset: defaultConfig().subset } });
+    useLab.setState({ parked: { datasetId: config.dataset, datasetName: fileName, subset: config.subset }, config: { ...config, subset: defaultConfig().subset } });
     source = { kind: 'synthetic' };
   }
   if (!(await loadDatasetNow(source))) {

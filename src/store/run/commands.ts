@@ -2,6 +2,7 @@
 // weights. Each command a person gives goes through workerLine.ts (one at a time, in order; shown
 // as queued while it waits); results land in the stores. Keeping work (start-up, resume, delete,
 // datasets that may resume a saved run) is in keeping/commands.ts, which builds on these.
+import { datasetNameInProse, isBuiltIn, readDatasetId } from '../../data/datasetId';
 import { HYPER_FIELDS, parseConfig, withMode, type LabConfig } from '../../engine/config';
 import type { LiveHyper } from '../../engine/types';
 import { metricsToCsv } from '../../io/csv';
@@ -72,9 +73,13 @@ export async function loadDatasetNow(source: DatasetSource): Promise<boolean> {
   }
 }
 
-/** What the page calls a source while it loads: a picked folder by its name, not its thousands of files. */
+/** What the page calls a source while it loads: a built-in one by its name (any other id as it is), a picked folder by its name, not its thousands of files. */
 export function datasetLabel(source: DatasetSource): string {
-  if (source.kind === 'synthetic') return source.id?.startsWith('counting') ? 'the counting set' : 'built-in shapes';
+  if (source.kind === 'synthetic') {
+    const id = source.id ?? 'synthetic';
+    const d = readDatasetId(id);
+    return isBuiltIn(d) ? datasetNameInProse(d) : id;
+  }
   if (source.kind === 'files') return source.name ?? source.files.map((f) => f.name).join(' + ');
   return source.name;
 }

@@ -2,7 +2,7 @@
 // actions both use them, and nothing here imports either, so no import cycle can form.
 import { HYPER_FIELDS, runFieldsChanged, sameRun, type LabConfig, type Subset } from '../../engine/config';
 import { formatClassList } from '../../engine/classList';
-import { isBuiltInDataset } from '../../data/builtin';
+import { isBuiltIn, readDatasetId, SERVED_ARCHIVE } from '../../data/datasetId';
 import type { LiveHyper } from '../../engine/types';
 import type { DatasetSource, HyperChange, RunId, SavedRunInfo } from '../../worker/protocol';
 
@@ -31,20 +31,20 @@ export function pendingChanges(config: LabConfig, runConfig: LabConfig | null | 
   return runConfig ? runFieldsChanged(config, runConfig) : [];
 }
 
-export const SERVED_ARCHIVE = 'cifar-100-binary.tar.gz';
-
 /** Where the page can load a dataset from without the person (built-in, the served archive); null for a picked file. */
 export function sourceFor(datasetId: string, baseUrl: string): DatasetSource | null {
   if (datasetId === 'synthetic') return { kind: 'synthetic' };
+  const d = readDatasetId(datasetId);
   // The other built-ins (the counting set, synthetic:N) are made in the worker from their id, like the default one.
-  if (isBuiltInDataset(datasetId)) return { kind: 'synthetic', id: datasetId };
-  if (datasetId === 'cifar-100') return { kind: 'served', url: `${baseUrl}data/${SERVED_ARCHIVE}`, name: SERVED_ARCHIVE };
+  if (isBuiltIn(d)) return { kind: 'synthetic', id: datasetId };
+  if (d?.kind === 'cifar-100') return { kind: 'served', url: `${baseUrl}data/${SERVED_ARCHIVE}`, name: SERVED_ARCHIVE };
   return null;
 }
 
 /** A saved run's data can be had now: it is loaded, or the page can load it by itself. */
 export function dataAvailable(datasetId: string, loadedId: string | undefined, servedArchive: boolean): boolean {
-  return datasetId === loadedId || isBuiltInDataset(datasetId) || (datasetId === 'cifar-100' && servedArchive);
+  const d = readDatasetId(datasetId);
+  return datasetId === loadedId || isBuiltIn(d) || (d?.kind === 'cifar-100' && servedArchive);
 }
 
 /**
