@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { isBuiltInDataset } from '../data/builtin';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
-import type { ProbeResult, ProbeWithFloor } from '../engine/probe';
+import { withFloor, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import { PROBE_KINDS, probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
@@ -119,12 +119,7 @@ export async function probeCommand(argv: string[], log: (line: string) => void =
     const r = await probeNamingFlags(kind, model, data, opts);
     const floor = await probeNamingFlags(kind, randomInit, data, opts);
     const result: ProbeSummary = {
-      top1: r.top1,
-      top5: r.top5,
-      randomInitTop1: floor.top1,
-      randomInitTop5: floor.top5,
-      trainCount: r.trainCount,
-      testCount: r.testCount,
+      ...withFloor(r, floor),
       probe: kind,
       weights: weightsPath,
       pretrainDataset,

@@ -29,6 +29,18 @@ export interface ProbeWithFloor extends ProbeResult {
   randomInitTop5: number;
 }
 
+/** The trained probe's numbers beside its floor's accuracies (the counts are the trained probe's: both see the same images). */
+export function withFloor(trained: ProbeResult, floor: ProbeResult): ProbeWithFloor {
+  return {
+    top1: trained.top1,
+    top5: trained.top5,
+    randomInitTop1: floor.top1,
+    randomInitTop5: floor.top5,
+    trainCount: trained.trainCount,
+    testCount: trained.testCount,
+  };
+}
+
 /** Features [n, D]: per-feature mean and std from the train split, applied to both splits. */
 export function standardise(train: Float32Array, test: Float32Array, D: number): { train: Float32Array; test: Float32Array } {
   const n = train.length / D;

@@ -5,7 +5,7 @@
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
 // computed once per (architecture, seed, data, probe kind) and cached.
 import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
-import type { ProbeResult } from '../engine/probe';
+import { withFloor, type ProbeResult } from '../engine/probe';
 import { probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
@@ -83,12 +83,7 @@ export class ProbeRunner {
         runId,
         step,
         kind,
-        top1: trained.top1,
-        top5: trained.top5,
-        randomInitTop1: floor.top1,
-        randomInitTop5: floor.top5,
-        trainCount: trained.trainCount,
-        testCount: trained.testCount,
+        ...withFloor(trained, floor),
         ms: performance.now() - t0,
         floorCached: Boolean(cachedFloor),
       };
