@@ -2,13 +2,13 @@ import { gzipSync } from 'fflate';
 import { constants as zlibConstants, gzipSync as zlibGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CIFAR100_RECORD_BYTES, CIFAR10_RECORD_BYTES, MAX_CIFAR_RECORDS, loadCifarArchive, loadCifarArchiveAsync, parseCifar100Records, parseCifar10Records } from './cifar';
+import { concatBytes } from '../shared/bytes';
 import { gunzipFflate } from './gzip';
 import {
   COARSE_NAMES,
   FINE_NAMES,
   cifar100Records,
   cifar10Records,
-  concat,
   makeTar,
   pixelOf,
   sameBytes,
@@ -94,7 +94,7 @@ describe('CIFAR-100', () => {
   });
 
   it('names a record size that is not a whole number of records', () => {
-    const bytes = concat([cifar100Records(50), new Uint8Array(1)]);
+    const bytes = concatBytes([cifar100Records(50), new Uint8Array(1)]);
     expect(() => parseCifar100Records(bytes, 'train.bin')).toThrow(
       new DatasetError('train.bin: 153701 bytes is not a whole number of 3074-byte CIFAR-100 records'),
     );

@@ -1,6 +1,7 @@
 // Test-only: a small seeded mutation fuzzer shared by the dataset and safetensors fuzz tests.
 // Every input is generated from (seed, index) alone, so one failing input can be replayed with
 // FUZZ_SEED=<seed> FUZZ_ONLY=<index>; the failure message prints both and the mutations applied.
+import { concatBytes } from '../shared/bytes';
 
 /** sfc32: small, fast, good enough for picking mutations. */
 export class FuzzRng {
@@ -53,6 +54,16 @@ export function fuzzSeed(fallback: number): number {
 export function fuzzIterations(fallback: number): number {
   const s = process.env.FUZZ_ITERATIONS;
   return s !== undefined && /^\d+$/.test(s) ? Number(s) : fallback;
+}
+
+/**
+ * What each reader's fuzz run shares: its seed and length (FUZZ_SEED, FUZZ_ITERATIONS or the
+ * defaults), at most 200 ms an input once warm, the whole run within max(20 s, 8 ms an input), and
+ * the command that replays one input of `testFile`. Spread into runFuzz's options.
+ */
+export function fuzzSettings(name: string, testFile: string, defaults: { seed: number; iterations: number }) {
+  const iterations = fuzzIterations(defaults.iterations);
+  return { name, seed: fuzzSeed(defaults.seed), iterations, perInputMs: 200, totalMs: Math.max(20_000, iterations * 8), replay: `npx vitest run ${testFile}` };
 }
 
 /**
@@ -145,16 +156,6 @@ export function mutateBytes(rng: FuzzRng, input: Uint8Array, log: string[], hot:
     }
   }
   return m;
-}
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 export interface FuzzOptions<I, R> {

@@ -6,16 +6,16 @@
 import { gzipSync } from 'fflate';
 import { gzipSync as zlibGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../shared/bytes';
 import { loadCifarArchive } from './cifar';
-import { FuzzRng, INTERESTING_BYTES, concatBytes, fuzzIterations, fuzzSeed, mutateBytes, runFuzz } from './fuzz-helpers';
+import { FuzzRng, INTERESTING_BYTES, fuzzSettings, mutateBytes, runFuzz } from './fuzz-helpers';
 import { gunzipFflate } from './gzip';
 import { selectSubsetSplits } from './subset';
 import { COARSE_NAMES, FINE_NAMES, cifarRecords, makeTar, paxRecords, type TarEntry } from './test-helpers';
 import { DatasetError, IMAGE_BYTES, type DatasetSplits, type ImageDataset } from './types';
 
-const SEED = fuzzSeed(20240611);
-const ITERATIONS = fuzzIterations(3000);
-const REPLAY = 'npx vitest run src/data/fuzz.test.ts';
+const FUZZ = fuzzSettings('cifar', 'src/data/fuzz.test.ts', { seed: 20240611, iterations: 3000 });
+const ITERATIONS = FUZZ.iterations;
 const enc = new TextEncoder();
 const lines = (names: string[]) => enc.encode(names.join('\n') + '\n');
 
@@ -387,16 +387,11 @@ function check(splits: DatasetSplits, input: ArchiveInput): void {
 describe('dataset readers under fuzzing', () => {
   it(`${ITERATIONS} mutated CIFAR archives: each loads to valid splits or throws DatasetError, within 200 ms`, () => {
     const report = runFuzz<ArchiveInput, DatasetSplits>({
-      name: 'cifar',
-      seed: SEED,
-      iterations: ITERATIONS,
+      ...FUZZ,
       generate,
       run: load,
       check,
       errorType: DatasetError,
-      perInputMs: 200,
-      totalMs: Math.max(20_000, ITERATIONS * 8),
-      replay: REPLAY,
       family: (i) => `${i.layout}/${i.container}`,
     });
     if (process.env.FUZZ_ONLY !== undefined) return;

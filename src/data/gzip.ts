@@ -3,6 +3,7 @@
 // the trailer's length to size the output (a truncated file makes that a random number up
 // to 4 GB) and never verifies the CRC, so we parse the header and trailer ourselves.
 import { Inflate, inflateSync } from 'fflate';
+import { concatBytes } from '../shared/bytes';
 import { crc32 } from './crc32';
 import { DatasetError } from './types';
 
@@ -75,13 +76,7 @@ function inflateCapped(body: Uint8Array, name: string, maxBytes: number): Uint8A
     p = end;
   } while (p < body.length);
   if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**
@@ -181,13 +176,7 @@ export async function gunzipStream(bytes: Uint8Array, name: string, maxBytes = M
     if (e instanceof DatasetError) throw e;
     throw gzipError(name, e);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** Decompress gzip bytes by the fastest decoder this runtime has (native zlib, DecompressionStream, fflate). */

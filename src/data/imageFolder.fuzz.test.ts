@@ -10,16 +10,15 @@ import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { loadDatasetArchive, loadDatasetEntries, type LoadedDataset } from './archive';
 import { crc32 } from './crc32';
-import { FuzzRng, fuzzIterations, fuzzSeed, mutateBytes, runFuzzAsync } from './fuzz-helpers';
+import { FuzzRng, fuzzSettings, mutateBytes, runFuzzAsync } from './fuzz-helpers';
 import { jpegOf, pngOf, zipOf } from './image-test-helpers';
 import type { ImageFileEntry, ImageFolderLimits } from './imageFolder';
 import { nodeImageDecoder } from './nodeDecoder';
 import { makeTar } from './test-helpers';
 import { DatasetError, IMAGE_BYTES, type ImageDataset } from './types';
 
-const SEED = fuzzSeed(20241201);
-const ITERATIONS = fuzzIterations(2500);
-const REPLAY = 'npx vitest run src/data/imageFolder.fuzz.test.ts';
+const FUZZ = fuzzSettings('image-folder', 'src/data/imageFolder.fuzz.test.ts', { seed: 20241201, iterations: 2500 });
+const ITERATIONS = FUZZ.iterations;
 const enc = new TextEncoder();
 /** Small limits, so that the limit checks fire on small inputs too. */
 const LIMITS: Partial<ImageFolderLimits> = { maxImagesPerSplit: 40, maxPixelsPerImage: 64 * 64, maxTotalBytes: 1 << 20, maxFiles: 200 };
@@ -249,16 +248,11 @@ function check(r: LoadedDataset): void {
 describe('image-folder readers under fuzzing', () => {
   it(`${ITERATIONS} mutated image folders (zip, tar, tar.gz, file lists): each loads to valid splits or throws DatasetError, within 200 ms`, async () => {
     const report = await runFuzzAsync<FolderInput, LoadedDataset>({
-      name: 'image-folder',
-      seed: SEED,
-      iterations: ITERATIONS,
+      ...FUZZ,
       generate,
       run: load,
       check,
       errorType: DatasetError,
-      perInputMs: 200,
-      totalMs: Math.max(20_000, ITERATIONS * 8),
-      replay: REPLAY,
       family: (i) => i.container,
     });
     if (process.env.FUZZ_ONLY !== undefined) return;

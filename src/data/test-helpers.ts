@@ -1,5 +1,6 @@
 // Test-only builders: a minimal tar writer and CIFAR record generators, so tests make their
 // own archives in memory (these machines have no internet, and tests never download).
+import { concatBytes } from '../shared/bytes';
 import { IMAGE_BYTES } from './types';
 
 export interface TarEntry {
@@ -69,7 +70,7 @@ export function makeTar(entries: TarEntry[], end = true): Uint8Array {
     if (pad) parts.push(new Uint8Array(pad));
   }
   if (end) parts.push(new Uint8Array(1024));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** A pax extended-header body: "<len> key=value\n" records. */
@@ -80,16 +81,6 @@ export function paxRecords(kv: Record<string, string>): string {
     let len = body.length + 1;
     while (String(len).length + body.length !== len) len = String(len).length + body.length;
     out += `${len}${body}`;
-  }
-  return out;
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
   }
   return out;
 }

@@ -4,12 +4,12 @@
 // Every input must parse to a structurally valid file or throw SafetensorsError, quickly.
 // Replay one input: FUZZ_SEED=<seed> FUZZ_ONLY=<index> npx vitest run src/io/safetensors.fuzz.test.ts
 import { describe, expect, it } from 'vitest';
-import { FuzzRng, concatBytes, fuzzIterations, fuzzSeed, mutateBytes, runFuzz } from '../data/fuzz-helpers';
+import { FuzzRng, fuzzSettings, mutateBytes, runFuzz } from '../data/fuzz-helpers';
+import { concatBytes } from '../shared/bytes';
 import { readSafetensors, SafetensorsError, type ReadOptions, type SafetensorsFile } from './safetensors';
 
-const SEED = fuzzSeed(7_340_033);
-const ITERATIONS = fuzzIterations(3000);
-const REPLAY = 'npx vitest run src/io/safetensors.fuzz.test.ts';
+const FUZZ = fuzzSettings('safetensors', 'src/io/safetensors.fuzz.test.ts', { seed: 7_340_033, iterations: 3000 });
+const ITERATIONS = FUZZ.iterations;
 const enc = new TextEncoder();
 
 // --- a JSON model that can say what JSON.stringify cannot: duplicate keys, raw number text --------
@@ -459,17 +459,12 @@ function checkRejection(e: SafetensorsError, input: StInput): void {
 describe('readSafetensors under fuzzing', () => {
   it(`${ITERATIONS} mutated files: each parses to a valid file or throws SafetensorsError, within 200 ms`, () => {
     const report = runFuzz<StInput, SafetensorsFile>({
-      name: 'safetensors',
-      seed: SEED,
-      iterations: ITERATIONS,
+      ...FUZZ,
       generate,
       run: (i) => readSafetensors(i.bytes, i.opts),
       check,
       checkRejection: (e, i) => checkRejection(e as SafetensorsError, i),
       errorType: SafetensorsError,
-      perInputMs: 200,
-      totalMs: Math.max(20_000, ITERATIONS * 8),
-      replay: REPLAY,
     });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     if (process.env.FUZZ_ONLY !== undefined) return;
