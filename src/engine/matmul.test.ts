@@ -13,29 +13,27 @@ function expectAllClose(a: tf.Tensor, b: tf.Tensor, tol = 1e-5) {
   for (let i = 0; i < x.length; i++) expect(Math.abs(x[i] - y[i])).toBeLessThan(tol * (1 + Math.abs(y[i])));
 }
 
+type Product = (x: tf.Tensor, y: tf.Tensor) => tf.Tensor;
+/** `ours` equals tfjs's `theirs` on (a, b), and so do both gradients for the upstream gradient dy. */
+function expectSameWithGrads(ours: Product, theirs: Product, [a, b, dy]: tf.Tensor[]) {
+  expectAllClose(ours(a, b), theirs(a, b));
+  const [da, db] = tf.grads(ours)([a, b], dy);
+  const [ta, tb] = tf.grads(theirs)([a, b], dy);
+  expectAllClose(da, ta);
+  expectAllClose(db, tb);
+}
+const qkT: Product = (x, y) => matMulTransposeB(x as tf.Tensor3D, y as tf.Tensor3D);
+const tfQkT: Product = (x, y) => tf.matMul(x, y, false, true);
+
 describe('matMul with explicit-transpose gradients', () => {
   it('equals tfjs matMul and its own gradients (2-D)', () => {
     const rng = new Rng(1);
-    const a = rand(rng, [5, 7]);
-    const b = rand(rng, [7, 3]);
-    const dy = rand(rng, [5, 3]);
-    expectAllClose(matMul(a, b), tf.matMul(a, b));
-    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMul(x, y))([a, b], dy);
-    const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y))([a, b], dy);
-    expectAllClose(ours[0], theirs[0]);
-    expectAllClose(ours[1], theirs[1]);
+    expectSameWithGrads(matMul, (x, y) => tf.matMul(x, y), [rand(rng, [5, 7]), rand(rng, [7, 3]), rand(rng, [5, 3])]);
   });
 
   it('equals tfjs batched matMul, and q kᵀ, with their gradients (3-D)', () => {
     const rng = new Rng(2);
-    const q = rand(rng, [4, 6, 8]);
-    const k = rand(rng, [4, 5, 8]);
-    const dy = rand(rng, [4, 6, 5]);
-    expectAllClose(matMulTransposeB(q as tf.Tensor3D, k as tf.Tensor3D), tf.matMul(q, k, false, true));
-    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMulTransposeB(x as tf.Tensor3D, y as tf.Tensor3D))([q, k], dy);
-    const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, false, true))([q, k], dy);
-    expectAllClose(ours[0], theirs[0]);
-    expectAllClose(ours[1], theirs[1]);
+    expectSameWithGrads(qkT, tfQkT, [rand(rng, [4, 6, 8]), rand(rng, [4, 5, 8]), rand(rng, [4, 6, 5])]);
   });
 });
 
@@ -54,14 +52,8 @@ describe('batched matMul as a depthwise convolution (the WASM path)', () => {
       try {
         const rng = new Rng(3);
         for (const [g, m, k, n] of shapes) {
-          const a = rand(rng, [g, m, k]);
-          const b = rand(rng, [g, k, n]);
-          const dy = rand(rng, [g, m, n]);
-          expectAllClose(convMatMul(a as tf.Tensor3D, b as tf.Tensor3D), tf.matMul(a, b), 1e-5);
-          const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => convMatMul(x as tf.Tensor3D, y as tf.Tensor3D))([a, b], dy);
-          const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y))([a, b], dy);
-          expectAllClose(ours[0], theirs[0], 1e-5);
-          expectAllClose(ours[1], theirs[1], 1e-5);
+          const conv: Product = (x, y) => convMatMul(x as tf.Tensor3D, y as tf.Tensor3D);
+          expectSameWithGrads(conv, (x, y) => tf.matMul(x, y), [rand(rng, [g, m, k]), rand(rng, [g, k, n]), rand(rng, [g, m, n])]);
         }
       } finally {
         await tf.setBackend(before);
@@ -76,14 +68,7 @@ describe('batched matMul as a depthwise convolution (the WASM path)', () => {
     try {
       expect(batchedMatMulPath()).toBe('conv');
       const rng = new Rng(4);
-      const q = rand(rng, [4, 6, 8]);
-      const k = rand(rng, [4, 5, 8]);
-      const dy = rand(rng, [4, 6, 5]);
-      expectAllClose(matMulTransposeB(q as tf.Tensor3D, k as tf.Tensor3D), tf.matMul(q, k, false, true));
-      const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => matMulTransposeB(x as tf.Tensor3D, y as tf.Tensor3D))([q, k], dy);
-      const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, false, true))([q, k], dy);
-      expectAllClose(ours[0], theirs[0]);
-      expectAllClose(ours[1], theirs[1]);
+      expectSameWithGrads(qkT, tfQkT, [rand(rng, [4, 6, 8]), rand(rng, [4, 5, 8]), rand(rng, [4, 6, 5])]);
     } finally {
       await tf.setBackend(before);
     }
