@@ -1,15 +1,14 @@
 // The probe's commands: Evaluate now (a command: it waits its turn behind a model being built),
 // and probe every N steps (live: the worker picks it up at the next step; it is also a config
 // field, so it is in the URL and the next Reset keeps it).
-import { updateConfig } from '../run/commands';
+import { errText } from '../../shared/errors';
+import { setLiveSetting } from '../liveSetting';
 import { command, workerApi } from '../workerLine';
 import { useProbe, useProbeKind } from './state';
-import {  useTransfer } from '../transfer/state';
+import { useTransfer } from '../transfer/state';
 import { recordProbeEvery } from '../runs/state';
 import { useLab } from '../run/state';
 import { probeOnChosen } from '../transfer/commands';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Probe the run's encoder with the read-out chosen (linear or attentive). */
 export function evaluate(): Promise<void> {
@@ -31,20 +30,9 @@ export function evaluate(): Promise<void> {
   });
 }
 
-/** Returns an error message, or null when the value was taken. */
-export async function setProbeEvery(n: number): Promise<string | null> {
-  try {
-    updateConfig({ probeEvery: n });
-  } catch (e) {
-    return errText(e).replace(/^invalid config: /, '');
-  }
-  const run = useLab.getState().run;
-  if (!run) return null;
-  try {
-    await workerApi().setProbeEvery(run.runId, n);
-    recordProbeEvery(n);
-    return null;
-  } catch (e) {
-    return errText(e);
-  }
-}
+/** Returns an error message, or null when the value was taken; the Runs table notes the new interval. */
+export const setProbeEvery = (n: number): Promise<string | null> =>
+  setLiveSetting('probeEvery', n, async (runId, every) => {
+    await workerApi().setProbeEvery(runId, every);
+    recordProbeEvery(every);
+  });

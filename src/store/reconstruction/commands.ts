@@ -1,11 +1,11 @@
 // MAE's reconstruction view's commands: pick the image, ask the worker for its reconstruction
 // (paced: at most every REFRESH_MS, never two at once, only while the view is on screen).
-import { workerApi } from '../workerLine';
+import { errText } from '../../shared/errors';
 import { pacedRefresh } from '../pacedRefresh';
+import { pickIndex } from '../pickIndex';
+import { workerApi } from '../workerLine';
 import { useLab } from '../run/state';
 import { REFRESH_MS, useReconstruction } from './state';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const maeRun = () => {
   const run = useLab.getState().run;
@@ -13,13 +13,11 @@ const maeRun = () => {
 };
 
 /** Show another train image (0 … trainSize − 1); refused with a message when out of range. */
-export function setReconstructionImage(i: number): string | null {
-  const size = useLab.getState().run?.trainSize ?? 0;
-  if (!Number.isInteger(i) || i < 0 || i >= size) return `image must be a whole number in 0…${size - 1}, got ${i}`;
-  useReconstruction.setState({ imageIndex: i });
-  void refreshReconstruction();
-  return null;
-}
+export const setReconstructionImage = (i: number): string | null =>
+  pickIndex('image', i, useLab.getState().run?.trainSize ?? 0, (imageIndex) => {
+    useReconstruction.setState({ imageIndex });
+    void refreshReconstruction();
+  });
 
 /** Ask the worker for the reconstruction (it waits for the step in flight); paced, see pacedRefresh. */
 async function askReconstruction(): Promise<void> {

@@ -1,32 +1,28 @@
 // Samples for the latent-sharing views (an image through the model, the last batch's masks):
 // asked for on demand and, while a run goes on, after new steps arrive (at most every
 // REFRESH_MS, never two at once, only while the region is on screen).
-import { workerApi } from '../workerLine';
+import { errText } from '../../shared/errors';
 import { pacedRefresh } from '../pacedRefresh';
+import { pickIndex } from '../pickIndex';
+import { workerApi } from '../workerLine';
 import { useLab } from '../run/state';
 import { useSharing } from './state';
 
 export const REFRESH_MS = 2500;
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 /** Show another train image (0 … trainSize − 1); refused with a message when out of range. */
-export function setImageIndex(i: number): string | null {
-  const size = useLab.getState().run?.trainSize ?? 0;
-  if (!Number.isInteger(i) || i < 0 || i >= size) return `image must be a whole number in 0…${size - 1}, got ${i}`;
-  useSharing.setState({ imageIndex: i });
-  void refreshSample();
-  return null;
-}
+export const setImageIndex = (i: number): string | null =>
+  pickIndex('image', i, useLab.getState().run?.trainSize ?? 0, (imageIndex) => {
+    useSharing.setState({ imageIndex });
+    void refreshSample();
+  });
 
 /** Show the masks of another image of the last batch (0 … batchSize − 1). */
-export function setBatchItem(b: number): string | null {
-  const size = useLab.getState().run?.config.batchSize ?? 0;
-  if (!Number.isInteger(b) || b < 0 || b >= size) return `batch image must be a whole number in 0…${size - 1}, got ${b}`;
-  useSharing.setState({ batchItem: b });
-  void refreshSample();
-  return null;
-}
+export const setBatchItem = (b: number): string | null =>
+  pickIndex('batch image', b, useLab.getState().run?.config.batchSize ?? 0, (batchItem) => {
+    useSharing.setState({ batchItem });
+    void refreshSample();
+  });
 
 /** Ask the worker for a fresh sample (queued behind the step in flight); paced, see pacedRefresh. */
 async function askSample(): Promise<void> {
