@@ -6,7 +6,7 @@ import { updateConfig } from '../store/run/commands';
 import { useLab } from '../store/run/state';
 import { NumberField } from './fields';
 import { useNumberText } from './numberText';
-import { SLIDER_STEPS, sliderToValue, valueToSlider } from './logSlider';
+import { LogRange } from './LogRange';
 
 /** Slider ranges (10^min … 10^max, position 0 = off), for the paper's loss scale: on the built-in
  * data λ ≈ 0.1–10 moves the group norms within a few hundred micro steps (docs/results.md, "What λ does"). */
@@ -14,7 +14,6 @@ const RANGES: Record<'lambda' | 'beta', [number, number]> = { lambda: [-3, 2], b
 const DEBOUNCE_MS = 120;
 
 function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol: string; name: string }) {
-  const [MIN_EXP, MAX_EXP] = RANGES[field];
   const sliderId = useId();
   const numberId = useId();
   const value = useLab((s) => s.config[field]);
@@ -43,16 +42,12 @@ function HyperSlider({ field, symbol, name }: { field: 'lambda' | 'beta'; symbol
   return (
     <div className="hyper">
       <label htmlFor={sliderId}>{label}</label>
-      <input
+      <LogRange
         id={sliderId}
-        type="range"
-        min={0}
-        max={SLIDER_STEPS}
-        step={1}
-        value={valueToSlider(local, MIN_EXP, MAX_EXP)}
-        aria-valuetext={`${symbol} = ${local}`}
-        onChange={(e) => {
-          const v = sliderToValue(Number(e.target.value), MIN_EXP, MAX_EXP);
+        value={local}
+        exps={RANGES[field]}
+        symbol={symbol}
+        onValue={(v) => {
           setLocal(v);
           setText(String(v));
           setError(null);

@@ -4,11 +4,11 @@ import { useId } from 'react';
 import { useLab } from '../../store/run/state';
 import { refreshSample, setImageIndex } from '../../store/sharing/commands';
 import { setThreshold, useSharing, useThreshold } from '../../store/sharing/state';
-import { SLIDER_STEPS, sliderToValue, valueToSlider } from '../logSlider';
+import { LogRange } from '../LogRange';
 import { useNumberText } from '../numberText';
 
-const MIN_EXP = -4;
-const MAX_EXP = 1;
+/** τ from 10⁻⁴ to 10 (position 0, τ = 0, left out: every latent would count as active). */
+const THRESHOLD_EXPS = [-4, 1] as const;
 
 export function ThresholdControl() {
   const sliderId = useId();
@@ -20,18 +20,7 @@ export function ThresholdControl() {
   return (
     <div className="hyper threshold">
       <label htmlFor={sliderId}>Active threshold τ</label>
-      <input
-        id={sliderId}
-        type="range"
-        min={1}
-        max={SLIDER_STEPS}
-        step={1}
-        value={valueToSlider(value, MIN_EXP, MAX_EXP)}
-        aria-valuetext={`τ = ${value}`}
-        onChange={(e) => {
-          setError(setThreshold(sliderToValue(Number(e.target.value), MIN_EXP, MAX_EXP)));
-        }}
-      />
+      <LogRange id={sliderId} value={value} exps={THRESHOLD_EXPS} min={1} symbol="τ" onValue={(v) => setError(setThreshold(v))} />
       <label htmlFor={numberId} className="visually-hidden">
         Active threshold value
       </label>
