@@ -15,14 +15,13 @@ import { keepWasmThreadFactory } from './wasmThreads';
 import { backendOrder, isSoftwareAdapter } from './adapter';
 import { applyWebGpuFixes } from './webgpuFixes';
 import type { AdapterDescription, BackendInfo, BackendName, BackendRequest } from './protocol';
+import { errText } from '../shared/errors';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
   'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
   'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreadedSimd, self.location.href).href,
 });
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Ask navigator.gpu for an adapter and describe it (without creating a device). */
 export async function probeWebGpu(): Promise<{ adapter?: AdapterDescription; problem?: string }> {

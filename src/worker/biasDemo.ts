@@ -10,6 +10,7 @@
 // one before it.
 import { BiasDemo, type DeepLinearSettings } from '../engine/deepLinear';
 import type { WorkerEvent } from './protocol';
+import { errText } from '../shared/errors';
 
 export interface BiasDemoPacing {
   /** Target length of one slice of gradient steps. */
@@ -37,8 +38,6 @@ interface Current {
   demo: BiasDemo;
   stopped: boolean;
 }
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class BiasDemoRunner {
   private current: Current | null = null;

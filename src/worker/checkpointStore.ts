@@ -12,6 +12,7 @@
 import { parseSavedConfig, type LabConfig } from '../engine/config';
 import type { LastBatch } from '../engine/trainer';
 import type { RunHistoryData, RunId, SavedRunInfo, SavedRuns } from './protocol';
+import { errText } from '../shared/errors';
 
 /** A database of its own (the runs table has another), so neither one's upgrades touch the other. */
 export const DB_NAME = 'sparsejepa-lab-checkpoint';
@@ -58,8 +59,6 @@ function done(tx: IDBTransaction): Promise<void> {
     tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
   });
 }
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Check a stored meta record field by field: the database is outside this program's control. */
 export function parseSavedRunInfo(raw: unknown): SavedRunInfo {

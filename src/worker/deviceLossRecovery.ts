@@ -6,6 +6,7 @@ import { Trainer } from '../engine/trainer';
 import type { BackendInfo, MemoryInfo, RunId, WorkerEvent } from './protocol';
 import type { Run } from './run';
 import type { WorkQueue } from './workQueue';
+import { errText } from '../shared/errors';
 
 /** How long a run's step in flight may take to fail before the loop is given up on. */
 const STOP_WAIT_MS = 10_000;
@@ -21,7 +22,6 @@ export interface RecoveryEnv {
   memory(): MemoryInfo;
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const ON = { webgpu: 'a new WebGPU device', wasm: 'WASM', webgl: 'WebGL', cpu: 'the CPU backend' } as const;
 
 /** Rebuild the runs open in `env` after `lost`; resolves once each trains again (or stands paused, done, or closed). */

@@ -10,6 +10,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../io/checkpoint';
 import type { CheckpointStore } from './checkpointStore';
 import type { HealthPoint, NormsMatrix, RunId, SavedRunInfo, StepScalars, WorkerEvent } from './protocol';
 import { RunHistory } from './runHistory';
+import { errText } from '../shared/errors';
 
 export interface KeeperOptions {
   runId: RunId;
@@ -26,8 +27,6 @@ export interface KeeperOptions {
   /** The batch of the restored checkpoint's step (the trainer forgets it on restore). */
   restoredBatch?: LastBatch | null;
 }
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Why storage refused a write, in words (a full disk and a disabled storage read differently). */
 export function storageRefusal(e: unknown): string {

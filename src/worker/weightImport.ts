@@ -7,8 +7,7 @@ import type { Trainer } from '../engine/trainer';
 import { readSafetensors } from '../io/safetensors';
 import { standAt } from './importedRun';
 import type { ImportedRunView, WeightsSummary } from './protocol';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../shared/errors';
 
 /** The file's tensors and metadata, and the config in its metadata (or why that is not valid). Throws SafetensorsError with the reason. */
 export function weightsSummary(bytes: Uint8Array): WeightsSummary {

@@ -3,8 +3,7 @@
 import { DeepLinearSettingError, MAX_FEATURES, type DeepLinearSettings } from '../../engine/deepLinear';
 import { workerApi } from '../workerLine';
 import { demoSettings, useBiasDemo, type FeatureRow } from './state';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../../shared/errors';
 
 /** (Re)start the pair with these features and depth; a bad setting is refused with its field and the running pair goes on. */
 export async function restartBiasDemo(features: FeatureRow[] = useBiasDemo.getState().features, depth = useBiasDemo.getState().depth): Promise<void> {

@@ -6,8 +6,7 @@ import type { DatasetSource } from '../../worker/protocol';
 import { readFolderReporting, type PickedFolder } from './folderSource';
 import { loadDatasetSource } from '../keeping/commands';
 import { useLab } from '../run/state';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../../shared/errors';
 
 export async function loadDatasetFolder(folder: PickedFolder): Promise<void> {
   useLab.setState({ datasetError: null });

@@ -17,8 +17,7 @@ import { addRecord, useRuns } from '../runs/state';
 import { clearSeries, groupTotals, useLab, type NormSnapshot } from '../run/state';
 import { tabLocks } from '../tabs';
 import { ImportedFiles, useImport } from './state';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../../shared/errors';
 
 async function digestHex(bytes: ArrayBuffer): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

@@ -11,6 +11,7 @@ import { modeLabel } from '../run/rules';
 import { appendPoint, RunsDb, type RunRecord } from './db';
 import { mergeTransferProbes, transferProbesOf, withProbe } from '../transfer/rules';
 import type { RunInfo, StepScalars, TransferProbeReport } from '../../worker/protocol';
+import { errText } from '../../shared/errors';
 
 export const SAVE_EVERY_MS = 3000;
 
@@ -42,8 +43,6 @@ interface Recorder {
 }
 
 const recorder: Recorder = { db: null, started: false, current: null, nextMeta: {}, saveTimer: null, deleted: new Set() };
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function defaultName(info: RunInfo, now: Date): string {
   const c = info.config;

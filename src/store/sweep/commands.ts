@@ -21,9 +21,9 @@ import { flushMetrics, useLab } from '../run/state';
 import { SweepDb } from './db';
 import { hyperChange, newSweep, nextRun, planFromForm, rowOf, sweepJsonl, type SweepRecord } from './rules';
 import { useSweep, type SweepPhase } from './state';
+import { errText } from '../../shared/errors';
 
 const LOCK = 'sparsejepa-lab-sweep';
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** What this page's driver holds beside the Sweep panel's state (one driver per page). */

@@ -6,8 +6,7 @@ import { command, transfer, workerApi } from '../workerLine';
 import { readFolderReporting, type PickedFolder } from '../dataset/folderSource';
 import { useLab } from '../run/state';
 import { currentRunId, probeChoices, useTransfer } from './state';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../../shared/errors';
 
 export function setProbeOn(id: string): void {
   useTransfer.setState({ on: id, error: null });

@@ -3,8 +3,7 @@
 import { folderRefused, loadDroppedFolder } from '../../store/dataset/commands';
 import { loadDatasetFiles } from '../../store/keeping/commands';
 import { droppedFolder, takeDropped, walkFolder } from './folderDrop';
-
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+import { errText } from '../../shared/errors';
 
 export function dropOnData(dt: DataTransfer): void {
   const dropped = takeDropped(dt);

@@ -4,6 +4,7 @@
 // class folder is named). The entries must be taken inside the drop event: they die with it.
 import { IMAGE_FOLDER_LIMITS } from '../../data/imageFolder';
 import type { FolderFile, PickedFolder } from '../../store/dataset/folderSource';
+import { errText } from '../../shared/errors';
 
 /** What was dropped: the entries (taken now, synchronously), and the plain files. */
 export interface Dropped {
@@ -42,7 +43,8 @@ function fileOf(entry: FileSystemFileEntry): Promise<File> {
   return new Promise((resolve, reject) => entry.file(resolve, reject));
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : e instanceof DOMException ? e.name : String(e));
+/** Why a read failed: errText, but a DOMException that is not an Error (in some engines) by its name (NotFoundError, …). */
+const readErrText = (e: unknown) => (!(e instanceof Error) && e instanceof DOMException ? e.name : errText(e));
 
 /**
  * Every file under `root` (paths relative to it) and every folder. Stops with an error past the
@@ -60,7 +62,7 @@ export async function walkFolder(root: FileSystemDirectoryEntry, maxEntries = IM
       try {
         batch = await readBatch(reader);
       } catch (e) {
-        throw new Error(`${root.name}/${path}: the folder could not be read (${errText(e)})`);
+        throw new Error(`${root.name}/${path}: the folder could not be read (${readErrText(e)})`);
       }
       if (batch.length === 0) break;
       for (const entry of batch) {
@@ -73,7 +75,7 @@ export async function walkFolder(root: FileSystemDirectoryEntry, maxEntries = IM
           try {
             file = await fileOf(entry);
           } catch (e) {
-            throw new Error(`${root.name}/${rel}: could not be read (${errText(e)})`);
+            throw new Error(`${root.name}/${rel}: could not be read (${readErrText(e)})`);
           }
           files.push({ path: rel, file });
         }
