@@ -28,9 +28,6 @@ import type { LiveHyper, StepMetrics } from './types';
 import { patchLatents, reconstruct, type Reconstruction } from './viewSamples';
 import { isEveryStep } from './everySteps';
 
-// Kept here for src/worker/importedRun.ts, which imports them from the trainer (their home is src/io/trainerWeights.ts).
-export { WEIGHTS_FORMAT, WeightsError } from '../io/trainerWeights';
-
 /** A non-finite loss: the message says what to try. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';

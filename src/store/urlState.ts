@@ -2,9 +2,13 @@
 // valid; this file only says how each field is spelled in a URL.
 import { formatClassList, parseClassList } from '../engine/classList';
 import { ConfigSchema, SubsetSchema, defaultConfig, defaultMaskStrategy, parseConfig, type LabConfig } from '../engine/config';
+import type { BackendRequest } from '../worker/protocol';
 
-export const BACKEND_REQUESTS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
-export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+// The type is the worker's (protocol.ts); named here too for the page's settings that import it from this file.
+export type { BackendRequest };
+/** Each request the address may spell, in the order the page offers them (a Record: none missing, none extra). */
+const OFFERED: Record<BackendRequest, true> = { auto: true, webgpu: true, wasm: true, webgl: true, cpu: true };
+export const BACKEND_REQUESTS = Object.keys(OFFERED) as readonly BackendRequest[];
 
 export interface UrlState {
   config: LabConfig;

@@ -5,13 +5,14 @@
 import { modelDims, parseSavedConfig, type LabConfig } from '../engine/config';
 import { JepaModel } from '../engine/model';
 import { Rng } from '../shared/rng';
-import { WEIGHTS_FORMAT, WeightsError, type Trainer } from '../engine/trainer';
+import type { Trainer } from '../engine/trainer';
 import { CHECKPOINT_FORMAT } from '../io/checkpoint';
 import { readSafetensors, type SafetensorsFile } from '../io/safetensors';
+import { WEIGHTS_FORMAT, WeightsError } from '../io/trainerWeights';
 import { normsMatrix, type ImportedRunView, type NormsMatrix, type RunWeightsInfo } from './protocol';
 import { RunRefused } from './run';
+import { errText } from '../shared/errors';
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const shape = (s: readonly number[]) => `[${s.join(',')}]`;
 const MODE = { sparse: 'SparseJEPA', jepa: 'JEPA', mae: 'MAE' } as const;
 

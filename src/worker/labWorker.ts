@@ -46,6 +46,7 @@ import type {
   SavedRuns,
   SharingRequest,
   SharingSample,
+  SweepNumbers,
   TransferProbeReport,
   WeightsSummary,
   WorkerEvent,
@@ -54,7 +55,7 @@ import { reconstructionTransferables } from './reconstruction';
 import { Run, RunRefused, type RunEnv } from './run';
 import { readSavedRun } from './runKeeper';
 import { sampleTransferables } from './sharingSample';
-import { sweepNumbers, type SweepNumbers } from './sweep';
+import { sweepNumbers } from './sweep';
 import { ProbeSets, transferProbe } from './transferProbe';
 import { fillWithWeights, importedConfig, weightsSummary } from './weightImport';
 import { WorkQueue } from './workQueue';

@@ -6,9 +6,6 @@
 import type { SweepNumbers } from './protocol';
 import type { Run } from './run';
 
-// Its shape is the protocol's (protocol.ts); named here too for labWorker.ts, which imports it from this file.
-export type { SweepNumbers };
-
 /** Steps of prediction loss a row averages (engine/sweep.ts's sweepRow: the last min(10, steps)). */
 const TAIL = 10;
 
