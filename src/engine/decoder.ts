@@ -8,24 +8,15 @@
 // reference does; with I-JEPA's block masks ('blocks') it decodes each block as the predictor does.
 import * as tf from './tf';
 import type { ModelDims } from './config';
-import type { HeadOutput } from './heads';
+import { ProjectionHead } from './heads';
 import { NORM_PIX_EPS } from './losses';
-import { ParamSet } from './params';
 import { Predictor } from './predictor';
 import type { Rng } from '../shared/rng';
-import { linear, type LinearParams } from './vit';
 
-/** MAE's pixel head: x̂_p = h_p A + a ∈ R^{3·p·p}, the predicted pixels of target patch p. */
-export class PixelHead {
-  readonly params: ParamSet;
-  readonly proj: LinearParams;
+/** MAE's pixel head: x̂_p = h_p A + a ∈ R^{3·p·p}, the predicted pixels of target patch p (h [M, D_p] at the target positions → [M, 3·p·p]). */
+export class PixelHead extends ProjectionHead {
   constructor(dims: ModelDims, rng: Rng) {
-    this.params = new ParamSet('decoder.', rng, true);
-    this.proj = this.params.linear('decoder_pred', dims.predictorDim, dims.patchDim);
-  }
-  /** @param h [M, D_p] decoder outputs at the target positions → pixels [M, 3·p·p]. */
-  forward(h: tf.Tensor2D): HeadOutput {
-    return { pred: linear(h, this.proj) };
+    super('decoder.', 'decoder_pred', dims.predictorDim, dims.patchDim, rng);
   }
 }
 

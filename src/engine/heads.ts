@@ -12,16 +12,23 @@ export interface HeadOutput {
   logVar?: tf.Tensor2D; // [M, K]
 }
 
-/** JEPA baseline: ŝ_p = h_p A + a (I-JEPA's predictor_proj). */
-export class LinearHead {
+/** One linear map of the predictor's outputs, h_p A + a, its parameters named `prefix + name` (their PyTorch names). */
+export class ProjectionHead {
   readonly params: ParamSet;
   readonly proj: LinearParams;
-  constructor(dims: ModelDims, rng: Rng) {
-    this.params = new ParamSet('predictor.', rng, true);
-    this.proj = this.params.linear('predictor_proj', dims.predictorDim, dims.embedDim);
+  constructor(prefix: string, name: string, inDim: number, outDim: number, rng: Rng) {
+    this.params = new ParamSet(prefix, rng, true);
+    this.proj = this.params.linear(name, inDim, outDim);
   }
   forward(h: tf.Tensor2D): HeadOutput {
     return { pred: linear(h, this.proj) };
+  }
+}
+
+/** JEPA baseline: ŝ_p = h_p A + a (I-JEPA's predictor_proj). */
+export class LinearHead extends ProjectionHead {
+  constructor(dims: ModelDims, rng: Rng) {
+    super('predictor.', 'predictor_proj', dims.predictorDim, dims.embedDim, rng);
   }
 }
 
