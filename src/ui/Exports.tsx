@@ -1,7 +1,7 @@
 // Export weights (.safetensors, tfjs) and metrics (CSV, JSON); import a .safetensors file to
 // continue training from it or just to inspect it.
 import { useId, useState } from 'react';
-import { exportCsv, exportJson, exportSafetensors, exportTfjs, importWeights } from '../store/run/commands';
+import { exportCsv, exportJson, exportOnnx, exportSafetensors, exportTfjs, importWeights } from '../store/run/commands';
 import { useLab } from '../store/run/state';
 import { QueuedNote } from './Queued';
 
@@ -26,6 +26,10 @@ export function Exports() {
           Export tfjs
         </button>
         <QueuedNote label="Export tfjs" />
+        <button type="button" onClick={() => void exportOnnx()} disabled={!hasRun && !busy} title="the probed encoder as ONNX: pixels [batch,3,H,W] → tokens, pooled">
+          Export ONNX
+        </button>
+        <QueuedNote label="Export ONNX" />
         <button type="button" onClick={exportCsv} disabled={!hasMetrics}>
           Export CSV
         </button>

@@ -17,6 +17,7 @@ import type { ProbeKind } from '../engine/probeKind';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
 import type { LiveHyper } from '../engine/types';
+import { trainerEncoderOnnx } from '../io/onnx/encoderModel';
 import { writeTfjsWeights } from '../io/tfjs-format';
 import { BiasDemoRunner } from './biasDemo';
 import { DEFAULT_BUDGET_BYTES, type CheckpointStore } from './checkpointStore';
@@ -275,6 +276,15 @@ export class LabWorker implements LabWorkerApi {
     return this.command(() =>
       this.tensors.run(async () => {
         const bytes = await this.need(runId).trainer.exportSafetensors();
+        return this.env.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      }),
+    );
+  }
+
+  exportOnnx(runId: RunId): Promise<Uint8Array> {
+    return this.command(() =>
+      this.tensors.run(async () => {
+        const bytes = await trainerEncoderOnnx(this.need(runId).trainer);
         return this.env.transfer(bytes, [bytes.buffer as ArrayBuffer]);
       }),
     );

@@ -393,6 +393,8 @@ export interface LabWorkerApi {
   /** One train image with μ per patch, the norms and the grouping, plus the last batch's masks (between steps). */
   sharingSample(runId: RunId, request: SharingRequest): Promise<SharingSample>;
   exportSafetensors(runId: RunId): Promise<Uint8Array>;
+  /** The probed encoder (the target encoder; MAE's context encoder) as ONNX: pixels → tokens, pooled (src/io/onnx). */
+  exportOnnx(runId: RunId): Promise<Uint8Array>;
   exportTfjs(runId: RunId): Promise<{ modelJson: string; weightsBin: Uint8Array }>;
   /**
    * Read a .safetensors file; with `load`, start run `runId` from its weights when they fit: the

@@ -220,6 +220,14 @@ export function exportSafetensors(): Promise<void> {
   });
 }
 
+/** The probed encoder as ONNX (any runtime: onnxruntime, onnxruntime-web, …): pixels → tokens and pooled. */
+export function exportOnnx(): Promise<void> {
+  return exportCommand('Export ONNX', async (runId) => {
+    const bytes = await workerApi().exportOnnx(runId);
+    download(`${runName()}-encoder.onnx`, [bytes as Uint8Array<ArrayBuffer>], 'application/octet-stream');
+  });
+}
+
 export function exportTfjs(): Promise<void> {
   return exportCommand('Export tfjs', async (runId) => {
     const { modelJson, weightsBin } = await workerApi().exportTfjs(runId);
