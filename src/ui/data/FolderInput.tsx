@@ -1,21 +1,18 @@
-// "Pick a folder": an <input type="file" webkitdirectory> (Chrome, Edge, Firefox, Safari). The
-// attribute is set on the element itself: React's typings do not know it.
+// "Pick a folder": an <input type="file" webkitdirectory> (Chrome, Edge, Firefox, Safari).
 import { useId } from 'react';
 import { folderOfInput, type PickedFolder } from '../../store/dataset/folderSource';
+import { FilesInput } from '../FilesInput';
 
 export function FolderInput({ label, disabled, onFolder, onRefused, hint }: { label: string; disabled?: boolean; onFolder: (f: PickedFolder) => void; onRefused: (message: string) => void; hint?: string }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input
+      <FilesInput
         id={id}
-        type="file"
-        ref={(el) => el?.setAttribute('webkitdirectory', '')}
+        folder
         disabled={disabled}
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          e.target.value = '';
+        onFiles={(files) => {
           if (!files.length) return onRefused('the folder is empty (a browser lists no empty folders, and none of its files)');
           const folder = folderOfInput(files);
           if (folder) onFolder(folder);

@@ -1,11 +1,13 @@
 // Bring a run trained outside the page (interop/pytorch/train.py, `npm run train`) into the Runs
 // table: pick or drop its metrics.jsonl with its weights.safetensors (and config.json,
 // probes.jsonl when there are some); then open its weights for Evaluate and the sharing views.
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { importRunFiles, openImportedRun, openImportedRunWith } from '../../store/import/commands';
 import { sourceLabel } from '../../store/import/rules';
 import type { RunRecord } from '../../store/runs/db';
 import { useLab } from '../../store/run/state';
+import { useDropZone } from '../dropZone';
+import { FilesInput } from '../FilesInput';
 import { BACKEND_LABELS } from '../format';
 import { QueuedNote } from '../Queued';
 import { useImport } from '../../store/import/state';
@@ -18,24 +20,14 @@ function PickRunData() {
   return (
     <div className="field">
       <label htmlFor={id}>Pick {needs.name} (the data it trained on)</label>
-      <input
-        id={id}
-        type="file"
-        multiple
-        accept=".gz,.tgz,.tar,.bin,.zip"
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          e.target.value = '';
-          void openImportedRunWith(needs.recordId, files);
-        }}
-      />
+      <FilesInput id={id} multiple accept=".gz,.tgz,.tar,.bin,.zip" onFiles={(files) => void openImportedRunWith(needs.recordId, files)} />
     </div>
   );
 }
 
 export function ImportRun() {
   const id = useId();
-  const [over, setOver] = useState(false);
+  const { over, zone } = useDropZone((data) => void importRunFiles(Array.from(data.files)));
   const message = useImport((s) => s.message);
   const error = useImport((s) => s.error);
   const shownId = useLab((s) => s.run?.runId);
@@ -43,30 +35,11 @@ export function ImportRun() {
     <section
       className={`import-run${over ? ' drop-over' : ''}`}
       aria-label="Import a run"
-      onDragOver={(e) => {
-        e.preventDefault();
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        void importRunFiles(Array.from(e.dataTransfer.files));
-      }}
+      {...zone}
     >
       <div className="field">
         <label htmlFor={id}>Import a run (PyTorch, command line)</label>
-        <input
-          id={id}
-          type="file"
-          multiple
-          accept=".jsonl,.safetensors,.json"
-          onChange={(e) => {
-            const files = Array.from(e.target.files ?? []);
-            e.target.value = '';
-            void importRunFiles(files);
-          }}
-        />
+        <FilesInput id={id} multiple accept=".jsonl,.safetensors,.json" onFiles={(files) => void importRunFiles(files)} />
         <small className="hint">its metrics.jsonl with its weights.safetensors (config.json and probes.jsonl too, if there are some), picked together or dropped here</small>
         <QueuedNote label="Import run" />
       </div>
