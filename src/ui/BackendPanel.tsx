@@ -5,6 +5,7 @@ import { useLab } from '../store/run/state';
 import { BACKEND_REQUESTS, type BackendRequest } from '../store/urlState';
 import { describeAdapterText } from '../worker/adapter';
 import { BACKEND_LABELS } from './format';
+import { ErrorAlert } from './ErrorAlert';
 
 export function BackendPanel() {
   const id = useId();
@@ -45,11 +46,7 @@ export function BackendPanel() {
             ) : null}
           </>
         ) : null}
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorAlert error={error} />
       </div>
     </section>
   );

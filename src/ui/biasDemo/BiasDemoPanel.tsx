@@ -9,6 +9,7 @@ import { MAX_DEPTH, MAX_FEATURES } from '../../engine/deepLinear';
 import {  defaultFeatures, useBiasDemo, type FeatureRow } from '../../store/biasDemo/state';
 import { BiasDemoChart, FEATURE_COLOURS } from './BiasDemoChart';
 import { addFeature, removeFeature, restartBiasDemo, setFeature, stopBiasDemo } from '../../store/biasDemo/commands';
+import { ErrorAlert } from '../ErrorAlert';
 
 function NumberCell({ label, value, invalid, onValue }: { label: string; value: number; invalid: boolean; onValue: (v: number) => void }) {
   const [text, setText] = useState(String(value));
@@ -99,11 +100,7 @@ function Results() {
   const error = useBiasDemo((s) => s.error);
   return (
     <>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       {result ? (
         <>
           <p className="bias-sentence" aria-label="Which feature each objective learned first" data-done={done}>

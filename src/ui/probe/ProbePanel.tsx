@@ -10,6 +10,7 @@ import { EveryStepsField } from '../EveryStepsField';
 import { Field } from '../fields';
 import { evaluate, setProbeEvery } from '../../store/probe/commands';
 import { ProbeOn } from './ProbeOn';
+import { ErrorAlert } from '../ErrorAlert';
 
 function ProbeEveryField() {
   const value = useLab((s) => s.config.probeEvery);
@@ -95,11 +96,7 @@ export function ProbePanel() {
       </div>
       <ProbeEveryField />
       <LatestResults />
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
     </fieldset>
   );
 }

@@ -11,6 +11,7 @@ import { FilesInput } from '../FilesInput';
 import { BACKEND_LABELS } from '../format';
 import { QueuedNote } from '../Queued';
 import { useImport } from '../../store/import/state';
+import { ErrorAlert } from '../ErrorAlert';
 
 /** The picked data an imported run trained on, asked for when the page cannot load it by itself. */
 function PickRunData() {
@@ -53,11 +54,7 @@ export function ImportRun() {
           ) : null}
         </p>
       ) : null}
-      {error ? (
-        <p className="error" role="alert" aria-label="Import error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} label="Import error" />
       <PickRunData />
     </section>
   );

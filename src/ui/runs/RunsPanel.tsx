@@ -6,6 +6,7 @@ import { ImportRun } from './ImportRun';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
 import { TransferTable } from '../transfer/TransferTable';
+import { ErrorAlert } from '../ErrorAlert';
 
 export function RunsPanel() {
   useEffect(() => {
@@ -21,11 +22,7 @@ export function RunsPanel() {
         step) and probe results. A run with a checkpoint here can be resumed.
       </p>
       <StorageBudget />
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} />
       <ImportRun />
       <RunsTable />
       <RunsCompare />

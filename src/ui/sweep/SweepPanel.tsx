@@ -11,6 +11,7 @@ import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type S
 import { setSweepForm, useSweep } from '../../store/sweep/state';
 import { Field } from '../fields';
 import { formatNumber } from '../format';
+import { ErrorAlert } from '../ErrorAlert';
 
 const MODE_NAMES: Record<SweepMode, string> = { jepa: 'JEPA', sparse: 'SparseJEPA', mae: 'MAE' };
 
@@ -194,11 +195,7 @@ export function SweepPanel() {
           {rec.message}
         </p>
       ) : null}
-      {error ? (
-        <p className="error" role="alert" aria-label="Sweep problem">
-          {error}
-        </p>
-      ) : null}
+      <ErrorAlert error={error} label="Sweep problem" />
       {plan.length ? <RunsOfSweep plan={plan} rec={rec} /> : null}
       {rec ? <Plot rec={rec} /> : null}
     </section>
