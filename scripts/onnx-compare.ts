@@ -22,7 +22,11 @@ const t = Trainer.create(config, data);
 await t.importSafetensors(bytes);
 const session = await ort.InferenceSession.create(readFileSync(onnxPath));
 const { numPatches: N, embedDim: D, patchSize, imageSize: S } = t.dims;
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.prototype.reduce.call(a, (m: number, v: number, i: number) => Math.max(m, Math.abs(v - b[i])), 0) as number;
+const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
 for (const indices of [[0, 1, 2, 3, 4, 5, 6, 7], [0]]) {
   const pixels = new Float32Array(indices.length * IMAGE_BYTES);
   indices.forEach((i, b) => {
