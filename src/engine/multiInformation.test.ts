@@ -15,7 +15,7 @@ function gaussian(L: number[][], rows: number, seed: number): Float64Array {
   return out;
 }
 
-const identity = (d: number) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+const identity = (d: number): number[][] => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
 
 describe('logDet', () => {
   it('is log det by Cholesky, and refuses a matrix that is not positive definite', () => {

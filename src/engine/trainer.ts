@@ -16,6 +16,7 @@ import { AdamW } from './adamw';
 import { batchTensors, disposeBatch } from './batch';
 import { groupOfPatch, modelDims, parseConfig, sameRun, type LabConfig, type LabConfigInput, type ModelDims } from './config';
 import { encode, evaluateFixedBatch, type FixedBatchLoss } from './evaluation';
+import { groupInformation, type GroupInformation } from './groupInformation';
 import { groupColumnNorms, groupHeadStep, proximalGroupShrink } from './losses';
 import { maskSettingsOf, sampleBatchMasks, type BatchMasks, type MaskSettings } from './masks';
 import { JepaModel, type BatchTensors, type LossTerms } from './model';
@@ -23,7 +24,7 @@ import { assignExported, assignState, checkStateTensors, expectedTensors, export
 import type { RepresentationHealth } from './representationHealth';
 import { Rng } from '../shared/rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
-import { groupNormsFrom, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
+import { groupNormsFrom, HEALTH_IMAGES, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
 import type { LiveHyper, StepMetrics } from './types';
 import { patchLatents, reconstruct, type Reconstruction } from './viewSamples';
 import { isEveryStep } from './everySteps';
@@ -291,6 +292,11 @@ export class Trainer {
   /** Is the representation collapsing? Std and RankMe of an encoder on fixed train images (HealthReadout.measure). */
   representationHealth(opts: { images?: number; pool?: HealthPool; encoder?: 'target' | 'context' } = {}): Promise<RepresentationHealth> {
     return this.health.measure(opts);
+  }
+
+  /** The multi-information of the groups' outputs (and SparseJEPA's latents) on the health read-out's fixed images (groupInformation.ts); null for MAE. */
+  totalCorrelation(images = HEALTH_IMAGES.mean): Promise<GroupInformation | null> {
+    return groupInformation(this.model, this.dims, this.groups, this.health.fixedBatch(images));
   }
 
   /** Loss terms on one fixed batch, the same on every backend for the same weights. */

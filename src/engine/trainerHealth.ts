@@ -53,6 +53,21 @@ export class HealthReadout {
   ) {}
 
   /**
+   * The fixed batch: the first `images` train images of a fixed shuffle (HEALTH_SEED), no
+   * augmentation, time-major [N·B, P] (vit.ts: patch t of image b at row t·B + b); B ≤ the split's size.
+   */
+  fixedBatch(images: number): { B: number; patches: Float32Array } {
+    if (!Number.isInteger(images) || images < 1) throw new RangeError(`the health batch needs a whole number ≥ 1 of images, got ${images}`);
+    const { numPatches: N, patchDim: P } = this.dims;
+    const B = Math.min(images, this.train.size);
+    if (this.batch?.B !== B) {
+      const order = new Rng(HEALTH_SEED).shuffle(Array.from({ length: this.train.size }, (_, i) => i));
+      this.batch = { B, patches: toTimeMajor(makeImageBatch(this.train, order.slice(0, B), this.patchSize), B, N, P) };
+    }
+    return this.batch;
+  }
+
+  /**
    * Is the representation collapsing? The evaluated encoder (f_θ̄, or f_θ without an EMA target)
    * on a fixed batch — the same train images every call (a fixed shuffle, not the run's seed, so
    * runs on one dataset are compared on the same images), no augmentation — then per-dimension
@@ -70,13 +85,7 @@ export class HealthReadout {
     const images = opts.images ?? HEALTH_IMAGES[pool];
     if (!Number.isInteger(images) || images < 1) throw new RangeError(`representationHealth: images must be a whole number ≥ 1, got ${images}`);
     const { numPatches: N, patchDim: P, embedDim: D } = this.dims;
-    const B = Math.min(images, this.train.size);
-    if (this.batch?.B !== B) {
-      const order = new Rng(HEALTH_SEED).shuffle(Array.from({ length: this.train.size }, (_, i) => i));
-      // Kept time-major, as the encoder takes its rows (vit.ts: patch t of image b at row t·B + b).
-      this.batch = { B, patches: toTimeMajor(makeImageBatch(this.train, order.slice(0, B), this.patchSize), B, N, P) };
-    }
-    const patches = this.batch.patches;
+    const { B, patches } = this.fixedBatch(images);
     const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
     const z = tf.tidy(() => {
       const tokens = encoder.forward(tf.tensor2d(patches, [N * B, P]), pos, B, N);
