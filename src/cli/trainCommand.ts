@@ -5,7 +5,8 @@
 // Writes DIR/config.json, DIR/metrics.jsonl (one object per step), DIR/weights.safetensors and,
 // with --probe-every, DIR/probes.jsonl (the linear probe at step 0 — the random-init floor — every
 // N steps and at the end; each line is also printed); with --health-every, DIR/health.jsonl (the
-// evaluated encoder's representation health at step 0, every N steps and at the end, also printed);
+// evaluated encoder's representation health and the groups' multi-information at step 0, every N
+// steps and at the end, also printed);
 // with --trace-batches DIR, the step-0 weights and every step's batch and masks (see TrainRunOptions).
 // The run trains through TrainingSession, as the page's does: DIR/checkpoint.safetensors every
 // --checkpoint-every steps, at the end and on Ctrl-C/SIGTERM (which stops after the step under way,
@@ -18,6 +19,7 @@ import type { DatasetSplits } from '../data/types';
 import { encodeBatchFile } from '../engine/batchFile';
 import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
 import type { LabConfig } from '../engine/config';
+import type { GroupInformation } from '../engine/groupInformation';
 import type { RepresentationHealth } from '../engine/representationHealth';
 import { TrainingSession } from '../engine/session';
 import { Trainer, type TrainerState } from '../engine/trainer';
@@ -93,6 +95,8 @@ export interface HealthPoint {
   tokens: RepresentationHealth;
   pooled: RepresentationHealth;
   contextTokens?: RepresentationHealth;
+  /** The multi-information of the groups' outputs (and SparseJEPA's K latents), nats: Trainer.totalCorrelation (SparseJEPA and JEPA; MAE: absent). */
+  totalCorrelation?: GroupInformation;
 }
 
 export interface TrainRunResult {
@@ -149,13 +153,17 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
   const recordHealth = async () => {
     const point: HealthPoint = { step: trainer.stepCount, tokens: await trainer.representationHealth(), pooled: await trainer.representationHealth({ pool: 'mean' }) };
     if (trainer.model.hasTarget) point.contextTokens = await trainer.representationHealth({ encoder: 'context' });
+    const tc = await trainer.totalCorrelation();
+    if (tc) point.totalCorrelation = tc;
     appendFileSync(healthPath, JSON.stringify(point) + '\n');
     const brief = ({ rankMe, stdMean, stdMin }: RepresentationHealth) => ({ rankMe, stdMean, stdMin });
     const context = point.contextTokens ? { contextTokens: brief(point.contextTokens) } : {};
-    o.log(JSON.stringify({ health: { step: point.step, tokens: brief(point.tokens), pooled: brief(point.pooled), ...context } }));
+    const info = tc ? { totalCorrelation: tc } : {};
+    o.log(JSON.stringify({ health: { step: point.step, tokens: brief(point.tokens), pooled: brief(point.pooled), ...context, ...info } }));
     const say = (h: RepresentationHealth) => `RankMe ${h.rankMe.toFixed(2)} of ${Math.min(h.rows, h.dim)}, std mean ${h.stdMean.toExponential(2)} min ${h.stdMin.toExponential(2)}`;
     const ctx = point.contextTokens ? `; context encoder tokens ${say(point.contextTokens)}` : '';
-    console.error(`health at step ${point.step}: tokens ${say(point.tokens)}; pooled ${say(point.pooled)}${ctx}`);
+    const mi = tc ? `; multi-information groups ${tc.groups.toFixed(3)}${tc.latents === undefined ? '' : ` latents ${tc.latents.toFixed(3)}`} nats` : '';
+    console.error(`health at step ${point.step}: tokens ${say(point.tokens)}; pooled ${say(point.pooled)}${ctx}${mi}`);
   };
   if (config.healthEvery > 0) writeFileSync(healthPath, kept.health.map((l) => l + '\n').join(''));
   if (o.traceBatches) {
