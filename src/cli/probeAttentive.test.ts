@@ -40,7 +40,7 @@ describe('npm run probe --kind attentive', () => {
   it('names a bad kind or attentive flag', async () => {
     const weights = await weightsAfter(0, 'w.safetensors');
     const base = ['--weights', weights, '--out', dir, '--backend', 'cpu'];
-    expect(await rejects([...base, '--kind', 'mlp'])).toBe("--kind: expected one of linear, attentive, got 'mlp'");
+    expect(await rejects([...base, '--kind', 'mlp'])).toBe("--kind: expected one of linear, attentive, knn, got 'mlp'");
     expect(await rejects([...base, '--heads', '2'])).toBe('--heads: only for --kind attentive');
     expect(await rejects([...base, '--kind', 'attentive', '--heads', '3'])).toBe('--heads: 3 does not divide the encoder width 64');
     expect(await rejects([...base, '--kind', 'attentive', '--queries', '0'])).toBe("--queries: expected a whole number ≥ 1, got '0'");

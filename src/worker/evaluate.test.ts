@@ -153,4 +153,29 @@ describe('evaluate() in the worker', () => {
     const [a, b] = [await t.step(), await plain.step()];
     expect(a.loss).toBe(b.loss);
   });
+
+  it('the k-NN probe: its own floor (the same k-NN on the step-0 encoder), the kind in the report, no tensors left, training untouched', async () => {
+    const t = make();
+    const plain = make();
+    for (const x of [t, plain]) for (let i = 0; i < 2; i++) await x.step();
+    const { events, runner } = harness();
+    await runner.evaluate(t, 'rk'); // a linear probe first: its floor is not the k-NN's
+    const before = tf.memory().numTensors;
+    const knn = await runner.evaluate(t, 'rk', 'knn');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(knn).toMatchObject({ kind: 'knn', step: 2, floorCached: false, trainCount: data.train.size, testCount: data.test.size });
+    for (const v of [knn.top1, knn.top5, knn.randomInitTop1, knn.randomInitTop5]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(knn.top5).toBeGreaterThanOrEqual(knn.top1);
+    expect(new Set([floorKey(t.config, PROBE, 'knn'), floorKey(t.config, PROBE, 'linear'), floorKey(t.config, PROBE, 'attentive')]).size).toBe(3);
+    expect(events.at(-1)).toEqual({ type: 'probe', ...knn });
+    expect(events.some((e) => e.type === 'probe-progress' && e.phase === 'random-init')).toBe(true);
+    const fresh = await new ProbeRunner(() => undefined, PROBE).evaluate(make(), 'r0', 'knn');
+    expect([fresh.top1, fresh.top5]).toEqual([knn.randomInitTop1, knn.randomInitTop5]);
+    expect((await runner.evaluate(t, 'rk', 'knn')).floorCached).toBe(true);
+    const [a, b] = [await t.step(), await plain.step()];
+    expect(a.loss).toBe(b.loss);
+  });
 });

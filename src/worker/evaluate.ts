@@ -1,7 +1,8 @@
-// The probes inside the training worker (the mean-pooled linear probe, or V-JEPA's attentive
-// probe over the patch tokens: probeKind.ts). The caller queues evaluate() between two steps;
-// it only reads the target encoder (forward passes in tf.tidy), so weights, optimiser moments,
-// RNG streams and the batch sampler are untouched and training continues exactly as without it.
+// The probes inside the training worker (the mean-pooled linear probe, V-JEPA's attentive probe
+// over the patch tokens, or DINO's weighted k-NN classifier on the mean-pooled features:
+// probeKind.ts). The caller queues evaluate() between two steps; it only reads the target
+// encoder (forward passes in tf.tidy), so weights, optimiser moments, RNG streams and the batch
+// sampler are untouched and training continues exactly as without it.
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
 // computed once per (architecture, seed, data, probe kind) and cached.
 import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';

@@ -1,6 +1,7 @@
 // The probe's commands: Evaluate now (a command: it waits its turn behind a model being built),
 // and probe every N steps (live: the worker picks it up at the next step; it is also a config
 // field, so it is in the URL and the next Reset keeps it).
+import type { ProbeKind } from '../../engine/probeKind';
 import { errText } from '../../shared/errors';
 import { setLiveSetting } from '../liveSetting';
 import { command, workerApi } from '../workerLine';
@@ -10,7 +11,10 @@ import { recordProbeEvery } from '../runs/state';
 import { useLab } from '../run/state';
 import { probeOnChosen } from '../transfer/commands';
 
-/** Probe the run's encoder with the read-out chosen (linear or attentive). */
+/** The busy label while Evaluate runs each read-out. */
+const EVALUATE_LABEL: Record<ProbeKind, string> = { linear: 'Probing the encoder…', attentive: 'Attentive probe of the encoder…', knn: 'k-NN probe of the encoder…' };
+
+/** Probe the run's encoder with the read-out chosen (linear, attentive or k-NN). */
 export function evaluate(): Promise<void> {
   if (useTransfer.getState().on) return probeOnChosen(); // "Probe on" names another dataset: a transfer probe
   return command('Evaluate', async (setLabel) => {
@@ -19,7 +23,7 @@ export function evaluate(): Promise<void> {
     if (!runId) return void useProbe.setState({ progress: null, error: 'Probe: no model yet' });
     const kind = useProbeKind.getState().kind;
     const step = s.metrics[s.metrics.length - 1]?.step ?? 0;
-    setLabel(kind === 'attentive' ? 'Attentive probe of the encoder…' : 'Probing the encoder…');
+    setLabel(EVALUATE_LABEL[kind]);
     useProbe.setState({ progress: { step, done: 0, phase: 'trained', kind }, error: null });
     try {
       await workerApi().evaluate(runId, kind); // the result arrives as a 'probe' event (the same path as probeEvery's)

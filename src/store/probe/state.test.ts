@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, modelDims } from '../../engine/config';
+import type { ProbeKind } from '../../engine/probeKind';
 import type { ProbeReport } from '../../worker/protocol';
 import { bestTop1, handleProbeEvent, kindOf, useProbe } from './state';
 import { showRun } from '../dispatch';
 import { initialState, useLab } from '../run/state';
 
 const config = defaultConfig();
-const report = (step: number, top1: number, kind?: 'linear' | 'attentive'): ProbeReport => ({
+const report = (step: number, top1: number, kind?: ProbeKind): ProbeReport => ({
   runId: 'r', step, top1, top5: 0.9, randomInitTop1: 0.2, randomInitTop5: 0.6, trainCount: 10, testCount: 5, ms: 1, floorCached: false, ...(kind ? { kind } : {}),
 });
 
@@ -23,6 +24,9 @@ describe('probe store: linear and attentive side by side', () => {
     expect(bestTop1(results)?.top1).toBe(0.55); // the Runs table compares linear probes
     expect(bestTop1(results, 'attentive')?.top1).toBe(0.7);
     expect(bestTop1([report(1, 0.9, 'attentive')])).toBeNull();
+    handleProbeEvent({ type: 'probe', ...report(4, 0.6, 'knn') }); // a third kind at the same step: beside the others
+    expect(useProbe.getState().results.map((r) => kindOf(r))).toEqual(['attentive', 'linear', 'knn']);
+    expect(bestTop1(useProbe.getState().results, 'knn')?.top1).toBe(0.6);
   });
 
   it('keeps the kind of the probe Evaluate asked for through its progress events', () => {

@@ -1,5 +1,5 @@
 // The probes' side of the page: results of the current run (one per evaluated step and probe
-// kind: linear or attentive), the progress of the probe in flight, the kind Evaluate runs, and
+// kind: linear, attentive or k-NN), the progress of the probe in flight, the kind Evaluate runs, and
 // the Evaluate / "every N steps" commands.
 import { create } from 'zustand';
 import type { ProbeKind } from '../../engine/probeKind';
@@ -30,7 +30,7 @@ export const useProbe = create<ProbeState>()(() => initialProbeState());
 /** The read-out Evaluate runs (a choice of this page, kept across runs). */
 export const useProbeKind = create<{ kind: ProbeKind }>()(() => ({ kind: 'linear' }));
 
-/** A report's kind (reports saved before the attentive probe are linear). */
+/** A report's kind (reports saved before the attentive and k-NN probes are linear). */
 export const kindOf = (r: Pick<ProbeReport, 'kind'>): ProbeKind => r.kind ?? 'linear';
 
 /** The run the page shows now; events of other runs are dropped. */
