@@ -48,6 +48,9 @@ describe('HealthRunner (representation health between steps)', () => {
     expect(p.step).toBe(1);
     expect(p.target).toEqual(healthStats(await t.representationHealth()));
     expect(p.context).toEqual(healthStats(await t.representationHealth({ encoder: 'context' })));
+    // JEPA: the groups' multi-information of its predictor outputs, no latents.
+    expect(p.totalCorrelation).toEqual(await t.totalCorrelation());
+    expect(Object.keys(p.totalCorrelation!)).toEqual(['groups']);
     expect(p.target.rows).toBe(32 * 64);
     expect(p.target.dim).toBe(64);
     expect(p.target.rankMe).toBeGreaterThan(1);
@@ -58,6 +61,7 @@ describe('HealthRunner (representation health between steps)', () => {
     for (const over of [{ mode: 'mae' as const }, { targetEncoder: 'online-no-stopgrad' as const }]) {
       const q = await new HealthRunner(() => undefined).measure(make(over), 'r');
       expect(q.context).toBeUndefined();
+      if (over.mode === 'mae') expect(q.totalCorrelation).toBeUndefined(); // MAE predicts pixels, not groups' embeddings
     }
   });
 

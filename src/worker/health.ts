@@ -1,7 +1,8 @@
 // Representation health inside the training worker: every healthEvery steps (and at step 0, the
 // run's starting point), between two steps, the run's loop asks for Trainer.representationHealth
 // on its fixed batch — the per-dimension std (mean, min) and RankMe of the encoder that makes the
-// targets, and of the context encoder when that is another one (an EMA target). It only reads the
+// targets, and of the context encoder when that is another one (an EMA target) — and the groups'
+// multi-information (Trainer.totalCorrelation; SparseJEPA and JEPA). It only reads the
 // encoders (forward passes in tf.tidy, one read-back each), so training goes on exactly as
 // without it. A failed measurement is reported ('health-error') and training goes on.
 import { hasEmaTarget } from '../engine/model';
@@ -47,7 +48,8 @@ export class HealthRunner {
     try {
       const target = healthStats(await t.representationHealth());
       const context = hasEmaTarget(t.config) ? healthStats(await t.representationHealth({ encoder: 'context' })) : undefined;
-      const point: HealthPoint = { step, target, ...(context ? { context } : {}) };
+      const totalCorrelation = await t.totalCorrelation();
+      const point: HealthPoint = { step, target, ...(context ? { context } : {}), ...(totalCorrelation ? { totalCorrelation } : {}) };
       this.onPoint(point);
       this.emit({ type: 'health', runId, point });
       return point;

@@ -11,6 +11,7 @@
 import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { BiasDemoResult, DeepLinearSettings } from '../engine/deepLinear';
 import type { FixedBatchLoss } from '../engine/evaluation';
+import type { GroupInformation } from '../engine/groupInformation';
 import type { ProbeWithFloor } from '../engine/probe';
 import type { ProbeKind } from '../engine/probeKind';
 import type { RepresentationHealth } from '../engine/representationHealth';
@@ -174,6 +175,8 @@ export interface HealthPoint {
   target: HealthStats;
   /** The context encoder, when it is another encoder than the target one (an EMA target). */
   context?: HealthStats;
+  /** The groups' (and SparseJEPA's latents') multi-information, nats (Trainer.totalCorrelation; MAE: absent). */
+  totalCorrelation?: GroupInformation;
 }
 
 /** representationHealth's numbers without its singular values. */

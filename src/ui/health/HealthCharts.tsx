@@ -3,6 +3,8 @@
 // deviation (mean and minimum), measured in the worker every N steps between steps. The encoder
 // that makes the targets is drawn solid; beside an EMA target, the context encoder dashed.
 // Without the stop-gradient (Targets) or with EMA momentum 0 the rank falls: collapse, seen.
+// Beside them the paper's quantity (SparseJEPA §3, Lemma 1 / Theorem 1): the groups' multi-information
+// (and, for SparseJEPA, the K latents'), a Gaussian estimate on 128 train images (src/engine/groupInformation.ts).
 import { useMemo } from 'react';
 import { useHealth } from '../../store/health/state';
 import { useLab } from '../../store/run/state';
@@ -21,7 +23,7 @@ export function HealthCharts() {
   const config = useLab((s) => s.run?.config ?? s.config);
   const hasContext = points.some((p) => p.context);
   const target = config.mode === 'mae' ? "MAE's encoder" : config.targetEncoder === 'ema' ? 'target encoder (EMA)' : 'encoder (no stop-gradient)';
-  const { rank, std } = useMemo(() => {
+  const { rank, std, info } = useMemo(() => {
     const rank = points.map((p) => ({ step: p.step, target: p.target.rankMe, ...(p.context ? { context: p.context.rankMe } : {}) }));
     const std = points.map((p) => ({
       step: p.step,
@@ -29,8 +31,14 @@ export function HealthCharts() {
       min: p.target.stdMin,
       ...(p.context ? { ctxMean: p.context.stdMean, ctxMin: p.context.stdMin } : {}),
     }));
-    return { rank, std };
+    const info = points.flatMap((p) => (p.totalCorrelation ? [{ step: p.step, ...p.totalCorrelation }] : []));
+    return { rank, std, info };
   }, [points]);
+  const hasLatents = info.some((p) => p.latents !== undefined);
+  const infoLines = useMemo<LineSpec[]>(
+    () => [{ key: 'groups', name: 'groups G_1…G_m', color: '#ff7f0e', width: 2 }, ...(hasLatents ? [{ key: 'latents', name: 'latents u_1…u_K', color: '#8c564b', width: 1.5 }] : [])],
+    [hasLatents],
+  );
   const rankLines = useMemo<LineSpec[]>(
     () => [{ key: 'target', name: target, color: '#1f77b4', width: 2 }, ...(hasContext ? [{ key: 'context', name: 'context encoder', color: '#9467bd', width: 1.5 }] : [])],
     [target, hasContext],
@@ -65,11 +73,15 @@ export function HealthCharts() {
       <div className="chart-grid">
         <Chart title="RankMe (effective rank)" rows={rank} lines={rankLines} legend leftDigits={4} />
         <Chart title="Per-dimension std of the outputs" rows={std} lines={stdLines} legend />
+        {info.length ? <Chart title="Multi-information I(G_1; …; G_m), nats" rows={info} lines={infoLines} legend /> : null}
       </div>
       {last ? (
         <p className="hint" aria-label="Latest health" data-step={last.step} data-rankme={last.target.rankMe} data-std-mean={last.target.stdMean} data-std-min={last.target.stdMin}>
           Step {last.step}: RankMe {last.target.rankMe.toFixed(2)}, std mean {last.target.stdMean.toFixed(3)}, min {last.target.stdMin.toFixed(3)}
           {last.context ? ` · context encoder: RankMe ${last.context.rankMe.toFixed(2)}, std mean ${last.context.stdMean.toFixed(3)}` : ''}
+          {last.totalCorrelation
+            ? ` · multi-information: groups ${last.totalCorrelation.groups.toFixed(2)} nats${last.totalCorrelation.latents === undefined ? '' : `, latents ${last.totalCorrelation.latents.toFixed(2)} nats`}`
+            : ''}
         </p>
       ) : null}
     </section>
