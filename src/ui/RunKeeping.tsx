@@ -79,7 +79,7 @@ export function SavedLine() {
   const saved = useKeeping((s) => s.saved);
   const runId = useLab((s) => s.run?.runId);
   const every = useLab((s) => s.run?.config.checkpointEvery);
-  const imported = useRuns((s) => s.runs.find((r) => r.id === runId)?.imported);
+  const imported = useRuns((s) => s.runs.find((r) => r.runId === runId)?.imported);
   if (imported) return <p className="hint">Imported ({imported.source}): no checkpoint of it is saved here; it does not train in the page. Its record is in the Runs table.</p>;
   if (!saved) {
     return <p className="hint">{every ? `Saved in this browser every ${every} steps and on Pause.` : 'Saved in this browser on Pause.'}</p>;

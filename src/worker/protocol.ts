@@ -71,9 +71,71 @@ export interface DatasetSummary {
 /** A run's id: a UUID the page makes (crypto.randomUUID) when it asks for the run. */
 export type RunId = string;
 
-export interface RunInfo {
+/** A dataset as a run names it: its id (config.dataset's grammar, src/data/datasetId.ts) and the name shown. */
+export interface DatasetRef {
+  id: string;
+  name: string;
+}
+
+/** One step of a run's loss series. */
+export interface RunPoint {
+  step: number;
+  loss: number;
+  predLoss: number;
+  klLoss: number;
+  groupPenalty: number;
+}
+
+/** Where a run trained outside the page came from (src/store/import/rules.ts). */
+export interface ImportedFrom {
+  /** "pytorch" (interop/pytorch/train.py's `run` metadata) or "command line" (npm run train, which writes none). */
+  source: string;
+  /** The trainer's own id of the run (train.py's). */
+  runId?: string;
+  torch?: string;
+  device?: string;
+  processes?: number;
+  /** The dataset it trained on, as its config names it (train.py: the archive's path). */
+  dataset: string;
+  /** The files it was imported from. */
+  files: string[];
+  importedAt: number;
+}
+
+
+/**
+ * A run, the one record of it: who it is (id, name, settings, data), where and how far it trained,
+ * and what was measured. The Runs table keeps it whole (src/store/runs/db.ts); everything else that
+ * speaks of a run keeps a projection of it: RunInfo (the worker's run, to the page), SavedRunInfo
+ * (a checkpoint), ResumedRun (a checkpoint continued).
+ */
+export interface RunRecord {
   runId: RunId;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
   config: LabConfig;
+  dataset: DatasetRef;
+  /** The backend it trained on (null: not known, or trained outside the page). */
+  backend: string | null;
+  /** The SparseJEPA run this is the JEPA twin of. */
+  twinOf?: string;
+  state: RunState | 'none';
+  /** Last step trained. */
+  step: number;
+  lastLoss: number | null;
+  /** Loss series: every step while short, then every `stride`-th step (the first and last kept). */
+  series: RunPoint[];
+  stride: number;
+  probes: ProbeReport[];
+  /** A run trained outside the page and imported: its weights open to look at, never to train. */
+  imported?: ImportedFrom;
+  /** Probes on other datasets than the run's (transfer probes), by probe dataset id, in step order. */
+  transferProbes?: Record<string, TransferProbeReport[]>;
+}
+
+/** The run open in the worker, as the page knows it: the record's identity and the model's size. */
+export interface RunInfo extends Pick<RunRecord, 'runId' | 'config'> {
   dims: ModelDims;
   paramCount: number;
   trainSize: number;
@@ -300,22 +362,16 @@ export interface RunHistoryData {
 }
 
 /** A run's checkpoint saved in this browser (IndexedDB), without its bytes. */
-export interface SavedRunInfo {
-  runId: RunId;
-  step: number;
+export interface SavedRunInfo extends Pick<RunRecord, 'runId' | 'config' | 'dataset' | 'step'> {
   /** Size of the stored checkpoint (the storage budget counts these). */
   bytes: number;
   /** Date.now() when it was written. */
   savedAt: number;
-  config: LabConfig;
-  dataset: { id: string; name: string };
 }
 
 /** A saved run, continued: the trainer stands at `step`, paused, with the metrics it had then. */
-export interface ResumedRun {
+export interface ResumedRun extends Pick<SavedRunInfo, 'step' | 'savedAt'> {
   run: RunInfo;
-  step: number;
-  savedAt: number;
   hyper: LiveHyper;
   history: RunHistoryData;
 }

@@ -6,13 +6,12 @@
 // here; the files of the runs imported in this tab are kept in its memory, not in the browser.
 import { parseConfig } from '../../engine/config';
 import { parseMetricsJsonl, parseProbesJsonl, parseRunConfig } from '../../io/runFiles';
-import { normsMatrix, type NormsMatrix, type RunInfo, type StepScalars } from '../../worker/protocol';
+import { normsMatrix, type NormsMatrix, type RunInfo, type StepScalars, type RunRecord } from '../../worker/protocol';
 import { syncUrl } from '../address';
 import { command, transfer, workerApi } from '../workerLine';
 import { showRun } from '../dispatch';
 import { checkOneRun, dataForRun, importedRecord, importedRunId, sortRunFiles, sourceLabel } from './rules';
 import { loadDatasetFiles, loadOwnDatasetNow } from '../keeping/commands';
-import type { RunRecord } from '../runs/db';
 import { addRecord, useRuns } from '../runs/state';
 import { clearSeries, groupTotals, useLab, type NormSnapshot } from '../run/state';
 import { tabLocks } from '../tabs';
@@ -40,7 +39,7 @@ export function importRunFiles(files: File[]): Promise<void> {
       const info = await workerApi().checkRunWeights(transfer(sent, [sent]), { fileName: picked.weights.name, ...(config ? { config: config.config } : {}) });
       const run = checkOneRun({ metrics, weights: { name: picked.weights.name, info }, config, probes });
       const id = importedRunId(run, run.run ? '' : await digestHex(bytes));
-      const previous = useRuns.getState().runs.find((r) => r.id === id);
+      const previous = useRuns.getState().runs.find((r) => r.runId === id);
       const rec = importedRecord(id, run, Date.now(), previous);
       await addRecord(rec);
       const kept: ImportedFiles = { weights: bytes, weightsName: picked.weights.name, metrics: run.metrics, step: run.step, ...(run.trainSize !== undefined ? { trainSize: run.trainSize } : {}) };
@@ -58,7 +57,7 @@ export function importRunFiles(files: File[]): Promise<void> {
 
 /** The imported record and its files in this tab, or null with the reason shown. */
 function importedRun(recordId: string): { rec: RunRecord; files: ImportedFiles } | null {
-  const rec = useRuns.getState().runs.find((r) => r.id === recordId);
+  const rec = useRuns.getState().runs.find((r) => r.runId === recordId);
   if (!rec?.imported) {
     useImport.setState({ error: 'That imported run is no longer in the Runs table.' });
     return null;
@@ -80,7 +79,7 @@ export function openImportedRun(recordId: string): Promise<void> {
     const found = importedRun(recordId);
     if (!found) return;
     const { rec, files } = found;
-    if (useLab.getState().run?.runId === rec.id) return void useImport.setState({ message: { recordId, text: `"${rec.name}" is the run shown.` } });
+    if (useLab.getState().run?.runId === rec.runId) return void useImport.setState({ message: { recordId, text: `"${rec.name}" is the run shown.` } });
     const want = dataForRun(rec.config.dataset, import.meta.env.BASE_URL, useLab.getState().servedArchive);
     if (useLab.getState().dataset?.id !== want.id) {
       if (!want.source || want.source.kind === 'archive' || want.source.kind === 'files') {
@@ -121,29 +120,29 @@ export async function openImportedRunWith(recordId: string, data: File[]): Promi
 async function openNow(rec: RunRecord, files: ImportedFiles, setLabel: (l: string) => void): Promise<void> {
   const dataset = useLab.getState().dataset;
   if (!dataset) return void useImport.setState({ error: 'No dataset is loaded.' });
-  const hold = await tabLocks().hold(rec.id);
+  const hold = await tabLocks().hold(rec.runId);
   if (!hold.ok) return void useImport.setState({ error: `"${rec.name}" is open in ${hold.holder}: close it there to open it here.` });
   setLabel(`Opening the weights of ${rec.name}…`);
   try {
     const config = parseConfig({ ...rec.config, dataset: dataset.id });
     const sent = files.weights.slice(0);
     const inspect = { step: files.step, ...(files.trainSize !== undefined ? { trainSize: files.trainSize } : {}) };
-    const summary = await workerApi().importSafetensors(transfer(sent, [sent]), { load: true, runId: rec.id, config, inspect });
+    const summary = await workerApi().importSafetensors(transfer(sent, [sent]), { load: true, runId: rec.runId, config, inspect });
     if (!summary.run) {
-      tabLocks().release(rec.id);
+      tabLocks().release(rec.runId);
       useImport.setState({ error: `Could not open "${rec.name}" on ${dataset.name}: ${files.weightsName}: ${summary.error ?? 'not loaded'}` });
       return;
     }
     showImported(summary.run, files, summary.norms);
-    tabLocks().releaseAllBut(rec.id);
+    tabLocks().releaseAllBut(rec.runId);
     useImport.setState({
       message: {
-        recordId: rec.id,
+        recordId: rec.runId,
         text: `Opened "${rec.name}" at step ${files.step} on ${dataset.name}: Evaluate probes its weights and the latent-sharing views show them. It trained outside the page, so it does not train here.`,
       },
     });
   } catch (e) {
-    if (useLab.getState().run?.runId !== rec.id) tabLocks().release(rec.id);
+    if (useLab.getState().run?.runId !== rec.runId) tabLocks().release(rec.runId);
     useImport.setState({ error: `Could not open "${rec.name}": ${errText(e)}` });
   }
 }

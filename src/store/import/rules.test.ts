@@ -99,7 +99,7 @@ describe('the record and the data of an imported run', () => {
     const id = importedRunId(r, 'ab'.repeat(32));
     expect(id).toBe(`imported-${run.id}`);
     const rec = importedRecord(id, r, 1000);
-    expect(rec).toMatchObject({ id, name: 'x-gpu', step: 3, state: 'done', datasetName: 'synthetic.tar.gz', backend: null, createdAt: 1000 });
+    expect(rec).toMatchObject({ runId: id, name: 'x-gpu', step: 3, state: 'done', dataset: { id: r.config.dataset, name: 'synthetic.tar.gz' }, backend: null, createdAt: 1000 });
     expect(rec.series.map((p) => p.loss)).toEqual(lines.map((m) => m.loss));
     expect(rec.lastLoss).toBe(lines[2].loss);
     expect(rec.imported).toEqual({ source: 'pytorch', runId: run.id, torch: '1.13.0', device: 'cuda', processes: 2, dataset: run.dataset, files: ['metrics.jsonl', 'weights.safetensors'], importedAt: 1000 });

@@ -6,10 +6,10 @@
 import { FIELD_ROLES, type LabConfig } from '../../engine/config';
 import type { StepMetrics } from '../../engine/types';
 import { parseRunMetadata, RunFileError, type ProbeLine, type RunMetadata } from '../../io/runFiles';
-import type { DatasetSource, ProbeReport, RunWeightsInfo } from '../../worker/protocol';
+import type { DatasetSource, ProbeReport, RunWeightsInfo, ImportedFrom, RunRecord } from '../../worker/protocol';
 import { datasetName, formatDatasetId, isBuiltIn, readDatasetId, SERVED_ARCHIVE } from '../../data/datasetId';
 import { sourceFor } from '../run/rules';
-import { appendPoint, type ImportedFrom, type RunRecord } from '../runs/db';
+import { appendPoint } from '../runs/db';
 
 export { RunFileError };
 
@@ -152,13 +152,13 @@ export function importedRecord(id: string, run: ImportedRun, now: number, previo
   const from = importedFrom(run, now);
   const c = run.config;
   const rec: RunRecord = {
-    id,
+    runId: id,
     name: run.run?.name ?? `${MODE[c.mode]} ${c.preset} seed ${c.seed} (${from.source})`,
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     config: c,
     backend: null,
-    datasetName: baseName(from.dataset),
+    dataset: { id: c.dataset, name: baseName(from.dataset) },
     state: run.step >= c.steps ? 'done' : 'paused',
     step: 0,
     lastLoss: null,

@@ -5,7 +5,7 @@ import { nameNextRun, useRuns } from './state';
 import { hasJepaTwin, jepaTwinConfig } from './twin';
 
 export async function startJepaTwin(id: string): Promise<void> {
-  const rec = useRuns.getState().runs.find((r) => r.id === id);
+  const rec = useRuns.getState().runs.find((r) => r.runId === id);
   if (!rec) return;
   if (!hasJepaTwin(rec.config)) {
     useRuns.setState({ error: `"${rec.name}" is already a JEPA run.` });
@@ -13,11 +13,11 @@ export async function startJepaTwin(id: string): Promise<void> {
   }
   const dataset = useLab.getState().dataset;
   if (dataset?.id !== rec.config.dataset) {
-    useRuns.setState({ error: `The twin of "${rec.name}" needs its dataset ${rec.datasetName} (loaded now: ${dataset?.name ?? 'none'}); load it first.` });
+    useRuns.setState({ error: `The twin of "${rec.name}" needs its dataset ${rec.dataset.name} (loaded now: ${dataset?.name ?? 'none'}); load it first.` });
     return;
   }
   useRuns.setState({ error: null });
-  nameNextRun({ name: `JEPA twin of ${rec.name}`, twinOf: rec.id });
+  nameNextRun({ name: `JEPA twin of ${rec.name}`, twinOf: rec.runId });
   useLab.setState({ config: jepaTwinConfig(rec.config) });
   syncUrl();
   await resetRun();

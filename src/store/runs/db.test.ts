@@ -1,19 +1,20 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../engine/config';
-import { appendPoint, readRecord, RunsDb, type RunPoint, type RunRecord } from './db';
+import { appendPoint, readRecord, RunsDb } from './db';
+import type { RunPoint, RunRecord } from '../../worker/protocol';
 
 const point = (step: number): RunPoint => ({ step, loss: 1 / step, predLoss: 1 / step, klLoss: 0, groupPenalty: 2 });
 
 function record(id: string, createdAt: number): RunRecord {
   return {
-    id,
+    runId: id,
     name: `run ${id}`,
     createdAt,
     updatedAt: createdAt,
     config: defaultConfig(),
     backend: 'wasm',
-    datasetName: 'built-in shapes',
+    dataset: { id: 'synthetic', name: 'built-in shapes' },
     state: 'paused',
     step: 0,
     lastLoss: null,
@@ -32,12 +33,12 @@ describe('runs in IndexedDB', () => {
     await db.put(a);
     await db.put(record('b', 1));
     const { runs, unreadable } = await db.list();
-    expect(runs.map((r) => r.id)).toEqual(['b', 'a']);
+    expect(runs.map((r) => r.runId)).toEqual(['b', 'a']);
     expect(unreadable).toBe(0);
     expect(await db.get('a')).toEqual(a);
     await db.delete('a');
     expect(await db.get('a')).toBeNull();
-    expect((await db.list()).runs.map((r) => r.id)).toEqual(['b']);
+    expect((await db.list()).runs.map((r) => r.runId)).toEqual(['b']);
     db.close();
   });
 
@@ -49,9 +50,19 @@ describe('runs in IndexedDB', () => {
     db.close();
     const again = await RunsDb.open(factory);
     const { runs, unreadable } = await again.list();
-    expect(runs.map((r) => r.id)).toEqual(['kept']);
+    expect(runs.map((r) => r.runId)).toEqual(['kept']);
     expect(unreadable).toBe(1);
     again.close();
+  });
+
+  it('reads a record saved before the one run record (id, datasetName) as today’s, and keys today’s by runId', async () => {
+    const { runId, dataset, ...rest } = record('older', 1);
+    const legacy = { ...rest, id: runId, datasetName: dataset.name };
+    expect(readRecord(legacy)).toEqual({ ...record('older', 1), dataset: { id: defaultConfig().dataset, name: 'built-in shapes' } });
+    const db = await RunsDb.open(new IDBFactory());
+    await db.put(record('new', 2));
+    expect((await db.get('new'))?.runId).toBe('new'); // the object store's key is the run's id
+    db.close();
   });
 
   it('fills config fields a record was saved without from the schema defaults', () => {

@@ -1,8 +1,8 @@
 // Runs kept in the browser's IndexedDB: every run's config, its loss series (downsampled when
 // long) and its probe results, so runs survive a reload and can be compared. Plain IndexedDB
 // (one object store, four calls): small enough not to need a wrapper library.
-import { parseSavedConfig, type LabConfig } from '../../engine/config';
-import type { ProbeReport, RunState, TransferProbeReport } from '../../worker/protocol';
+import { parseSavedConfig } from '../../engine/config';
+import type { RunRecord, RunPoint } from '../../worker/protocol';
 
 export const DB_NAME = 'sparsejepa-lab-runs';
 const DB_VERSION = 1;
@@ -10,55 +10,6 @@ const STORE = 'runs';
 
 /** Steps kept per run: past this, every other kept point is dropped and the stride doubles. */
 export const MAX_SERIES_POINTS = 2000;
-
-/** One step of a run's loss series. */
-export interface RunPoint {
-  step: number;
-  loss: number;
-  predLoss: number;
-  klLoss: number;
-  groupPenalty: number;
-}
-
-/** Where a run trained outside the page came from (src/store/import/rules.ts). */
-export interface ImportedFrom {
-  /** "pytorch" (interop/pytorch/train.py's `run` metadata) or "command line" (npm run train, which writes none). */
-  source: string;
-  /** The trainer's own id of the run (train.py's). */
-  runId?: string;
-  torch?: string;
-  device?: string;
-  processes?: number;
-  /** The dataset it trained on, as its config names it (train.py: the archive's path). */
-  dataset: string;
-  /** The files it was imported from. */
-  files: string[];
-  importedAt: number;
-}
-
-export interface RunRecord {
-  id: string;
-  name: string;
-  createdAt: number;
-  updatedAt: number;
-  config: LabConfig;
-  backend: string | null;
-  datasetName: string;
-  /** The SparseJEPA run this is the JEPA twin of. */
-  twinOf?: string;
-  state: RunState | 'none';
-  /** Last step trained. */
-  step: number;
-  lastLoss: number | null;
-  /** Loss series: every step while short, then every `stride`-th step (the first and last kept). */
-  series: RunPoint[];
-  stride: number;
-  probes: ProbeReport[];
-  /** A run trained outside the page and imported: its weights open to look at, never to train. */
-  imported?: ImportedFrom;
-  /** Probes on other datasets than the run's (transfer probes), by probe dataset id, in step order. */
-  transferProbes?: Record<string, TransferProbeReport[]>;
-}
 
 /** Append one step to a run's series, thinning it to at most MAX_SERIES_POINTS (+1 for the latest step). */
 export function appendPoint(rec: RunRecord, p: RunPoint, max = MAX_SERIES_POINTS): void {
@@ -81,15 +32,28 @@ function request<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** A stored record, checked: the config goes through the one schema (new fields get defaults). */
+/** A stored record as the object store keeps it: the record, keyed by `id` (its runId). */
+type StoredRecord = RunRecord & { id: string };
+
+/**
+ * A stored record, checked: the config goes through the one schema (new fields get defaults).
+ * Records written before the one run record (`id`, `datasetName`) read as today's.
+ */
 export function readRecord(raw: unknown): RunRecord {
-  const r = raw as Partial<RunRecord> | null;
-  if (!r || typeof r.id !== 'string' || typeof r.name !== 'string') throw new Error('not a run record');
-  if (!Array.isArray(r.series) || !Array.isArray(r.probes)) throw new Error(`run ${r.id}: no series or probes`);
+  const r = raw as (Partial<RunRecord> & { id?: unknown; datasetName?: unknown }) | null;
+  const runId = r?.runId ?? r?.id;
+  if (!r || typeof runId !== 'string' || typeof r.name !== 'string') throw new Error('not a run record');
+  if (!Array.isArray(r.series) || !Array.isArray(r.probes)) throw new Error(`run ${runId}: no series or probes`);
   const t = r.transferProbes;
-  if (t !== undefined && (typeof t !== 'object' || t === null || Object.values(t).some((v) => !Array.isArray(v)))) throw new Error(`run ${r.id}: transferProbes is not a list per dataset`);
-  return { ...(r as RunRecord), config: parseSavedConfig(r.config) };
+  if (t !== undefined && (typeof t !== 'object' || t === null || Object.values(t).some((v) => !Array.isArray(v)))) throw new Error(`run ${runId}: transferProbes is not a list per dataset`);
+  const config = parseSavedConfig(r.config);
+  const dataset = r.dataset ?? { id: config.dataset, name: typeof r.datasetName === 'string' ? r.datasetName : config.dataset };
+  const { id: _key, datasetName: _legacyName, ...rest } = r;
+  return { ...(rest as RunRecord), runId, dataset, config };
 }
+
+/** The record as it is stored: keyed by its runId. */
+const stored = (rec: RunRecord): StoredRecord => ({ ...rec, id: rec.runId });
 
 export class RunsDb {
   private constructor(private readonly db: IDBDatabase) {}
@@ -107,7 +71,7 @@ export class RunsDb {
   }
 
   async put(rec: RunRecord): Promise<void> {
-    await request(this.store('readwrite').put(rec));
+    await request(this.store('readwrite').put(stored(rec)));
   }
 
   async get(id: string): Promise<RunRecord | null> {

@@ -1,11 +1,10 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, modelDims, type LabConfig } from '../../engine/config';
-import type { ProbeReport, RunInfo, StepScalars } from '../../worker/protocol';
+import type { ProbeReport, RunInfo, StepScalars, RunRecord } from '../../worker/protocol';
 import { handleProbeEvent, useProbe } from '../probe/state';
 import { RunsDb } from './db';
 import { addRecord, removeRecord, startRunsRecorder, useRuns } from './state';
-import type { RunRecord } from './db';
 import { flushMetrics, handleWorkerEvent, useLab } from '../run/state';
 
 const factory = new IDBFactory();
@@ -49,7 +48,7 @@ describe('runs recorder', () => {
     await settle();
     let runs = await stored();
     expect(runs).toHaveLength(1);
-    const id = runs[0].id;
+    const id = runs[0].runId;
     expect(id).toBe('run-1'); // the page's run id names the record
     expect(runs[0]).toMatchObject({ step: 4, lastLoss: 0.5, state: 'paused', config });
     expect(runs[0].series.map((p) => p.step)).toEqual([1, 2, 3, 4]);
@@ -81,7 +80,7 @@ describe('runs recorder', () => {
     await settle();
     runs = await stored();
     expect(runs).toHaveLength(2);
-    const resumed = runs.find((r) => r.id === id)!;
+    const resumed = runs.find((r) => r.runId === id)!;
     expect(resumed.series.map((p) => p.step)).toEqual([1, 2, 3, 4, 5]);
     expect(resumed.probes.map((p) => p.top1)).toEqual([0.4, 0.45]);
 
@@ -97,26 +96,26 @@ describe('runs recorder', () => {
   it('keeps an imported run’s record; opened on the page it goes on with its series, probes and origin; deleted and imported again it comes back', async () => {
     await startRunsRecorder(factory);
     const rec: RunRecord = {
-      id: 'imported-abc', name: 'x-gpu', createdAt: 1, updatedAt: 1, config, backend: null, datasetName: 'synthetic.tar.gz', state: 'done', step: 3, lastLoss: 2 / 3,
+      runId: 'imported-abc', name: 'x-gpu', createdAt: 1, updatedAt: 1, config, backend: null, dataset: { id: config.dataset, name: 'synthetic.tar.gz' }, state: 'done', step: 3, lastLoss: 2 / 3,
       series: [1, 2, 3].map((s) => ({ step: s, loss: 2 / s, predLoss: 1 / s, klLoss: 0.1, groupPenalty: 5 })), stride: 1, probes: [],
       imported: { source: 'pytorch', runId: 'abc', device: 'cuda', processes: 2, dataset: '/data/synthetic.tar.gz', files: ['metrics.jsonl', 'weights.safetensors'], importedAt: 1 },
     };
     await addRecord(rec);
     await settle();
-    expect((await stored()).find((r) => r.id === rec.id)).toMatchObject({ step: 3, imported: { source: 'pytorch', processes: 2 } });
+    expect((await stored()).find((r) => r.runId === rec.runId)).toMatchObject({ step: 3, imported: { source: 'pytorch', processes: 2 } });
 
     // Opened (importActions: the run id is the record's, the metrics the file's): a probe at its step lands on it.
-    useLab.setState({ run: info(rec.id), runState: 'done', metrics: [1, 2, 3].map(scalars) });
-    handleProbeEvent({ type: 'probe', ...probe(rec.id, 3, 0.3) });
+    useLab.setState({ run: info(rec.runId), runState: 'done', metrics: [1, 2, 3].map(scalars) });
+    handleProbeEvent({ type: 'probe', ...probe(rec.runId, 3, 0.3) });
     await settle();
-    const opened = (await stored()).find((r) => r.id === rec.id)!;
+    const opened = (await stored()).find((r) => r.runId === rec.runId)!;
     expect(opened.series.map((p) => p.step)).toEqual([1, 2, 3]);
     expect(opened.probes.map((p) => [p.step, p.top1])).toEqual([[3, 0.3]]);
     expect(opened.imported?.device).toBe('cuda');
 
-    await removeRecord(rec.id);
+    await removeRecord(rec.runId);
     await addRecord({ ...rec, name: 'x-gpu again' });
     await settle();
-    expect((await stored()).find((r) => r.id === rec.id)?.name).toBe('x-gpu again');
+    expect((await stored()).find((r) => r.runId === rec.runId)?.name).toBe('x-gpu again');
   });
 });

@@ -8,9 +8,9 @@ import { create } from 'zustand';
 import { useProbe } from '../probe/state';
 import { useLab, type LabState } from '../run/state';
 import { modeLabel } from '../run/rules';
-import { appendPoint, RunsDb, type RunRecord } from './db';
+import { appendPoint, RunsDb } from './db';
 import { mergeTransferProbes, transferProbesOf, withProbe } from '../transfer/rules';
-import type { RunInfo, StepScalars, TransferProbeReport } from '../../worker/protocol';
+import type { RunInfo, StepScalars, TransferProbeReport, RunRecord } from '../../worker/protocol';
 import { errText } from '../../shared/errors';
 
 export const SAVE_EVERY_MS = 3000;
@@ -54,13 +54,13 @@ function newRecord(info: RunInfo, s: LabState): RunRecord {
   const meta = recorder.nextMeta;
   recorder.nextMeta = {};
   return {
-    id: info.runId,
+    runId: info.runId,
     name: meta.name ?? defaultName(info, now),
     createdAt: now.getTime(),
     updatedAt: now.getTime(),
     config: info.config,
     backend: s.backend?.backend ?? null,
-    datasetName: s.dataset?.name ?? info.config.dataset,
+    dataset: { id: info.config.dataset, name: s.dataset?.name ?? info.config.dataset },
     ...(meta.twinOf ? { twinOf: meta.twinOf } : {}),
     state: s.runState,
     step: 0,
@@ -88,7 +88,7 @@ const worthKeeping = (r: RunRecord) => r.step > 0 || r.probes.length > 0 || Obje
 
 function upsert(rec: RunRecord): void {
   const copy: RunRecord = { ...rec, series: rec.series.slice(), probes: rec.probes.slice() };
-  const runs = useRuns.getState().runs.filter((r) => r.id !== rec.id);
+  const runs = useRuns.getState().runs.filter((r) => r.runId !== rec.runId);
   runs.push(copy);
   runs.sort((a, b) => a.createdAt - b.createdAt);
   useRuns.setState({ runs });
@@ -100,7 +100,7 @@ async function save(rec: RunRecord): Promise<void> {
     clearTimeout(recorder.saveTimer);
     recorder.saveTimer = null;
   }
-  if (!worthKeeping(rec) || recorder.deleted.has(rec.id)) return;
+  if (!worthKeeping(rec) || recorder.deleted.has(rec.runId)) return;
   rec.updatedAt = Date.now();
   upsert(rec);
   if (!recorder.db) return;
@@ -143,7 +143,7 @@ function readMetrics(s: LabState): boolean {
 
 /** The record a run belongs to: its own (a resumed run continues it), else a new one. */
 function recordFor(info: RunInfo, s: LabState): RunRecord {
-  const own = useRuns.getState().runs.find((r) => r.id === info.runId);
+  const own = useRuns.getState().runs.find((r) => r.runId === info.runId);
   if (!own) return newRecord(info, s);
   const rec = { ...own, config: info.config, series: [], stride: 1, probes: own.probes.slice() };
   useProbe.setState({ runId: info.runId, results: rec.probes.slice(), progress: null, error: null });
@@ -154,7 +154,7 @@ function onLab(s: LabState, prev: LabState): void {
   if (s.run !== (recorder.current?.info ?? null)) {
     if (recorder.current) void save(recorder.current.record);
     recorder.current = s.run ? { info: s.run, record: recordFor(s.run, s), metrics: [], read: 0 } : null;
-    useRuns.setState({ currentId: recorder.current?.record.id ?? null });
+    useRuns.setState({ currentId: recorder.current?.record.runId ?? null });
   }
   if (!recorder.current) return;
   const grew = readMetrics(s);
@@ -167,7 +167,7 @@ function onLab(s: LabState, prev: LabState): void {
   }
   // A run not in the table yet is written at once: it appears as it starts, and a reload right after keeps its name.
   const rec = recorder.current.record;
-  if (grew) (useRuns.getState().runs.some((r) => r.id === rec.id) ? scheduleSave() : void save(rec));
+  if (grew) (useRuns.getState().runs.some((r) => r.runId === rec.runId) ? scheduleSave() : void save(rec));
 }
 
 function onProbe(): void {
@@ -198,13 +198,13 @@ export async function startRunsRecorder(factory?: IDBFactory): Promise<void> {
     recorder.db = await RunsDb.open(factory ?? indexedDB);
     const { runs, unreadable } = await recorder.db.list();
     // The run shown may have come back from its checkpoint before its record was read: it continues that record.
-    const own = recorder.current && runs.find((r) => r.id === recorder.current!.info.runId);
+    const own = recorder.current && runs.find((r) => r.runId === recorder.current!.info.runId);
     if (recorder.current && own) {
       const probes = [...own.probes.filter((p) => !recorder.current!.record.probes.some((q) => q.step === p.step)), ...recorder.current.record.probes].sort((a, b) => a.step - b.step);
       recorder.current.record = { ...own, config: recorder.current.info.config, series: recorder.current.record.series, stride: recorder.current.record.stride, step: recorder.current.record.step, lastLoss: recorder.current.record.lastLoss, state: recorder.current.record.state, probes, transferProbes: mergeTransferProbes(transferProbesOf(own), transferProbesOf(recorder.current.record)) };
       useProbe.setState({ runId: recorder.current.info.runId, results: probes.slice() });
     }
-    const live = useRuns.getState().runs.filter((r) => !runs.some((q) => q.id === r.id));
+    const live = useRuns.getState().runs.filter((r) => !runs.some((q) => q.runId === r.runId));
     useRuns.setState({
       runs: [...runs, ...live].sort((a, b) => a.createdAt - b.createdAt),
       persistent: true,
@@ -224,7 +224,7 @@ export function toggleSelected(id: string): void {
 
 /** Read run `id`'s record again (another tab wrote it); the run shown here keeps its own. */
 export async function refreshRecord(id: string): Promise<void> {
-  if (!recorder.db || recorder.current?.record.id === id || recorder.deleted.has(id)) return;
+  if (!recorder.db || recorder.current?.record.runId === id || recorder.deleted.has(id)) return;
   try {
     const rec = await recorder.db.get(id);
     if (rec && !recorder.deleted.has(id)) upsert(rec);
@@ -235,8 +235,8 @@ export async function refreshRecord(id: string): Promise<void> {
 
 /** Keep a record made elsewhere (an imported run: import/commands.ts), in place of one of the same id. */
 export async function addRecord(rec: RunRecord): Promise<void> {
-  recorder.deleted.delete(rec.id);
-  if (recorder.current?.record.id === rec.id) recorder.current.record = rec; // re-imported while open: the recorder keeps this one
+  recorder.deleted.delete(rec.runId);
+  if (recorder.current?.record.runId === rec.runId) recorder.current.record = rec; // re-imported while open: the recorder keeps this one
   await save(rec);
 }
 
@@ -244,7 +244,7 @@ export async function addRecord(rec: RunRecord): Promise<void> {
 export async function removeRecord(id: string): Promise<void> {
   recorder.deleted.add(id);
   const s = useRuns.getState();
-  useRuns.setState({ runs: s.runs.filter((r) => r.id !== id), selected: s.selected.filter((x) => x !== id) });
+  useRuns.setState({ runs: s.runs.filter((r) => r.runId !== id), selected: s.selected.filter((x) => x !== id) });
   try {
     await recorder.db?.delete(id);
   } catch (e) {

@@ -1,8 +1,8 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../../engine/config';
-import type { ProbeReport, TransferProbeReport } from '../../worker/protocol';
-import { readRecord, RunsDb, type RunRecord } from '../runs/db';
+import type { ProbeReport, TransferProbeReport, RunRecord } from '../../worker/protocol';
+import { readRecord, RunsDb } from '../runs/db';
 import { latestProbe, mergeTransferProbes, transferTable, withProbe } from './rules';
 
 const probe = (step: number, top1: number, floor = 0.2): ProbeReport => ({
@@ -27,13 +27,13 @@ const onB = (step: number, top1: number, id = 'counting', name = 'counting set',
 
 function run(id: string, over: Partial<RunRecord> = {}, config = {}): RunRecord {
   return {
-    id,
+    runId: id,
     name: `run ${id}`,
     createdAt: 1,
     updatedAt: 1,
     config: parseConfig({ ...defaultConfig(), ...config }),
     backend: 'wasm',
-    datasetName: 'built-in shapes',
+    dataset: { id: 'synthetic', name: 'built-in shapes' },
     state: 'paused',
     step: 10,
     lastLoss: 1,
@@ -49,7 +49,7 @@ describe('the Transfer table (rows = runs, columns = probe datasets)', () => {
     const a = run('a', { probes: [probe(3, 0.4), probe(6, 0.35)], transferProbes: { counting: [onB(6, 0.3), onB(3, 0.5)] } });
     const b = run('b', { probes: [probe(6, 0.5)], transferProbes: { 'file:photos': [onB(6, 0.6, 'file:photos', 'photos', 0.5)] } }, { mode: 'jepa' });
     const c = run('c'); // never probed: no row
-    const d = run('d', { datasetName: 'counting set', probes: [probe(4, 0.7, 0.4)] }, { dataset: 'counting' }); // trained on the counting set
+    const d = run('d', { dataset: { id: 'counting', name: 'counting set' }, probes: [probe(4, 0.7, 0.4)] }, { dataset: 'counting' }); // trained on the counting set
     const e = run('e', { probes: [probe(2, 0.9)] }, { subset: { classes: ['0-3'], superclasses: [], perClass: 0 } });
     const { columns, rows } = transferTable([a, b, c, d, e]);
     expect(columns).toEqual([
@@ -58,7 +58,7 @@ describe('the Transfer table (rows = runs, columns = probe datasets)', () => {
       { key: 'file:photos', name: 'photos', numClasses: 8 },
       { key: 'synthetic | classes 0-3', name: 'built-in shapes (classes 0-3)', numClasses: null },
     ]);
-    expect(rows.map((r) => r.run.id)).toEqual(['a', 'b', 'd', 'e']);
+    expect(rows.map((r) => r.run.runId)).toEqual(['a', 'b', 'd', 'e']);
     // The latest step's probe, not the best: the most trained encoder, as the paper's table reports it.
     expect(rows[0].cells.synthetic).toMatchObject({ top1: 0.35, floorTop1: 0.2, step: 6, own: true });
     expect(rows[0].cells.counting).toMatchObject({ top1: 0.3, floorTop1: 0.125, step: 6, own: false });

@@ -3,9 +3,8 @@
 // data (Evaluate on the training data; its subset, when it has one, makes it a column of its own)
 // and every dataset it was transfer-probed on (whole) — each cell the probe at the run's latest
 // probed step, beside its floor (the run's random-init encoder on that dataset).
-import type { ProbeReport, TransferProbeReport } from '../../worker/protocol';
+import type { ProbeReport, TransferProbeReport, RunRecord } from '../../worker/protocol';
 import { describeSubset, isDefaultSubset } from '../run/rules';
-import type { RunRecord } from '../runs/db';
 
 export interface TransferColumn {
   /** The dataset id (for a subset of the training data: the id and the subset). */
@@ -53,9 +52,9 @@ export function mergeTransferProbes(a: Record<string, TransferProbeReport[]>, b:
 
 function ownColumn(r: RunRecord): TransferColumn {
   const { dataset, subset } = r.config;
-  if (isDefaultSubset(subset)) return { key: dataset, name: r.datasetName, numClasses: null };
+  if (isDefaultSubset(subset)) return { key: dataset, name: r.dataset.name, numClasses: null };
   const s = describeSubset(subset);
-  return { key: `${dataset} | ${s}`, name: `${r.datasetName} (${s})`, numClasses: null };
+  return { key: `${dataset} | ${s}`, name: `${r.dataset.name} (${s})`, numClasses: null };
 }
 
 const cellOf = (p: ProbeReport, own: boolean): TransferCell => ({

@@ -57,7 +57,7 @@ describe('transfer probes on the page', () => {
     expect(Object.keys(rec!.transferProbes!)).toEqual(['counting', 'file:photos']);
     expect(rec!.transferProbes!.counting.map((p) => p.top1)).toEqual([0.35]);
     expect(rec!.probes).toEqual([]); // the training data's probes are apart
-    expect(useRuns.getState().runs.find((r) => r.id === 'run-1')?.transferProbes?.['file:photos'][0].top1).toBe(0.5);
+    expect(useRuns.getState().runs.find((r) => r.runId === 'run-1')?.transferProbes?.['file:photos'][0].top1).toBe(0.5);
     // Another run on the page: no result shown of the last one.
     showRun({ run: info('run-2') });
     expect(useTransfer.getState().latest).toBeNull();

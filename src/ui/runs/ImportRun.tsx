@@ -4,7 +4,6 @@
 import { useId } from 'react';
 import { importRunFiles, openImportedRun, openImportedRunWith } from '../../store/import/commands';
 import { sourceLabel } from '../../store/import/rules';
-import type { RunRecord } from '../../store/runs/db';
 import { useLab } from '../../store/run/state';
 import { useDropZone } from '../dropZone';
 import { FilesInput } from '../FilesInput';
@@ -12,6 +11,7 @@ import { BACKEND_LABELS } from '../format';
 import { QueuedNote } from '../Queued';
 import { useImport } from '../../store/import/state';
 import { ErrorAlert } from '../ErrorAlert';
+import type { RunRecord } from '../../worker/protocol';
 
 /** The picked data an imported run trained on, asked for when the page cannot load it by itself. */
 function PickRunData() {
@@ -72,7 +72,7 @@ export function RunSource({ r }: { r: RunRecord }) {
 export function OpenImported({ r, current, busy }: { r: RunRecord; current: boolean; busy: boolean }) {
   if (!r.imported || current) return null;
   return (
-    <button type="button" onClick={() => void openImportedRun(r.id)} disabled={busy} aria-label={`Open ${r.name}`} title="Open its weights for Evaluate and the latent-sharing views (it does not train here)">
+    <button type="button" onClick={() => void openImportedRun(r.runId)} disabled={busy} aria-label={`Open ${r.name}`} title="Open its weights for Evaluate and the latent-sharing views (it does not train here)">
       Open
     </button>
   );

@@ -2,11 +2,11 @@
 // random-init floor), and a table of the best probe of each.
 import { useMemo } from 'react';
 import { bestTop1, percent } from '../../store/probe/state';
-import type { RunRecord } from '../../store/runs/db';
 import { useRuns } from '../../store/runs/state';
 import { Chart, type LineSpec } from '../ChartFrame';
 import { AccuracyChart, type AccuracySeries } from '../probe/AccuracyChart';
 import { downsampleIndices } from '../smoothing';
+import type { RunRecord } from '../../worker/protocol';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 /** Points drawn per run in the overlay (the stored series can be up to 2001). */
@@ -29,7 +29,7 @@ function mergeByStep(runs: RunRecord[], pick: (r: RunRecord) => { step: number; 
 export function RunsCompare() {
   const all = useRuns((s) => s.runs);
   const selected = useRuns((s) => s.selected);
-  const runs = useMemo(() => all.filter((r) => selected.includes(r.id)), [all, selected]);
+  const runs = useMemo(() => all.filter((r) => selected.includes(r.runId)), [all, selected]);
   const lines = useMemo<LineSpec[]>(() => runs.map((r, i) => ({ key: `r${i}`, name: r.name, color: COLORS[i % COLORS.length], width: 1.5 })), [runs]);
   const lossRows = useMemo(() => mergeByStep(runs, (r) => r.series.map((p) => ({ step: p.step, v: p.loss }))), [runs]);
   const probeRows = useMemo(() => mergeByStep(runs, (r) => r.probes.map((p) => ({ step: p.step, v: p.top1 }))), [runs]);
@@ -55,7 +55,7 @@ export function RunsCompare() {
           {runs.map((r, i) => {
             const b = bestTop1(r.probes);
             return (
-              <tr key={r.id}>
+              <tr key={r.runId}>
                 <td style={{ color: COLORS[i % COLORS.length] }}>{r.name}</td>
                 <td>{b ? `${percent(b.top1)} (step ${b.step})` : 'not probed'}</td>
                 <td>{b ? percent(b.top5) : '–'}</td>

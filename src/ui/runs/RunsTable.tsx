@@ -6,8 +6,7 @@ import { dataAvailable } from '../../store/run/rules';
 import { deleteRun, resumeRun } from '../../store/keeping/commands';
 import { toggleSelected, useRuns } from '../../store/runs/state';
 import { useLab } from '../../store/run/state';
-import type { RunRecord } from '../../store/runs/db';
-import type { SavedRunInfo } from '../../worker/protocol';
+import type { SavedRunInfo, RunRecord } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { OpenImported, RunSource } from './ImportRun';
 import { startJepaTwin } from '../../store/runs/commands';
@@ -36,7 +35,7 @@ function Saved({ r, saved, current }: { r: RunRecord; saved: SavedRunInfo | unde
   return (
     <>
       <small>step {saved.step} </small>
-      <button type="button" onClick={() => void resumeRun(r.id)} disabled={running} aria-label={`Resume ${r.name}`} title={running ? 'Pause the run that trains first' : `Continue from step ${saved.step}`}>
+      <button type="button" onClick={() => void resumeRun(r.runId)} disabled={running} aria-label={`Resume ${r.name}`} title={running ? 'Pause the run that trains first' : `Continue from step ${saved.step}`}>
         Resume
       </button>
     </>
@@ -44,10 +43,10 @@ function Saved({ r, saved, current }: { r: RunRecord; saved: SavedRunInfo | unde
 }
 
 function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; selected: boolean; busy: boolean }) {
-  const saved = useKeeping((s) => s.savedRuns[r.id]);
+  const saved = useKeeping((s) => s.savedRuns[r.runId]);
   return (
     <tr
-      data-run-id={r.id}
+      data-run-id={r.runId}
       data-mode={r.config.mode}
       data-seed={r.config.seed}
       data-step={r.step}
@@ -58,7 +57,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       className={current ? 'current' : undefined}
     >
       <td>
-        <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.id)} aria-label={`Compare ${r.name}`} />
+        <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.runId)} aria-label={`Compare ${r.name}`} />
       </td>
       <td>
         {r.name}
@@ -66,7 +65,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
       </td>
       <td>{MODE[r.config.mode]}</td>
       <td>{r.config.preset}</td>
-      <td>{r.datasetName}</td>
+      <td>{r.dataset.name}</td>
       <td>
         <RunSource r={r} />
       </td>
@@ -85,11 +84,11 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
         <OpenImported r={r} current={current} busy={busy} />
         {hasJepaTwin(r.config) && !r.imported ? (
           // Not "Start …": the lab's Start button is found by that name.
-          <button type="button" onClick={() => void startJepaTwin(r.id)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
+          <button type="button" onClick={() => void startJepaTwin(r.runId)} disabled={busy} aria-label={`Train JEPA twin of ${r.name}`}>
             Train JEPA twin
           </button>
         ) : null}
-        <button type="button" onClick={() => void deleteRun(r.id)} aria-label={`Delete ${r.name}`}>
+        <button type="button" onClick={() => void deleteRun(r.runId)} aria-label={`Delete ${r.name}`}>
           Delete
         </button>
       </td>
@@ -124,7 +123,7 @@ export function RunsTable() {
         </thead>
         <tbody>
           {[...runs].reverse().map((r) => (
-            <Row key={r.id} r={r} current={r.id === currentId} selected={selected.includes(r.id)} busy={busy} />
+            <Row key={r.runId} r={r} current={r.runId === currentId} selected={selected.includes(r.runId)} busy={busy} />
           ))}
         </tbody>
       </table>

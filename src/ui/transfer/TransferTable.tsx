@@ -55,10 +55,10 @@ export function TransferTable() {
             </thead>
             <tbody>
               {[...rows].reverse().map((r) => (
-                <tr key={r.run.id} data-transfer-run={r.run.id}>
+                <tr key={r.run.runId} data-transfer-run={r.run.runId}>
                   <td>{r.run.name}</td>
                   <td>{MODE[r.run.config.mode]}</td>
-                  <td>{r.run.datasetName}</td>
+                  <td>{r.run.dataset.name}</td>
                   {columns.map((c) => (
                     <Cell key={c.key} c={r.cells[c.key]} dataset={c.key} />
                   ))}
