@@ -4,7 +4,7 @@ import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
 import * as tf from '../engine/tf';
 import { wasmTrainers } from '../engine/testTrainers';
-import { HealthRunner, healthStats } from './health';
+import { HealthRunner, healthStats, TC_EVERY } from './health';
 import type { HealthPoint, WorkerEvent } from './protocol';
 import { Run } from './run';
 import { readSavedRun } from './runKeeper';
@@ -32,6 +32,9 @@ describe('HealthRunner (representation health between steps)', () => {
     }
     expect(points(events).map((p) => p.step)).toEqual([0, 3, 6, 7]);
     expect(kept).toEqual(points(events));
+    // The multi-information at steps that are multiples of TC_EVERY × 3 (15, …), step 0 and the last only.
+    expect(TC_EVERY).toBe(5);
+    expect(points(events).map((p) => p.totalCorrelation !== undefined)).toEqual([true, false, false, true]);
     h.setEvery(t, 0);
     expect(h.due(t)).toBe(false);
     expect(h.everyFor(make())).toBe(0); // another trainer keeps its own config

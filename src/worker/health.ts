@@ -10,6 +10,7 @@ import type { RepresentationHealth } from '../engine/representationHealth';
 import type { Trainer } from '../engine/trainer';
 import type { HealthPoint, HealthStats, RunId, WorkerEvent } from './protocol';
 import { StepSchedule } from './stepSchedule';
+import { isEveryStep } from '../engine/everySteps';
 
 type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -17,6 +18,13 @@ type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 export function healthStats(h: RepresentationHealth): HealthStats {
   return { stdMean: h.stdMean, stdMin: h.stdMin, rankMe: h.rankMe, rows: h.rows, dim: h.dim };
 }
+
+/**
+ * The page measures the multi-information at every TC_EVERY-th health point (and at steps 0 and
+ * the last): one costs a predictor pass per group over the health images (about 3 s on micro on
+ * WASM), too much to pay every healthEvery steps of a run training live.
+ */
+export const TC_EVERY = 5;
 
 export class HealthRunner {
   /** Step 0, every healthEvery-th step and the last step. */
@@ -48,7 +56,9 @@ export class HealthRunner {
     try {
       const target = healthStats(await t.representationHealth());
       const context = hasEmaTarget(t.config) ? healthStats(await t.representationHealth({ encoder: 'context' })) : undefined;
-      const totalCorrelation = await t.totalCorrelation();
+      const n = this.schedule.everyFor(t);
+      // n = 0: a measurement asked for outside the schedule, whole.
+      const totalCorrelation = n === 0 || isEveryStep(step, TC_EVERY * n, [0, t.config.steps]) ? await t.totalCorrelation() : null;
       const point: HealthPoint = { step, target, ...(context ? { context } : {}), ...(totalCorrelation ? { totalCorrelation } : {}) };
       this.onPoint(point);
       this.emit({ type: 'health', runId, point });

@@ -35,6 +35,8 @@ export function HealthCharts() {
     return { rank, std, info };
   }, [points]);
   const hasLatents = info.some((p) => p.latents !== undefined);
+  // Measured at every 5th health point (worker/health.ts TC_EVERY): the newest one, wherever it was.
+  const lastInfo = info.at(-1);
   const infoLines = useMemo<LineSpec[]>(
     () => [{ key: 'groups', name: 'groups G_1…G_m', color: '#ff7f0e', width: 2 }, ...(hasLatents ? [{ key: 'latents', name: 'latents u_1…u_K', color: '#8c564b', width: 1.5 }] : [])],
     [hasLatents],
@@ -79,8 +81,8 @@ export function HealthCharts() {
         <p className="hint" aria-label="Latest health" data-step={last.step} data-rankme={last.target.rankMe} data-std-mean={last.target.stdMean} data-std-min={last.target.stdMin}>
           Step {last.step}: RankMe {last.target.rankMe.toFixed(2)}, std mean {last.target.stdMean.toFixed(3)}, min {last.target.stdMin.toFixed(3)}
           {last.context ? ` · context encoder: RankMe ${last.context.rankMe.toFixed(2)}, std mean ${last.context.stdMean.toFixed(3)}` : ''}
-          {last.totalCorrelation
-            ? ` · multi-information: groups ${last.totalCorrelation.groups.toFixed(2)} nats${last.totalCorrelation.latents === undefined ? '' : `, latents ${last.totalCorrelation.latents.toFixed(2)} nats`}`
+          {lastInfo
+            ? ` · multi-information at step ${lastInfo.step}: groups ${lastInfo.groups.toFixed(2)} nats${lastInfo.latents === undefined ? '' : `, latents ${lastInfo.latents.toFixed(2)} nats`}`
             : ''}
         </p>
       ) : null}
