@@ -32,9 +32,17 @@ describe('HealthRunner (representation health between steps)', () => {
     }
     expect(points(events).map((p) => p.step)).toEqual([0, 3, 6, 7]);
     expect(kept).toEqual(points(events));
-    // The multi-information at steps that are multiples of TC_EVERY × 3 (15, …), step 0 and the last only.
-    expect(TC_EVERY).toBe(5);
-    expect(points(events).map((p) => p.totalCorrelation !== undefined)).toEqual([true, false, false, true]);
+    // The multi-information at steps that are multiples of TC_EVERY × 3 (15, 30, …) only: none of these.
+    expect(points(events).every((p) => p.totalCorrelation === undefined)).toBe(true);
+    // Every step measured: the multi-information at step TC_EVERY.
+    const every = make({ healthEvery: 1 });
+    const measured: HealthPoint[] = [];
+    const h1 = new HealthRunner(() => undefined, (p) => measured.push(p));
+    for (let i = 0; i <= TC_EVERY; i++) {
+      if (i > 0) await every.step();
+      await h1.maybe(every, 'r', now);
+    }
+    expect(measured.map((p) => [p.step, p.totalCorrelation !== undefined])).toEqual(Array.from({ length: TC_EVERY + 1 }, (_, s) => [s, s === TC_EVERY]));
     h.setEvery(t, 0);
     expect(h.due(t)).toBe(false);
     expect(h.everyFor(make())).toBe(0); // another trainer keeps its own config

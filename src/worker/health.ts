@@ -20,9 +20,10 @@ export function healthStats(h: RepresentationHealth): HealthStats {
 }
 
 /**
- * The page measures the multi-information at every TC_EVERY-th health point (and at steps 0 and
- * the last): one costs a predictor pass per group over the health images (about 3 s on micro on
- * WASM), too much to pay every healthEvery steps of a run training live.
+ * The page measures the multi-information at every TC_EVERY-th health point only (steps that are
+ * multiples of TC_EVERY × healthEvery; not step 0): one costs a predictor pass per group over the
+ * health images (about 3 s on micro on WASM, minutes on a software WebGPU), too much to pay every
+ * healthEvery steps of a run training live. The command line measures it at every health point.
  */
 export const TC_EVERY = 5;
 
@@ -58,7 +59,7 @@ export class HealthRunner {
       const context = hasEmaTarget(t.config) ? healthStats(await t.representationHealth({ encoder: 'context' })) : undefined;
       const n = this.schedule.everyFor(t);
       // n = 0: a measurement asked for outside the schedule, whole.
-      const totalCorrelation = n === 0 || isEveryStep(step, TC_EVERY * n, [0, t.config.steps]) ? await t.totalCorrelation() : null;
+      const totalCorrelation = n === 0 || isEveryStep(step, TC_EVERY * n) ? await t.totalCorrelation() : null;
       const point: HealthPoint = { step, target, ...(context ? { context } : {}), ...(totalCorrelation ? { totalCorrelation } : {}) };
       this.onPoint(point);
       this.emit({ type: 'health', runId, point });
