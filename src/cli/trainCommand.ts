@@ -90,7 +90,7 @@ export interface TrainRunOptions {
  * One line of health.jsonl: Trainer.representationHealth at `step` over patch tokens and
  * mean-pooled; with an EMA target also the context encoder's (tokens), which trains at full speed.
  */
-export interface HealthPoint {
+export interface HealthLine {
   step: number;
   tokens: RepresentationHealth;
   pooled: RepresentationHealth;
@@ -151,7 +151,7 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
   });
   if (o.resume) await session.resume(o.resume);
   const recordHealth = async () => {
-    const point: HealthPoint = { step: trainer.stepCount, tokens: await trainer.representationHealth(), pooled: await trainer.representationHealth({ pool: 'mean' }) };
+    const point: HealthLine = { step: trainer.stepCount, tokens: await trainer.representationHealth(), pooled: await trainer.representationHealth({ pool: 'mean' }) };
     if (trainer.model.hasTarget) point.contextTokens = await trainer.representationHealth({ encoder: 'context' });
     const tc = await trainer.totalCorrelation();
     if (tc) point.totalCorrelation = tc;

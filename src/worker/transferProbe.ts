@@ -8,7 +8,7 @@ import { makeBuiltIn } from '../data/builtin';
 import { datasetName, isBuiltIn, readDatasetId } from '../data/datasetId';
 import type { DatasetSplits } from '../data/types';
 import { defaultConfig } from '../engine/config';
-import { probeEncoder, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { probeEncoder, withFloor, type ProbeOptions, type ProbeResult } from '../engine/probe';
 import { Trainer } from '../engine/trainer';
 import { floorKey, type FloorCache } from './evaluate';
 import type { DatasetRef, ProbePhase, RunId, TransferProbeReport, WorkerEvent } from './protocol';
@@ -84,12 +84,7 @@ export async function transferProbe(t: Trainer, runId: RunId, pretrain: DatasetR
   const report: TransferProbeReport = {
     runId,
     step,
-    top1: trained.top1,
-    top5: trained.top5,
-    randomInitTop1: floor.top1,
-    randomInitTop5: floor.top5,
-    trainCount: trained.trainCount,
-    testCount: trained.testCount,
+    ...withFloor(trained, floor),
     ms: performance.now() - t0,
     floorCached: Boolean(cached),
     pretrainDataset: pretrain,

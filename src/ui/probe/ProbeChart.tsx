@@ -7,35 +7,26 @@ import { kindOf, useProbe } from '../../store/probe/state';
 import { useLab } from '../../store/run/state';
 import { AccuracyChart, type AccuracyReference, type AccuracySeries } from './AccuracyChart';
 
+/** A kind's rows' keys, its top-1/top-5 lines (in its colour) and its floor's reference line. */
+function kindLines(prefix: string, name: string, color: string, floorColor: string) {
+  const key = (k: string) => (prefix ? `${prefix}${k[0].toUpperCase()}${k.slice(1)}` : k);
+  const label = name ? `${name} ` : '';
+  return {
+    top1: key('top1'),
+    top5: key('top5'),
+    series: [
+      { key: key('top1'), name: `${label}top-1`, color },
+      { key: key('top5'), name: `${label}top-5`, color, dashed: true },
+    ] as AccuracySeries[],
+    floor: { label: `${label}top-1 at random init`, color: floorColor } as Omit<AccuracyReference, 'y'>,
+  };
+}
+
 /** Per kind: its rows' keys, its lines and its floor's reference line. */
-const KINDS: Record<ProbeKind, { top1: string; top5: string; series: AccuracySeries[]; floor: Omit<AccuracyReference, 'y'> }> = {
-  linear: {
-    top1: 'top1',
-    top5: 'top5',
-    series: [
-      { key: 'top1', name: 'top-1', color: '#1f77b4' },
-      { key: 'top5', name: 'top-5', color: '#1f77b4', dashed: true },
-    ],
-    floor: { label: 'top-1 at random init', color: '#d62728' },
-  },
-  attentive: {
-    top1: 'attTop1',
-    top5: 'attTop5',
-    series: [
-      { key: 'attTop1', name: 'attentive top-1', color: '#2ca02c' },
-      { key: 'attTop5', name: 'attentive top-5', color: '#2ca02c', dashed: true },
-    ],
-    floor: { label: 'attentive top-1 at random init', color: '#ff7f0e' },
-  },
-  knn: {
-    top1: 'knnTop1',
-    top5: 'knnTop5',
-    series: [
-      { key: 'knnTop1', name: 'k-NN top-1', color: '#9467bd' },
-      { key: 'knnTop5', name: 'k-NN top-5', color: '#9467bd', dashed: true },
-    ],
-    floor: { label: 'k-NN top-1 at random init', color: '#8c564b' },
-  },
+const KINDS: Record<ProbeKind, ReturnType<typeof kindLines>> = {
+  linear: kindLines('', '', '#1f77b4', '#d62728'),
+  attentive: kindLines('att', 'attentive', '#2ca02c', '#ff7f0e'),
+  knn: kindLines('knn', 'k-NN', '#9467bd', '#8c564b'),
 };
 
 export function ProbeChart() {
