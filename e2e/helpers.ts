@@ -89,11 +89,22 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await page.screenshot({ path, fullPage: true });
 }
 
-/** Assert the page stayed responsive: no long task over `limitMs` while training ran. */
-export async function expectResponsive(page: Page, testInfo: TestInfo, from: number, to: number, limitMs = 100): Promise<void> {
+/**
+ * Record how responsive the page stayed while training ran: the longest main-thread task, as an
+ * annotation and a log line. Functional tests only record it — CI's machine is loaded, and a
+ * load-bound assertion there fails correct changes; the bound is asserted by the soak
+ * (`expectResponsive`, `LAB_SOAK=1`) and read off the bench.
+ */
+export async function reportLongTasks(page: Page, testInfo: TestInfo, from: number, to: number): Promise<number> {
   const tasks = await longTasksBetween(page, from, to);
   const worst = tasks.reduce((m, t) => Math.max(m, t.duration), 0);
   testInfo.annotations.push({ type: 'longest main-thread task during the run', description: `${Math.round(worst)} ms (${tasks.length} tasks over 50 ms in ${Math.round((to - from) / 1000)} s)` });
   console.log(`[${testInfo.title}] long tasks during the run: ${tasks.length}, longest ${Math.round(worst)} ms`);
+  return worst;
+}
+
+/** Assert the page stayed responsive: no long task over `limitMs` while training ran (the soak only). */
+export async function expectResponsive(page: Page, testInfo: TestInfo, from: number, to: number, limitMs = 100): Promise<void> {
+  const worst = await reportLongTasks(page, testInfo, from, to);
   expect(worst, `a main-thread task took ${Math.round(worst)} ms during the run`).toBeLessThanOrEqual(limitMs);
 }
