@@ -24,6 +24,7 @@ import { assignExported, assignState, checkStateTensors, expectedTensors, export
 import type { RepresentationHealth } from './representationHealth';
 import { Rng } from '../shared/rng';
 import { emaMomentum, learningRate, weightDecay } from './schedules';
+import { ThroughputWindow } from './throughput';
 import { groupNormsFrom, HEALTH_IMAGES, HealthReadout, readGroupNorms, type GroupNorms, type HealthPool } from './trainerHealth';
 import type { LiveHyper, StepMetrics } from './types';
 import { patchLatents, reconstruct, type Reconstruction } from './viewSamples';
@@ -85,8 +86,8 @@ export class Trainer {
   private readonly health: HealthReadout;
   /** The group head's W when it takes plain gradient steps (groupOptimizer 'sgd'), else null. */
   private readonly sgdW: tf.Variable | null;
-  /** When the last step's read-back came back (performance.now()), for images/s. */
-  private lastArrival = 0;
+  /** Images per second over the last steps, as the loop sees them (throughput.ts). */
+  private readonly throughput = new ThroughputWindow();
 
   static create(config: LabConfigInput | LabConfig, data: DatasetSplits): Trainer {
     return new Trainer(parseConfig(config), data);
@@ -241,10 +242,8 @@ export class Trainer {
             `Try a lower learning rate (now ${hyper.lr}) or smaller λ/β (now ${lambda}/${beta}).`,
         );
       }
-      // Throughput: from when this step was queued, or from when the previous one came back if later.
-      const arrived = performance.now();
-      const ms = arrived - Math.max(t0, this.lastArrival);
-      this.lastArrival = arrived;
+      // Throughput over the last steps, each timed from when it became the loop's oldest work (throughput.ts).
+      const imgPerSec = this.throughput.record(t0, performance.now(), c.batchSize);
       const m: StepMetrics = {
         step,
         epoch,
@@ -259,7 +258,7 @@ export class Trainer {
         ...(sparse ? { groupLr } : {}),
         contextKept: masks.numContext,
         targetKept: masks.numTarget,
-        imgPerSec: c.batchSize / (ms / 1000),
+        imgPerSec,
         lambda,
         beta,
       };
@@ -365,6 +364,7 @@ export class Trainer {
     await assignState(this.model, this.optimizer, checked, state.adamStep);
     this.sampler = sampler;
     this.last = null;
+    this.throughput.reset();
     this.steps = state.step;
     this.imagesSeen = state.imagesSeen;
     this.live = { ...state.hyper };

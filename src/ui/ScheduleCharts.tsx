@@ -1,5 +1,6 @@
 // Learning rate and EMA momentum (the schedules as the loop used them), and images per second.
 import { useMemo } from 'react';
+import { THROUGHPUT_WINDOW } from '../engine/throughput';
 import { useLab } from '../store/run/state';
 import { columnRows } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
@@ -29,5 +30,5 @@ export function ThroughputChart() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [version],
   );
-  return <Chart title="Images per second" rows={rows} lines={SPEED_LINES} figureRef={ref} />;
+  return <Chart title={`Images per second (over the last ${THROUGHPUT_WINDOW} steps)`} rows={rows} lines={SPEED_LINES} figureRef={ref} />;
 }
