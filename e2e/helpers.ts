@@ -1,4 +1,4 @@
-// Shared steps for the lab's browser tests: readiness, steps, downloads, long tasks, screenshots.
+// Shared steps for the lab's browser tests: views, readiness, steps, downloads, long tasks, screenshots.
 import { expect, type Download, type Page, type TestInfo } from '@playwright/test';
 
 declare global {
@@ -24,6 +24,19 @@ export async function pageNow(page: Page): Promise<number> {
 /** Long tasks that started in [from, to) (page clock, ms). */
 export async function longTasksBetween(page: Page, from: number, to: number): Promise<{ start: number; duration: number }[]> {
   return page.evaluate(([a, b]) => (window.__longTasks ?? []).filter((t) => t.start >= a && t.start < b), [from, to] as const);
+}
+
+/** The board's views (src/store/view/rules.ts): each is a tab, and its name is the address's hash (#runs). */
+export type ViewName = 'train' | 'latents' | 'evaluate' | 'runs' | 'theory';
+const VIEW_TABS: Record<ViewName, string> = { train: 'Train', latents: 'Latents', evaluate: 'Evaluate', runs: 'Runs', theory: 'Theory' };
+
+/** Open a view by clicking its tab, as a person would; waits until its panel is shown and the address names it. */
+export async function openView(page: Page, view: ViewName): Promise<void> {
+  const tab = page.getByRole('tablist', { name: 'Views' }).getByRole('tab', { name: VIEW_TABS[view], exact: true });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator(`[role="tabpanel"][data-view="${view}"]`)).toBeVisible();
+  await expect.poll(() => new URL(page.url()).hash).toBe(`#${view}`);
 }
 
 export function status(page: Page) {

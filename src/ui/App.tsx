@@ -19,6 +19,8 @@ import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { SharingRegion } from './sharing/SharingRegion';
 import { StatusBar } from './StatusBar';
 import { SweepPanel } from './sweep/SweepPanel';
+import { TransferTable } from './transfer/TransferTable';
+import { ViewPanel, ViewTabs } from './views/ViewTabs';
 import { useLab } from '../store/run/state';
 
 export function App() {
@@ -43,30 +45,44 @@ export function App() {
           <Exports />
         </aside>
         <section className="board">
+          {/* The status line stays above the tabs: seen from every view. */}
           <StatusBar />
-          <LossSummary />
-          <LossCharts />
-          <ReconstructionView />
-          <section className="chart-grid">
-            <ProbeChart />
-          </section>
-          <HealthCharts />
-          {sparse ? (
-            <section className="chart-grid">
-              <NormsChart />
-              <ZeroShareChart />
+          <ViewTabs />
+          <ViewPanel view="train">
+            <LossSummary />
+            <LossCharts />
+            <ReconstructionView />
+            <HealthCharts />
+            <section className="chart-grid" aria-label="Weights and schedules">
+              {sparse ? (
+                <>
+                  <NormsChart />
+                  <ZeroShareChart />
+                </>
+              ) : (
+                <p className="info">{mode === 'mae' ? 'MAE' : 'JEPA baseline'}: no sparse head, so no group norms.</p>
+              )}
+              <ScheduleChart />
+              <ThroughputChart />
             </section>
-          ) : (
-            <p className="info">{mode === 'mae' ? 'MAE' : 'JEPA baseline'}: no sparse head, so no group norms.</p>
-          )}
-          <SharingRegion />
-          <section className="chart-grid">
-            <ScheduleChart />
-            <ThroughputChart />
-          </section>
-          <SweepPanel />
-          <RunsPanel />
-          <BiasDemoPanel />
+          </ViewPanel>
+          <ViewPanel view="latents">
+            <SharingRegion />
+            {/* The latents view (src/ui/latents, LatentsPanel) goes here once it lands. */}
+          </ViewPanel>
+          <ViewPanel view="evaluate">
+            <section className="chart-grid probe-charts">
+              <ProbeChart />
+            </section>
+            <TransferTable />
+          </ViewPanel>
+          <ViewPanel view="runs">
+            <RunsPanel />
+            <SweepPanel />
+          </ViewPanel>
+          <ViewPanel view="theory">
+            <BiasDemoPanel />
+          </ViewPanel>
         </section>
       </main>
     </div>

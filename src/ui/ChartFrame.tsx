@@ -24,7 +24,7 @@ function makeTick(digits: number) {
   return function Tick({ x, y, payload, textAnchor, verticalAnchor }: TickProps) {
     const dy = verticalAnchor === 'start' ? '0.71em' : verticalAnchor === 'middle' ? '0.32em' : 0;
     return (
-      <text x={x} y={y} dy={dy} textAnchor={textAnchor} fontSize={11} fill="#666">
+      <text x={x} y={y} dy={dy} textAnchor={textAnchor} fontSize={11} fill="var(--axis)">
         {formatNumber(Number(payload.value), digits)}
       </text>
     );
@@ -33,6 +33,19 @@ function makeTick(digits: number) {
 const StepTick = makeTick(6);
 const ValueTick3 = makeTick(3);
 const ValueTick4 = makeTick(4);
+
+/** The tooltip's box in the page's colours (both themes). */
+export const TOOLTIP_STYLE = { background: 'var(--tooltip-bg)', borderColor: 'var(--border)', color: 'var(--fg)' } as const;
+
+/** A legend entry: a swatch of the line's colour (a solid square, or a dashed line for a reference) and its name in the text colour. */
+export function LegendItem({ color, name, dashed }: { color: string; name: string; dashed?: boolean }) {
+  return (
+    <span>
+      <span className={dashed ? 'swatch swatch-dashed' : 'swatch'} style={dashed ? { borderColor: color } : { background: color }} aria-hidden="true" />
+      {name}
+    </span>
+  );
+}
 
 export function markLabel(m: HyperMark): string {
   const sym = { lambda: 'λ', beta: 'β', lr: 'lr' } as const;
@@ -45,7 +58,7 @@ export const Chart = memo(function Chart({
   lines,
   marks,
   logScale,
-  height = 170,
+  height,
   rightAxis,
   legend,
   figureRef,
@@ -84,19 +97,17 @@ export const Chart = memo(function Chart({
         {legend ? (
           <span className="legend">
             {lines.map((l) => (
-              <span key={l.key} style={{ color: l.color }}>
-                ■ {l.name}
-              </span>
+              <LegendItem key={l.key} color={l.color} name={l.name} />
             ))}
           </span>
         ) : null}
       </figcaption>
       {/* Mounted even before there is data, so a run's first redraw only updates it. */}
-      <div className="chart-body">
-        <ResponsiveContainer width="100%" height={height}>
+      <div className="chart-body" style={height ? { height } : undefined}>
+        <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 14, right: rightAxis ? 4 : 12, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} interval={0} tick={StepTick} />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} interval={0} tick={StepTick} stroke="var(--axis)" />
             <YAxis
               yAxisId="left"
               scale={logScale ? 'log' : 'auto'}
@@ -104,12 +115,13 @@ export const Chart = memo(function Chart({
               allowDataOverflow={Boolean(logScale)}
               interval={0}
               width={leftDigits === 4 ? 68 : 58}
+              stroke="var(--axis)"
               tick={leftDigits === 4 ? ValueTick4 : ValueTick3}
             />
             {rightAxis ? (
-              <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={ValueTick4} />
+              <YAxis yAxisId="right" orientation="right" domain={['auto', 'auto']} interval={0} width={58} tick={ValueTick4} stroke="var(--axis)" />
             ) : null}
-            {hover ? <Tooltip formatter={(v) => formatNumber(Number(v), 5)} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} /> : null}
+            {hover ? <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => formatNumber(Number(v), 5)} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} /> : null}
             {lines.map((l) => (
               <Line
                 key={l.key}
@@ -130,9 +142,9 @@ export const Chart = memo(function Chart({
                 key={m.step}
                 yAxisId="left"
                 x={m.step}
-                stroke="#d2691e"
+                stroke="var(--mark)"
                 strokeDasharray="4 3"
-                label={{ value: markLabel(m), position: 'insideTopLeft', fontSize: 10, fill: '#a0522d' }}
+                label={{ value: markLabel(m), position: 'insideTopLeft', fontSize: 10, fill: 'var(--mark-label)' }}
               />
             ))}
           </LineChart>

@@ -6,6 +6,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ObjectiveTrace } from '../../engine/deepLinear';
 import { formatNumber } from '../format';
+import { LegendItem, TOOLTIP_STYLE } from '../ChartFrame';
 
 export const FEATURE_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 
@@ -33,19 +34,17 @@ export const BiasDemoChart = memo(function BiasDemoChart({ trace, lr, done }: { 
         {NAMES[trace.objective]}
         <span className="legend">
           {trace.finalGains.map((_, i) => (
-            <span key={i} style={{ color: FEATURE_COLOURS[i % FEATURE_COLOURS.length] }}>
-              ■ feature {i + 1}
-            </span>
+            <LegendItem key={i} color={FEATURE_COLOURS[i % FEATURE_COLOURS.length]} name={`feature ${i + 1}`} />
           ))}
         </span>
       </figcaption>
-      <div className="chart-body">
-        <ResponsiveContainer width="100%" height={200}>
+      <div className="chart-body" style={{ height: 200 }}>
+        <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
-            <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v) => formatNumber(Number(v), 3)} />
-            <YAxis domain={[0, 'auto']} width={44} tickFormatter={(v) => formatNumber(Number(v), 2)} />
-            <Tooltip formatter={(v) => formatNumber(Number(v), 4)} labelFormatter={(t) => `t = ${formatNumber(Number(t), 4)}`} isAnimationActive={false} />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={(v) => formatNumber(Number(v), 3)} stroke="var(--axis)" tick={{ fill: 'var(--axis)', fontSize: 11 }} />
+            <YAxis domain={[0, 'auto']} width={44} tickFormatter={(v) => formatNumber(Number(v), 2)} stroke="var(--axis)" tick={{ fill: 'var(--axis)', fontSize: 11 }} />
+            <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => formatNumber(Number(v), 4)} labelFormatter={(t) => `t = ${formatNumber(Number(t), 4)}`} isAnimationActive={false} />
             {trace.finalGains.map((_, i) => (
               <Line key={i} type="linear" dataKey={`f${i}`} name={`feature ${i + 1}`} stroke={FEATURE_COLOURS[i % FEATURE_COLOURS.length]} strokeWidth={2} dot={false} isAnimationActive={false} />
             ))}

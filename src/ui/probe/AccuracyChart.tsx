@@ -2,6 +2,7 @@
 // reference lines (the random-init floor, chance). Probes are few, so every point is drawn.
 import { memo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { LegendItem, TOOLTIP_STYLE } from '../ChartFrame';
 
 export interface AccuracySeries {
   key: string;
@@ -16,6 +17,7 @@ export interface AccuracyReference {
   color: string;
 }
 
+const AXIS_TICK = { fill: 'var(--axis)', fontSize: 11 };
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
 
 export const AccuracyChart = memo(function AccuracyChart({
@@ -23,7 +25,7 @@ export const AccuracyChart = memo(function AccuracyChart({
   rows,
   series,
   references = [],
-  height = 190,
+  height,
 }: {
   title: string;
   /** {step, [series.key]: accuracy in [0, 1]} */
@@ -39,24 +41,20 @@ export const AccuracyChart = memo(function AccuracyChart({
         {title}
         <span className="legend">
           {series.map((s) => (
-            <span key={s.key} style={{ color: s.color }}>
-              ■ {s.name}
-            </span>
+            <LegendItem key={s.key} color={s.color} name={s.name} />
           ))}
           {references.map((r) => (
-            <span key={r.label} style={{ color: r.color }}>
-              ┄ {r.label}
-            </span>
+            <LegendItem key={r.label} color={r.color} name={r.label} dashed />
           ))}
         </span>
       </figcaption>
-      <div className="chart-body">
-        <ResponsiveContainer width="100%" height={height}>
+      <div className="chart-body" style={height ? { height } : undefined}>
+        <ResponsiveContainer width="100%" height="100%">
           <LineChart data={rows} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e3e3" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-            <YAxis domain={[0, 1]} tickFormatter={pct} width={44} />
-            <Tooltip formatter={(v) => `${(100 * Number(v)).toFixed(1)} %`} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} stroke="var(--axis)" tick={AXIS_TICK} />
+            <YAxis domain={[0, 1]} tickFormatter={pct} width={44} stroke="var(--axis)" tick={AXIS_TICK} />
+            <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => `${(100 * Number(v)).toFixed(1)} %`} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
             {series.map((s) => (
               <Line
                 key={s.key}

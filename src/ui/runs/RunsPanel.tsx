@@ -5,7 +5,6 @@ import { StorageBudget } from '../RunKeeping';
 import { ImportRun } from './ImportRun';
 import { RunsCompare } from './RunsCompare';
 import { RunsTable } from './RunsTable';
-import { TransferTable } from '../transfer/TransferTable';
 import { ErrorAlert } from '../ErrorAlert';
 
 export function RunsPanel() {
@@ -26,7 +25,6 @@ export function RunsPanel() {
       <ImportRun />
       <RunsTable />
       <RunsCompare />
-      <TransferTable />
     </section>
   );
 }
