@@ -5,17 +5,14 @@
 // by class) and DIR/neighbours.json (each image's nearest test images by cosine similarity).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectSubsetSplits } from '../data/subset';
 import { cosineNeighbours } from '../engine/neighbours';
 import { pca } from '../engine/pca';
 import { pooledFeatures } from '../engine/probe';
-import { Trainer } from '../engine/trainer';
 import { pcaSvg } from '../io/pcaSvg';
 import { embeddingsTsv, metadataTsv } from '../io/projector';
-import { parseCli, UsageError, wholeFlag } from './args';
+import { UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
-import { openForCommand } from './dataset';
-import { readWeightsFile } from './weightsFile';
+import { configFromWeights, trainerWithWeights } from './weightsRun';
 
 export const EMBED_FLAGS = ['weights', 'out', 'backend', 'test-per-class', 'neighbours'] as const;
 
@@ -34,23 +31,14 @@ export interface EmbedSummary {
 
 /** Run the embed command; returns what it printed. */
 export async function embedCommand(argv: string[], log: (line: string) => void = console.log): Promise<EmbedSummary> {
-  const weightsPath = parseCli(argv, EMBED_FLAGS).extra.weights;
-  if (!weightsPath) throw new UsageError('--weights FILE.safetensors is required');
-  const weights = readWeightsFile(weightsPath);
-  const pretrainDataset = String(weights.config.dataset ?? 'synthetic');
-  const first = parseCli(argv, EMBED_FLAGS, weights.config);
-  // Another dataset keeps the architecture and seed, not the pretraining subset (its classes name the other set's).
-  const { subset: _pretrainSubset, ...architecture } = weights.config;
-  const { config, extra } = first.config.dataset === pretrainDataset ? first : parseCli(argv, EMBED_FLAGS, architecture);
+  const { config, extra, weights } = configFromWeights(argv, EMBED_FLAGS);
   if (!extra.out) throw new UsageError('--out DIR is required');
   const testPerClass = wholeFlag('test-per-class', extra['test-per-class'], 0, 0);
   const k = wholeFlag('neighbours', extra.neighbours, 10, 1);
   await useBackend(extra.backend ?? 'wasm');
 
-  const data = selectSubsetSplits((await openForCommand(config.dataset, config.seed)).splits, config.subset, config.seed, testPerClass);
-  const model = Trainer.create(config, data);
+  const { data, trainer: model } = await trainerWithWeights(config, weights, testPerClass);
   try {
-    await model.importSafetensors(weights.bytes);
     const test = data.test;
     const D = model.dims.embedDim;
     const features = await pooledFeatures(model, test);
