@@ -84,6 +84,8 @@ export interface RunPoint {
   predLoss: number;
   klLoss: number;
   groupPenalty: number;
+  /** The gradient's global norm (absent in records saved before it was kept, and in imported runs without it). */
+  gradNorm?: number;
 }
 
 /** Where a run trained outside the page came from (src/store/import/rules.ts). */

@@ -136,7 +136,7 @@ function readMetrics(s: LabState): boolean {
   const fresh = s.metrics.length > recorder.current.read;
   for (; recorder.current.read < s.metrics.length; recorder.current.read++) {
     const m = s.metrics[recorder.current.read];
-    appendPoint(recorder.current.record, { step: m.step, loss: m.loss, predLoss: m.predLoss, klLoss: m.klLoss, groupPenalty: m.groupPenalty });
+    appendPoint(recorder.current.record, { step: m.step, loss: m.loss, predLoss: m.predLoss, klLoss: m.klLoss, groupPenalty: m.groupPenalty, gradNorm: m.gradNorm });
   }
   return fresh;
 }
