@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PY, torchWhyNot } from '../src/cli/pytorchTest';
-import { exportMetricsJson, screenshot, status, waitForReady } from './helpers';
+import { exportMetricsJson, openView, screenshot, status, waitForReady } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'import-pytorch-'));
 const archive = join(dir, 'synthetic.tar.gz');
@@ -43,6 +43,7 @@ test('a PyTorch run comes back: Runs row, overlaid curves, its weights in Evalua
   await waitForReady(page);
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(status(page)).toContainText(/step 6 of 6.*done/, { timeout: 90_000 });
+  await openView(page, 'runs');
   await expect(runRows(page)).toHaveCount(1);
   const browserId = await status(page).getAttribute('data-run-id');
 
@@ -88,11 +89,13 @@ test('a PyTorch run comes back: Runs row, overlaid curves, its weights in Evalua
   // The page's charts are the PyTorch run's own metrics.
   const shown = await exportMetricsJson(page);
   expect(shown.metrics.map((m) => m.loss)).toEqual(fileMetrics.map((m) => m.loss));
+  await openView(page, 'train');
   const total = page.getByRole('figure', { name: 'Total loss' });
   await total.scrollIntoViewIfNeeded(); // off-screen charts are redrawn when they come into view
   await expect(total).toHaveAttribute('data-points', '4');
 
   // The latent-sharing views show its weights at step 4.
+  await openView(page, 'latents');
   const region = page.getByRole('region', { name: 'Latent sharing' });
   // Off-screen views take a new series only every 5 s or when they come into view, and opening the
   // run is one change of the series: looked at, they show it.
@@ -107,6 +110,7 @@ test('a PyTorch run comes back: Runs row, overlaid curves, its weights in Evalua
   const top1 = Number(await probe.getAttribute('data-top1'));
   expect(top1).toBeGreaterThanOrEqual(0);
   expect(top1).toBeLessThanOrEqual(1);
+  await openView(page, 'runs');
   await expect(row).toHaveAttribute('data-probes', '1');
   await expect(row).toHaveAttribute('data-best-top1', String(top1));
   console.log(`[importPytorch] the imported weights probed in the page: top-1 ${top1}, random init ${await probe.getAttribute('data-random-init-top1')}`);

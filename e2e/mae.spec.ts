@@ -2,7 +2,7 @@
 // input, with its representation health; Train JEPA twin works from it; the deep linear demo
 // draws both objectives' curves and names which feature each learned first.
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, status, waitForReady } from './helpers';
+import { openView, screenshot, status, waitForReady } from './helpers';
 
 const URL = '/?backend=wasm&preset=micro&batchSize=8&steps=6&perClass=20&seed=3&mode=mae&healthEvery=2';
 
@@ -39,7 +39,8 @@ test('MAE trains in the page, shows a reconstruction and its health; its JEPA tw
   expect(rank).toBeLessThanOrEqual(64);
   await screenshot(page, testInfo, 'mae-reconstruction');
 
-  // The run is in the Runs table as MAE; its JEPA twin trains from the same seed.
+  // The run is in the Runs table (the Runs view) as MAE; its JEPA twin trains from the same seed.
+  await openView(page, 'runs');
   const maeRow = page.locator('tr[data-mode="mae"]');
   await expect(maeRow).toHaveAttribute('data-seed', '3');
   await expect(maeRow).toContainText('MAE');
@@ -50,13 +51,16 @@ test('MAE trains in the page, shows a reconstruction and its health; its JEPA tw
   await expect(twin).toHaveAttribute('data-seed', '3');
   await expect(twin).toContainText('JEPA twin of MAE');
   await expect(page.getByLabel('Mode', { exact: true })).toHaveValue('jepa');
-  await expect(view).toHaveCount(0); // JEPA decodes no pixels
+  await openView(page, 'train');
+  await expect(page.getByRole('region', { name: 'Representation health' })).toBeVisible(); // the Train view is shown…
+  await expect(view).toHaveCount(0); // …and it has no reconstruction: JEPA decodes no pixels
 });
 
 test('the deep linear demo: both objectives\' curves, critical times, which feature each learned first; a new depth restarts it', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   await page.goto('/?backend=wasm&preset=micro&batchSize=8&steps=6&perClass=20');
   await waitForReady(page);
+  await openView(page, 'theory');
   await page.getByText('Why predict in latent space: the deep linear demo').click();
   const sentence = page.getByLabel('Which feature each objective learned first');
   const mae = page.getByRole('figure', { name: 'MAE feature gains' });

@@ -2,7 +2,7 @@
 // kept in the runs table; "Train JEPA twin" trains the JEPA baseline of the same seed; picking both
 // overlays their curves; the runs survive a reload (IndexedDB).
 import { expect, test, type Page } from '@playwright/test';
-import { screenshot, status, waitForReady } from './helpers';
+import { openView, screenshot, status, waitForReady } from './helpers';
 
 /** WASM (fast on this CPU-only machine), micro model, 50 train images per class, a short run. */
 const URL = '/?backend=wasm&preset=micro&batchSize=8&steps=6&perClass=50&seed=3';
@@ -44,6 +44,7 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   // Above chance (10 classes): the built-in shapes are separable even from a random encoder.
   expect(floor1).toBeGreaterThan(0.1);
   await expect(result).toContainText(`top-1 ${(100 * top1).toFixed(1)} % (random init ${(100 * floor1).toFixed(1)} %)`);
+  await openView(page, 'evaluate');
   const chart = page.getByRole('figure', { name: /Probe accuracy vs step/ });
   await expect(chart).toHaveAttribute('data-points', '2'); // top-1 and top-5 at step 2
   console.log(`probe at step 2: top-1 ${top1}, top-5 ${top5}, random init top-1 ${floor1} (${probeMs} ms in the page)`);
@@ -59,7 +60,8 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   expect(await numberAttr(page, 'Probe result', 'data-random-init-top1')).toBe(floor1);
   const top1At6 = await numberAttr(page, 'Probe result', 'data-top1');
 
-  // The run is in the runs table, with its three probes and the best of them.
+  // The run is in the runs table (the Runs view), with its three probes and the best of them.
+  await openView(page, 'runs');
   await expect(runRows(page)).toHaveCount(1);
   const sparseRow = runRows(page).first();
   await expect(sparseRow).toHaveAttribute('data-mode', 'sparse');
@@ -80,7 +82,9 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   await expect(twinRow).toHaveAttribute('data-probes', '2'); // steps 3 and 6
   await expect(twinRow).toContainText('JEPA twin of');
   await expect(page.getByLabel('λ value')).toHaveValue('0');
+  await openView(page, 'train');
   await expect(page.getByText('JEPA baseline: no sparse head')).toBeVisible();
+  await openView(page, 'runs');
 
   // Pick both: their loss curves and probe results side by side.
   const boxes = page.getByRole('table', { name: 'Runs' }).getByRole('checkbox');
@@ -99,7 +103,7 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   console.log(`best probe top-1: SparseJEPA ${best}, JEPA twin ${twinBest} (random init ${floor1})`);
   await screenshot(page, testInfo, 'probe-and-runs');
 
-  // Kept across a reload (the page may resume the last run from its checkpoint; either way both are listed).
+  // Kept across a reload (the page may resume the last run from its checkpoint; either way both are listed; the address keeps the Runs view).
   await page.reload();
   await expect(page.getByLabel('Device in use')).toContainText('Using', { timeout: 90_000 });
   await expect(runRows(page)).toHaveCount(2, { timeout: 60_000 });

@@ -5,7 +5,7 @@
 // the picked dataset file keeps its subset for it.
 import { expect, test, type Page } from '@playwright/test';
 import { cifar100Archive } from './cifarArchive';
-import { currentStep, exportMetricsJson, pause, status, waitForReady, waitForStep, type MetricsFile } from './helpers';
+import { currentStep, exportMetricsJson, openView, pause, status, waitForReady, waitForStep, type MetricsFile } from './helpers';
 
 const MICRO = 'preset=micro&batchSize=8&warmupFraction=0';
 const start = (page: Page) => page.getByRole('button', { name: 'Start', exact: true });
@@ -100,7 +100,8 @@ test('two saved runs, both resumed from the Runs table after a reload, each with
   await expect(notice(page)).toContainText(`Resumed from step ${atB}`, { timeout: 90_000 });
   expect(await shownRunId(page)).toBe(idB);
 
-  // A, from its row.
+  // A, from its row (the Runs view).
+  await openView(page, 'runs');
   const rowA = page.locator(`tr[data-run-id="${idA}"]`);
   await expect(rowA).toHaveAttribute('data-checkpoint-step', String(atA));
   await rowA.getByRole('button', { name: /^Resume/ }).click();
@@ -143,6 +144,7 @@ test('two tabs train two runs at once, never the same one, and both resume intac
   await waitForReady(p2);
   await expect(p2.getByRole('alert', { name: 'Saved run problem' })).toContainText('open in another tab');
   expect(await shownRunId(p2)).not.toBe(idA);
+  await openView(p2, 'runs');
   await p2.locator(`tr[data-run-id="${idA}"]`).getByRole('button', { name: /^Resume/ }).click();
   await expect(p2.getByRole('alert', { name: 'Saved run problem' })).toContainText(/This run is open in the tab opened at \d\d:\d\d:\d\d/);
   await expect(status(p2)).toContainText(/step 0 of 400.*ready/);
@@ -243,6 +245,7 @@ test('the Masks view shows the last batch after a pause, and after a reload resu
   await start(page).click();
   await waitForStep(page, 6);
   const at = await pause(page);
+  await openView(page, 'latents'); // the address keeps it: after the reload too
   const masks = page.getByRole('figure', { name: 'Masks of the current batch' });
   await masks.scrollIntoViewIfNeeded();
   await expect(masks).toHaveAttribute('data-step', String(at), { timeout: 30_000 });
@@ -269,7 +272,8 @@ test('the storage budget deletes the oldest checkpoints first and says so', asyn
   await pause(page);
   const rowA = page.locator(`tr[data-run-id="${idA}"]`);
   await expect(rowA).toHaveAttribute('data-checkpoint-step', /\d+/);
-  // A micro checkpoint is 2.5 MB: a 3 MB budget keeps only the run shown.
+  // A micro checkpoint is 2.5 MB: a 3 MB budget keeps only the run shown. (The budget and the table: the Runs view.)
+  await openView(page, 'runs');
   await page.getByLabel('Checkpoint storage (MB)').fill('3');
   await page.getByLabel('Checkpoint storage (MB)').press('Enter');
   await expect(notice(page)).toContainText('Checkpoint storage budget 3.0 MB: deleted the oldest checkpoint to make room', { timeout: 30_000 });

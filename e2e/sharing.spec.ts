@@ -3,7 +3,7 @@
 // metrics export) under the threshold the page shows; proximal + large λ shows fewer active
 // latents per group than λ = 0 from the same seed; each view saves a PNG; JEPA says it has no groups.
 import { expect, test, type Page } from '@playwright/test';
-import { download, exportMetricsJson, observeLongTasks, pageNow, longTasksBetween, screenshot, status, waitForReady } from './helpers';
+import { download, exportMetricsJson, observeLongTasks, openView, pageNow, longTasksBetween, screenshot, status, waitForReady } from './helpers';
 
 const STEPS = 6;
 const BASE = `/?backend=wasm&preset=micro&batchSize=8&steps=40&warmupFraction=0&normsEvery=2&seed=3`;
@@ -23,8 +23,9 @@ async function takeSteps(page: Page, n: number): Promise<void> {
   }
 }
 
-/** The region, scrolled into view, once its views show step `step` (norms and the worker's sample). */
+/** The region (the Latents view, opened), scrolled into view, once its views show step `step` (norms and the worker's sample). */
 async function sharingAt(page: Page, step: number) {
+  await openView(page, 'latents');
   const region = page.getByRole('region', { name: 'Latent sharing' });
   await region.scrollIntoViewIfNeeded();
   await expect(region.getByRole('figure', { name: 'Latent-to-group heatmap' })).toHaveAttribute('data-step', String(step), { timeout: 30_000 });
@@ -140,6 +141,7 @@ test('Latent sharing, JEPA run: says there are no latent groups, still shows the
   test.setTimeout(120_000);
   await page.goto(`${BASE}&mode=jepa`);
   await waitForReady(page);
+  await openView(page, 'latents');
   const region = page.getByRole('region', { name: 'Latent sharing' });
   await expect(region).toContainText('JEPA runs have no latent groups');
   await expect(region.getByRole('figure', { name: 'Latent-to-group heatmap' })).toHaveCount(0);

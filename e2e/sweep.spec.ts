@@ -3,7 +3,7 @@
 // the first run not trained again: both rows, the plot with both, sweep.jsonl with both. Run
 // again with more λ, the finished runs are kept; Cancel stops the run in progress.
 import { expect, test, type Page } from '@playwright/test';
-import { download, status, waitForReady } from './helpers';
+import { download, openView, status, waitForReady } from './helpers';
 
 // 20 steps, a checkpoint every 4: the reload lands mid-run; 20 train images per class keep the probes short.
 const URL = '/?backend=wasm&preset=micro&batchSize=8&warmupFraction=0&steps=20&checkpointEvery=4&perClass=20';
@@ -17,6 +17,7 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   test.setTimeout(240_000);
   await page.goto(URL);
   await waitForReady(page);
+  await openView(page, 'runs'); // the Sweep panel and the Runs table; the address keeps the view through the reload
   const t0 = Date.now();
   const p = panel(page);
   await p.getByLabel('λ list').fill('1,x');

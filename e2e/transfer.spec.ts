@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { classFolder, pngOf } from '../src/data/image-test-helpers';
-import { pause, screenshot, status, waitForReady, waitForStep } from './helpers';
+import { openView, pause, screenshot, status, waitForReady, waitForStep } from './helpers';
 
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -72,7 +72,8 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
     await expect(result).toContainText('800 test images, probe fitted on 4000');
     await expect(page.getByLabel('Probe result')).toHaveCount(0); // the training data's probe is another result
 
-    // The Transfer table: the run's row, top-1 on the counting set beside its floor.
+    // The Transfer table (the Evaluate view; the address keeps it through the reload below): the run's row, top-1 on the counting set beside its floor.
+    await openView(page, 'evaluate');
     const table = page.getByRole('table', { name: 'Transfer' });
     const rows = table.locator('tbody tr');
     await expect(rows).toHaveCount(1);

@@ -47,7 +47,10 @@ function FeatureTable() {
       <tbody>
         {features.map((f, i) => (
           <tr key={i}>
-            <td style={{ color: FEATURE_COLOURS[i % FEATURE_COLOURS.length] }}>■ {i + 1}</td>
+            <td>
+              <span className="swatch" style={{ background: FEATURE_COLOURS[i % FEATURE_COLOURS.length] }} aria-hidden="true" />
+              {i + 1}
+            </td>
             <td>
               <NumberCell label={`λ of feature ${i + 1}`} value={f.lambda} invalid={errorField === 'lambdas'} onValue={(lambda) => set(i, { lambda })} />
             </td>
