@@ -34,6 +34,8 @@ import type {
   DatasetSummary,
   ImportedRunView,
   LabWorkerApi,
+  LatentsRequest,
+  LatentsSample,
   MemoryInfo,
   PageEvent,
   ProbeReport,
@@ -52,6 +54,7 @@ import type {
   WeightsSummary,
   WorkerEvent,
 } from './protocol';
+import { latentsTransferables } from './latentsSample';
 import { reconstructionTransferables } from './reconstruction';
 import { Run, RunRefused, type RunEnv } from './run';
 import { readSavedRun } from './runKeeper';
@@ -348,6 +351,14 @@ export class LabWorker implements LabWorkerApi {
     return this.command(async () => {
       const s = await this.need(runId).reconstruction(request);
       return s ? this.env.transfer(s, reconstructionTransferables(s)) : null;
+    });
+  }
+
+  latentsSample(runId: RunId, request: LatentsRequest): Promise<LatentsSample> {
+    // Between steps, like the sharing views' samples: one request, answered in the command queue.
+    return this.command(async () => {
+      const s = await this.need(runId).latentsSample(request);
+      return this.env.transfer(s, latentsTransferables(s));
     });
   }
 

@@ -12,6 +12,7 @@ import type { LabConfig, ModelDims, Subset } from '../engine/config';
 import type { BiasDemoResult, DeepLinearSettings } from '../engine/deepLinear';
 import type { FixedBatchLoss } from '../engine/evaluation';
 import type { GroupInformation } from '../engine/groupInformation';
+import type { LatentPatches } from '../engine/latentPatches';
 import type { ProbeWithFloor } from '../engine/probe';
 import type { ProbeKind } from '../engine/probeKind';
 import type { RepresentationHealth } from '../engine/representationHealth';
@@ -230,6 +231,29 @@ export interface ReconstructionSample {
   targets: number[][];
   /** Mean squared error of the decoded target pixels, per value, in the model's per-channel normalised pixel space. */
   targetMse: number;
+}
+
+/** What the Latents view asks for: each latent's top test patches (engine/latentPatches.ts). */
+export interface LatentsRequest {
+  /** Top patches per latent. */
+  topN: number;
+  /** The first `images` images of the run's test split. */
+  images: number;
+}
+
+/** What each latent (JEPA / MAE: each most-varying encoder dimension) responds to, at the run's step. */
+export interface LatentsSample {
+  runId: RunId;
+  step: number;
+  result: LatentPatches;
+  /** Side in pixels of each crop: the patch with one patch of its surroundings. */
+  cropSide: number;
+  /** Every top patch's crop, interleaved RGB, side × side: unit i's j-th at (i · topN + j) · side² · 3. */
+  crops: Uint8Array;
+  /** The class of each top patch's image, in the same order as the crops. */
+  labels: string[];
+  /** g(p) for each patch p, row-major over the grid. */
+  groupOfPatch: Int32Array;
 }
 
 /** Representation health of a run at one step (Trainer.representationHealth over its fixed batch, every patch token a row). */
@@ -489,6 +513,8 @@ export interface LabWorkerApi {
   setHealthEvery(runId: RunId, n: number): Promise<void>;
   /** MAE: the decoder's reconstruction of one train image (between steps); null for other modes. */
   reconstruction(runId: RunId, request: ReconstructionRequest): Promise<ReconstructionSample | null>;
+  /** Each latent's top test patches and the groups that read it, between steps (the Latents view). */
+  latentsSample(runId: RunId, request: LatentsRequest): Promise<LatentsSample>;
   /**
    * Train the deep linear MAE/JEPA pair (Littwin et al.) as demo `demoId`, replacing any demo
    * before it: small chunks between the training loop's steps, progress as 'bias-demo' events.

@@ -12,7 +12,8 @@ import { ProbeRunner, type FloorCache } from './evaluate';
 import { HealthRunner } from './health';
 import type { CheckpointStore } from './checkpointStore';
 import { PageGate } from './pageGate';
-import { normsMatrix, type MemoryInfo, type ProbeReport, type ReconstructionRequest, type ReconstructionSample, type RunId, type RunInfo, type SharingRequest, type SharingSample, type WorkerEvent } from './protocol';
+import { normsMatrix, type LatentsRequest, type LatentsSample, type MemoryInfo, type ProbeReport, type ReconstructionRequest, type ReconstructionSample, type RunId, type RunInfo, type SharingRequest, type SharingSample, type WorkerEvent } from './protocol';
+import { latentsSample } from './latentsSample';
 import { reconstructionSample } from './reconstruction';
 import type { RunHistory } from './runHistory';
 import { RunKeeper, type KeeperOptions } from './runKeeper';
@@ -256,6 +257,11 @@ export class Run {
   /** MAE's reconstruction of one train image, between steps (null for other modes). */
   reconstruction(request: ReconstructionRequest): Promise<ReconstructionSample | null> {
     return this.env.exclusive(() => reconstructionSample(this.trainer, this.id, request));
+  }
+
+  /** Each latent's top test patches, between steps (the Latents view). */
+  latentsSample(request: LatentsRequest): Promise<LatentsSample> {
+    return this.env.exclusive(() => latentsSample(this.trainer, this.id, request));
   }
 
   /** The page drew up to `step` (PageEvent 'drawn'). */
