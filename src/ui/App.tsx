@@ -18,6 +18,7 @@ import { RunsPanel } from './runs/RunsPanel';
 import { ScheduleChart, ThroughputChart } from './ScheduleCharts';
 import { SharingRegion } from './sharing/SharingRegion';
 import { StatusBar } from './StatusBar';
+import { Shortcuts } from './shortcuts';
 import { SweepPanel } from './sweep/SweepPanel';
 import { TransferTable } from './transfer/TransferTable';
 import { ViewPanel, ViewTabs } from './views/ViewTabs';
@@ -28,6 +29,7 @@ export function App() {
   const sparse = mode === 'sparse';
   return (
     <div className="app">
+      <Shortcuts />
       <header>
         <h1>SparseJEPA Lab</h1>
         <BackendPanel />

@@ -9,6 +9,7 @@ import { useLab } from '../../store/run/state';
 import type { SavedRunInfo, RunRecord } from '../../worker/protocol';
 import { formatNumber } from '../format';
 import { OpenImported, RunSource } from './ImportRun';
+import { RunName } from './RunName';
 import { startJepaTwin } from '../../store/runs/commands';
 import { hasJepaTwin } from '../../store/runs/twin';
 
@@ -60,7 +61,7 @@ function Row({ r, current, selected, busy }: { r: RunRecord; current: boolean; s
         <input type="checkbox" checked={selected} onChange={() => toggleSelected(r.runId)} aria-label={`Compare ${r.name}`} />
       </td>
       <td>
-        {r.name}
+        <RunName r={r} />
         {current ? <small> (this run)</small> : null}
       </td>
       <td>{MODE[r.config.mode]}</td>
