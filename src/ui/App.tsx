@@ -1,6 +1,7 @@
 import { BackendPanel } from './BackendPanel';
 import { BiasDemoPanel } from './biasDemo/BiasDemoPanel';
 import { HealthCharts } from './health/HealthCharts';
+import { LatentsPanel } from './latents/LatentsPanel';
 import { ReconstructionView } from './mae/ReconstructionView';
 import { Controls } from './Controls';
 import { CrossCheck } from './CrossCheck';
@@ -70,7 +71,7 @@ export function App() {
           </ViewPanel>
           <ViewPanel view="latents">
             <SharingRegion />
-            {/* The latents view (src/ui/latents, LatentsPanel) goes here once it lands. */}
+            <LatentsPanel />
           </ViewPanel>
           <ViewPanel view="evaluate">
             <section className="chart-grid probe-charts">
