@@ -9,7 +9,6 @@ import { handleHealthEvent, healthOnRunShown } from './health/state';
 import { handleKeepingEvent, keepingOnRunShown } from './keeping/state';
 import { handleProbeEvent, probeOnRunShown } from './probe/state';
 import { handleWorkerEvent, useLab, type LabState } from './run/state';
-import { handleActivityEvent } from './activity/state';
 import { tabLocks } from './tabs';
 import { handleTransferEvent, transferOnRunShown, transferOnWorkerStarting } from './transfer/state';
 import { biasDemoOnWorkerReady } from './biasDemo/commands';
@@ -17,7 +16,6 @@ import { biasDemoOnWorkerReady } from './biasDemo/commands';
 /** A worker event, to every store that reads it. */
 export function dispatchWorkerEvent(e: WorkerEvent): void {
   handleWorkerEvent(e);
-  handleActivityEvent(e); // after handleWorkerEvent: it reads the dataset line that set
   handleProbeEvent(e);
   handleHealthEvent(e);
   handleBiasDemoEvent(e);

@@ -4,7 +4,6 @@
 // known — and a keyboard shortcut refused, in words.
 import { useMemo } from 'react';
 import { activities, type ActivityFacts } from '../store/activity/rules';
-import { useActivity } from '../store/activity/state';
 import { useProbe } from '../store/probe/state';
 import { useLab } from '../store/run/state';
 import { useShortcuts } from '../store/shortcuts/state';
@@ -26,7 +25,7 @@ function useSweepFacts(): ActivityFacts['sweep'] {
 function Activities() {
   const busy = useLab((s) => s.busy);
   const datasetLoading = useLab((s) => s.datasetLoading);
-  const datasetProgress = useActivity((s) => s.datasetProgress);
+  const datasetProgress = useLab((s) => s.datasetProgress);
   const probe = useProbe((s) => s.progress);
   const transfer = useTransfer((s) => s.progress);
   const sweep = useSweepFacts();

@@ -3,6 +3,7 @@
 // a probe over both encoders, a transfer probe, a sweep's run i of N and its step) and null
 // (indeterminate) where only "busy" is known (a model building, an export, a backend starting).
 import type { ProbePhase } from '../../worker/protocol';
+import type { LabState } from '../run/state';
 
 export interface Activity {
   /** Which work: 'sweep', 'dataset', 'probe', 'transfer' or 'command' (the command in flight). */
@@ -16,9 +17,9 @@ export interface Activity {
 export interface ActivityFacts {
   /** The command in flight's label (LabState.busy). */
   busy: string | null;
-  /** The dataset load's line (LabState.datasetLoading), and the worker's last decoding report with the line it gave. */
+  /** The dataset load's line and the worker's last decoding report with the line it gave (LabState.datasetLoading, datasetProgress). */
   datasetLoading: string | null;
-  datasetProgress: { line: string; done: number; total: number } | null;
+  datasetProgress: LabState['datasetProgress'];
   probe: { done: number; phase: ProbePhase; kind?: string } | null;
   transfer: { done: number; phase: ProbePhase; probeDataset: string } | null;
   /** The sweep this tab drives: run `index` (0-based) of `total`, its phase, and the step of its run where the page shows it. */

@@ -43,6 +43,8 @@ export interface LabState {
   /** The files the dataset came from (a picked archive or folder), kept so a new worker (a backend switch) can load them again. */
   datasetFiles: DatasetSource | null;
   datasetLoading: string | null;
+  /** The worker's last decoding report (done of total) with the line it gave: its fraction is shown only while that line is. */
+  datasetProgress: { line: string; done: number; total: number } | null;
   datasetError: string | null;
   servedArchive: boolean;
 
@@ -84,6 +86,7 @@ export const initialState = (): LabState => ({
   dataset: null,
   datasetFiles: null,
   datasetLoading: null,
+  datasetProgress: null,
   datasetError: null,
   servedArchive: false,
   parked: null,
@@ -203,7 +206,10 @@ export function handleWorkerEvent(e: WorkerEvent): void {
   if (e.type === 'bias-demo' || e.type === 'bias-demo-error') return; // the demo panel's, of no run (biasDemo/state.ts)
   if (e.type === 'dataset-progress') {
     // Only while the load is still awaited: a report overtaken by the load's reply is dropped.
-    if (s.datasetLoading) useLab.setState({ datasetLoading: `Decoding images: ${e.done} of ${e.total}${e.skipped ? ` (${e.skipped} skipped)` : ''}…` });
+    if (s.datasetLoading) {
+      const line = `Decoding images: ${e.done} of ${e.total}${e.skipped ? ` (${e.skipped} skipped)` : ''}…`;
+      useLab.setState({ datasetLoading: line, datasetProgress: { line, done: e.done, total: e.total } });
+    }
     return;
   }
   if (!s.run || e.runId !== s.run.runId) return; // from a run that was replaced
