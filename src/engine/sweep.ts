@@ -4,6 +4,7 @@
 // summary the plot draws. The command line (src/cli/sweepCommand.ts) and the page's Sweep panel
 // both run the plan.
 import { ConfigError, parseConfig, withMode, type LabConfig, type LabConfigInput } from './config';
+import { meanAndSd } from '../shared/stats';
 
 /** At most this many runs in one sweep (a typo in a list should not queue a week of training). */
 export const MAX_SWEEP_RUNS = 100;
@@ -156,10 +157,8 @@ export function summarise(rows: SweepRow[], value: (r: SweepRow) => number = (r)
     by.set(k, e);
   }
   return [...by.values()].map(({ mode, lambda, beta, xs }) => {
-    const n = xs.length;
-    const mean = xs.reduce((a, b) => a + b, 0) / n;
-    const sd = n > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-    return { mode, lambda, beta, n, mean, min: Math.min(...xs), max: Math.max(...xs), sd };
+    const { mean, sd } = meanAndSd(xs);
+    return { mode, lambda, beta, n: xs.length, mean, min: Math.min(...xs), max: Math.max(...xs), sd };
   });
 }
 

@@ -3,6 +3,7 @@
 // config fields in which runs differ, and runs grouped by setting (config minus the seed) with
 // the mean ± spread of their final loss and probe top-1 over seeds.
 import type { LabConfig } from '../../engine/config';
+import { meanAndSd } from '../../shared/stats';
 import type { ProbeReport, RunRecord } from '../../worker/protocol';
 
 // ---- colours ------------------------------------------------------------------------------------
@@ -116,9 +117,8 @@ export interface Spread {
 export function spread(values: readonly number[]): Spread | null {
   const xs = values.filter(Number.isFinite);
   if (!xs.length) return null;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const std = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, std, n: xs.length };
+  const { mean, sd } = meanAndSd(xs);
+  return { mean, std: sd, n: xs.length };
 }
 
 /** The run's last linear probe (the probe of its final step where it has one), or null. */
