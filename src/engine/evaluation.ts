@@ -2,6 +2,8 @@
 // outputs on whole images, and the loss terms on one fixed batch (the cross-backend check).
 import { makePatchBatch } from '../data/batch';
 import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
+import type { ModelDims } from './config';
+import type { Encoder } from './encoder';
 import { sampleBatchMasks } from './masks';
 import { readAndDispose } from './readBack';
 import { Rng } from '../shared/rng';
@@ -45,8 +47,12 @@ export async function evaluateFixedBatch(t: Trainer, seed = 0): Promise<FixedBat
  * encoder that is probed: f_θ̄, or the context encoder f_θ when the run has no EMA target (MAE).
  */
 export async function encode(t: Trainer, patches: Float32Array, B: number, which: 'target' | 'context' = 'target'): Promise<Float32Array> {
-  const { numPatches: N, patchDim: P, embedDim: D } = t.dims;
-  const enc = which === 'target' ? t.model.evaluated : t.model.context;
+  return encodeImages(which === 'target' ? t.model.evaluated : t.model.context, t.dims, patches, B);
+}
+
+/** `enc`'s outputs for B whole images given as patches (image-major): [B, N, D]. */
+export async function encodeImages(enc: Encoder, dims: ModelDims, patches: Float32Array, B: number): Promise<Float32Array> {
+  const { numPatches: N, patchDim: P, embedDim: D } = dims;
   const pos = Int32Array.from({ length: N * B }, (_, i) => Math.floor(i / B));
   // The encoder's rows are time-major (vit.ts): reorder on the way in and out, on the host.
   const out = tf.tidy(() => enc.forward(tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]), pos, B, N));

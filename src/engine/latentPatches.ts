@@ -3,7 +3,7 @@
 //   SparseJEPA: the K latents u of the sparse head (docs/design.md §1.4), taken at their mean μ_p
 //     (u = μ, the evaluation head, not a sample u = μ + σ ⊙ ε), one value per patch p: the context
 //     encoder sees the whole image and the predictor is asked for every position (viewSamples.ts's
-//     patchLatents, batched). Latent k is read by group g when ‖W^(g)_{·,k}‖₂ ≥ zeroThreshold (the
+//     latentMeans). Latent k is read by group g when ‖W^(g)_{·,k}‖₂ ≥ zeroThreshold (the
 //     sharing views' activeSets); group g uses the latents it reads.
 //   JEPA and MAE (no latents): the D output dimensions of the probed encoder's patch tokens (f_θ̄;
 //     MAE's context encoder), ranked by their variance over all the patch tokens of the images (a
@@ -11,14 +11,12 @@
 // Each unit's top patches are those with the largest (signed) activation. Pure tfjs: Node and worker.
 import { makeImageBatch } from '../data/batch';
 import { IMAGE_SIZE, type ImageDataset } from '../data/types';
-import { toTimeMajor, fromTimeMajor } from './batch';
 import type { ModelDims } from './config';
+import { encodeImages } from './evaluation';
 import type { JepaModel } from './model';
-import { readAndDispose } from './readBack';
 import { activeSets } from './sharing';
-import * as tf from './tf';
 import { readGroupNorms } from './trainerHealth';
-import { linear } from './vit';
+import { latentMeans } from './viewSamples';
 
 /** One patch of one image and a unit's activation there. */
 export interface TopPatch {
@@ -81,19 +79,7 @@ export const LATENT_PATCH_DEFAULTS = { topN: 8, images: 256, dimensions: 32, bat
  * SparseJEPA: μ_p = h_p A_μ for every patch (U = K); else the probed encoder's tokens (U = D).
  */
 export async function patchActivations(model: JepaModel, dims: ModelDims, patches: Float32Array, B: number): Promise<Float32Array> {
-  const { numPatches: N, patchDim: P } = dims;
-  const sparse = model.sparseHead;
-  // Time-major rows (vit.ts): patch t of image b at row t·B + b; every position is context and target.
-  const pos = Int32Array.from({ length: N * B }, (_, r) => Math.floor(r / B));
-  const out = tf.tidy(() => {
-    const x = tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]);
-    if (!sparse) return model.evaluated.forward(x, pos, B, N);
-    const ctx = model.context.forward(x, pos, B, N);
-    const h = model.predictor.forward(ctx, pos, pos, B, N, 1, N);
-    return linear(h, sparse.mu); // u = μ
-  });
-  const U = sparse ? dims.latentDim : dims.embedDim;
-  return fromTimeMajor(await readAndDispose(out), B, N, U);
+  return model.sparseHead ? latentMeans(model, dims, patches, B) : encodeImages(model.evaluated, dims, patches, B);
 }
 
 /** The n largest values seen, largest first; a new value enters only when strictly larger than the n-th (ties keep the earlier). */

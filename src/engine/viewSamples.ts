@@ -1,8 +1,10 @@
 // What the page's views show of a model, one image at a time, between steps: μ per patch for
 // the latent-sharing views, and MAE's reconstruction (decoded target patches pasted into the input).
-import { batchTensors, disposeBatch } from './batch';
+import { batchTensors, disposeBatch, fromTimeMajor, toTimeMajor } from './batch';
+import type { ModelDims } from './config';
 import { unnormalisePixels } from './decoder';
 import { sampleBatchMasks, type BatchMasks } from './masks';
+import type { JepaModel } from './model';
 import { readAndDispose } from './readBack';
 import { Rng } from '../shared/rng';
 import * as tf from './tf';
@@ -24,16 +26,25 @@ export interface Reconstruction {
  * image and the predictor is asked for every position at once. null without a sparse head.
  */
 export async function patchLatents(t: Trainer, patches: Float32Array): Promise<Float32Array | null> {
-  const sparse = t.model.sparseHead;
-  if (!sparse) return null;
-  const { numPatches: N, patchDim: P } = t.dims;
-  const pos = Int32Array.from({ length: N }, (_, i) => i);
+  return t.model.sparseHead ? latentMeans(t.model, t.dims, patches, 1) : null;
+}
+
+/**
+ * μ_p = h_p A_μ for every patch of B whole images (image-major patches [B·N, P]): [B, N, K]
+ * image-major. Every position is context and target. The model must have a sparse head.
+ */
+export async function latentMeans(model: JepaModel, dims: ModelDims, patches: Float32Array, B: number): Promise<Float32Array> {
+  const sparse = model.sparseHead;
+  if (!sparse) throw new Error('latentMeans: the model has no sparse head');
+  const { numPatches: N, patchDim: P, latentDim: K } = dims;
+  // Time-major rows (vit.ts): patch t of image b at row t·B + b.
+  const pos = Int32Array.from({ length: N * B }, (_, r) => Math.floor(r / B));
   const out = tf.tidy(() => {
-    const ctx = t.model.context.forward(tf.tensor2d(patches, [N, P]), pos, 1, N);
-    const h = t.model.predictor.forward(ctx, pos, pos, 1, N, 1, N);
+    const ctx = model.context.forward(tf.tensor2d(toTimeMajor(patches, B, N, P), [N * B, P]), pos, B, N);
+    const h = model.predictor.forward(ctx, pos, pos, B, N, 1, N);
     return linear(h, sparse.mu);
   });
-  return readAndDispose(out);
+  return fromTimeMajor(await readAndDispose(out), B, N, K);
 }
 
 /**
