@@ -5,6 +5,7 @@
 // that read it; each group's latents) and DIR/latents.png (latentsPng.ts: a row per unit).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { classNameOf } from '../data/types';
 import { groupOfPatch } from '../engine/config';
 import { LATENT_PATCH_DEFAULTS, latentPatches, type LatentPatches } from '../engine/latentPatches';
 import { UsageError, wholeFlag } from './args';
@@ -43,7 +44,6 @@ export async function latentsCommand(argv: string[], log: (line: string) => void
   try {
     const test = data.test;
     const r = await latentPatches(trainer.model, trainer.dims, test, { topN: top, images, dimensions });
-    const className = (i: number) => test.classNames[test.labels[i]] ?? String(test.labels[i]);
     const png = latentsRaster(r, test, groupOfPatch(config.grouping, trainer.dims.grid), top);
     mkdirSync(extra.out, { recursive: true });
     writeFileSync(join(extra.out, 'latents.png'), encodePng(png.width, png.height, png.rgba));
@@ -51,7 +51,7 @@ export async function latentsCommand(argv: string[], log: (line: string) => void
       ...r,
       dataset: test.name,
       step: weights.step,
-      units: r.units.map((u) => ({ ...u, top: u.top.map((t) => ({ ...t, class: className(t.imageIndex) })) })),
+      units: r.units.map((u) => ({ ...u, top: u.top.map((t) => ({ ...t, class: classNameOf(test, t.imageIndex) })) })),
     };
     writeFileSync(join(extra.out, 'latents.json'), JSON.stringify(json) + '\n');
     const summary: LatentsSummary = {

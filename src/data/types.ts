@@ -20,6 +20,11 @@ export interface DatasetSplits {
   test: ImageDataset;
 }
 
+/** Image i's class as a person reads it: its name, or "class N" where the source names none. */
+export function classNameOf(ds: Pick<ImageDataset, 'classNames' | 'labels'>, i: number): string {
+  return ds.classNames[ds.labels[i]] ?? `class ${ds.labels[i]}`;
+}
+
 export const IMAGE_SIZE = 32;
 export const IMAGE_BYTES = 3 * IMAGE_SIZE * IMAGE_SIZE;
 

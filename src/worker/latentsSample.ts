@@ -1,6 +1,7 @@
 // The worker side of the Latents view: each latent's top patches over the run's test split
 // (engine/latentPatches.ts) with their crops, for the page to draw. Runs between steps (through
 // the worker's command queue, like the sharing views' samples), so it reads a settled model.
+import { classNameOf } from '../data/types';
 import { groupOfPatch } from '../engine/config';
 import { latentPatches, patchCrop } from '../engine/latentPatches';
 import type { Trainer } from '../engine/trainer';
@@ -21,11 +22,12 @@ export async function latentsSample(t: Trainer, runId: RunId, request: LatentsRe
   const cropSide = (1 + 2 * CROP_MARGIN) * patchSize;
   const per = cropSide * cropSide * 3;
   const crops = new Uint8Array(result.units.length * topN * per);
-  const labels: string[] = [];
+  // Crop j of unit i and its class at slot i · topN + j (protocol.ts), also where a unit has fewer than topN.
+  const labels = new Array<string>(result.units.length * topN).fill('');
   result.units.forEach((u, i) =>
     u.top.forEach((x, j) => {
       crops.set(patchCrop(test, x.imageIndex, x.row, x.col, patchSize, CROP_MARGIN), (i * topN + j) * per);
-      labels.push(test.classNames[test.labels[x.imageIndex]] ?? `class ${test.labels[x.imageIndex]}`);
+      labels[i * topN + j] = classNameOf(test, x.imageIndex);
     }),
   );
   return { runId, step: t.stepCount, result, cropSide, crops, labels, groupOfPatch: groupOfPatch(t.config.grouping, grid) };

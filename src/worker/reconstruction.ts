@@ -3,7 +3,7 @@
 // Runs between steps (through the worker's tensor queue), so it reads a settled model and
 // touches no training state: the masks come from their own seed, not the run's mask stream.
 import { CIFAR100_MEAN, CIFAR100_STD, makeImageBatch } from '../data/batch';
-import { IMAGE_SIZE } from '../data/types';
+import { classNameOf, IMAGE_SIZE } from '../data/types';
 import type { Trainer } from '../engine/trainer';
 import type { ReconstructionRequest, ReconstructionSample, RunId } from './protocol';
 
@@ -76,7 +76,7 @@ export async function reconstructionSample(t: Trainer, runId: RunId, request: Re
     step: t.stepCount,
     imageIndex: i,
     trainSize: ds.size,
-    label: ds.classNames[ds.labels[i]] ?? `class ${ds.labels[i]}`,
+    label: classNameOf(ds, i),
     grid,
     patchSize,
     normPix: t.config.maeNormPix,

@@ -2,7 +2,7 @@
 // patch, the G×K norms, the grouping) and the last step's masks on one image of its batch.
 // Runs between steps (trainWorker calls it through exclusive()), so it reads a settled model.
 import { makeImageBatch } from '../data/batch';
-import { IMAGE_SIZE, type ImageDataset } from '../data/types';
+import { classNameOf, IMAGE_SIZE, type ImageDataset } from '../data/types';
 import { groupOfPatch } from '../engine/config';
 import type { LastBatch, Trainer } from '../engine/trainer';
 import type { BatchMaskSample, RunId, SharingRequest, SharingSample } from './protocol';
@@ -24,10 +24,6 @@ function checkIndex(what: string, i: number, size: number): void {
   if (!Number.isInteger(i) || i < 0 || i >= size) throw new RangeError(`${what} ${i} is outside 0…${size - 1}`);
 }
 
-function labelOf(ds: ImageDataset, index: number): string {
-  return ds.classNames[ds.labels[index]] ?? `class ${ds.labels[index]}`;
-}
-
 /** The last step's context and target blocks for one image of that batch (null before any step). */
 export function batchMaskSample(t: Trainer, batchItem: number, last: LastBatch | null = t.lastBatch): BatchMaskSample | null {
   if (!last) return null;
@@ -39,7 +35,7 @@ export function batchMaskSample(t: Trainer, batchItem: number, last: LastBatch |
     batchItem,
     batchSize: last.indices.length,
     imageIndex,
-    label: labelOf(ds, imageIndex),
+    label: classNameOf(ds, imageIndex),
     rgb: rgbBytes(ds, imageIndex),
     context: last.masks.context[batchItem].slice(),
     targets: last.masks.targets.map((rows) => rows[batchItem].slice()),
@@ -63,7 +59,7 @@ export async function sharingSample(t: Trainer, runId: RunId, request: SharingRe
     mode: t.config.mode,
     imageIndex: request.imageIndex,
     trainSize: ds.size,
-    label: labelOf(ds, request.imageIndex),
+    label: classNameOf(ds, request.imageIndex),
     rgb: rgbBytes(ds, request.imageIndex),
     grid,
     patchSize,
