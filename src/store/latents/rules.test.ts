@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LatentsSample } from '../../worker/protocol';
-import { cropBytes, groupRows, latentRows, rgbToRgba } from './rules';
+import { cropBytes, groupRows, latentRows } from './rules';
 
 const top = (v: number) => ({ imageIndex: v, patch: 0, row: 0, col: 0, value: v });
 const sample = {
@@ -38,8 +38,4 @@ describe('latentRows / groupRows', () => {
     expect(groupRows(sample, 1).map((r) => r.unit)).toEqual([0, 2]);
     expect(groupRows(sample, 0).map((r) => r.unit)).toEqual([2]);
     expect(groupRows(sample, 7)).toEqual([]);
-  });
-  it('rgbToRgba adds an opaque alpha', () => {
-    expect(Array.from(rgbToRgba(new Uint8Array([1, 2, 3, 4, 5, 6])))).toEqual([1, 2, 3, 255, 4, 5, 6, 255]);
-  });
-});
+  });});

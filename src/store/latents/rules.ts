@@ -13,7 +13,8 @@ export const cropBytes = (s: Pick<LatentsSample, 'cropSide'>): number => s.cropS
 
 /** The view's rows, in the sample's order; crop j of unit i starts at (i · topN + j) · cropBytes (protocol.ts). */
 export function latentRows(s: LatentsSample): LatentRow[] {
-  const topN = Math.max(0, ...s.result.units.map((u) => u.top.length));
+  // The worker gives every unit topN slots (latentsSample.ts), full or not.
+  const topN = s.result.units.length ? s.labels.length / s.result.units.length : 0;
   return s.result.units.map((u, i) => ({
     unit: u.unit,
     groups: u.groups,
@@ -25,16 +26,4 @@ export function latentRows(s: LatentsSample): LatentRow[] {
 export function groupRows(s: LatentsSample, g: number): LatentRow[] {
   const latents = new Set(s.result.groups.find((x) => x.group === g)?.latents ?? []);
   return latentRows(s).filter((r) => latents.has(r.unit));
-}
-
-/** Interleaved RGB bytes as RGBA (what ImageData takes). */
-export function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i];
-    out[j + 1] = rgb[i + 1];
-    out[j + 2] = rgb[i + 2];
-    out[j + 3] = 255;
-  }
-  return out;
 }

@@ -3,10 +3,11 @@
 // small crops and the groups that read it; a group selector shows that group's latents.
 import { useEffect, useRef } from 'react';
 import { computeLatents, setLatentsGroup } from '../../store/latents/commands';
-import { groupRows, latentRows, rgbToRgba, type LatentRow } from '../../store/latents/rules';
+import { groupRows, latentRows, type LatentRow } from '../../store/latents/rules';
 import { useLatents } from '../../store/latents/state';
 import { useLab } from '../../store/run/state';
 import type { LatentsSample } from '../../worker/protocol';
+import { drawImage } from '../sharing/draw';
 
 /** Displayed size of a crop, CSS pixels. */
 const CROP_PX = 36;
@@ -18,7 +19,7 @@ function Crop({ sample, offset, title }: { sample: LatentsSample; offset: number
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     const rgb = sample.crops.subarray(offset, offset + side * side * 3);
-    ctx.putImageData(new ImageData(rgbToRgba(rgb), side, side), 0, 0);
+    drawImage(ctx, rgb, side, 1);
     // The patch itself, inside its one-patch surroundings.
     const p = sample.result.patchSize;
     ctx.strokeStyle = 'rgba(255, 60, 60, 0.9)';
