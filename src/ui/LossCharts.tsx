@@ -3,6 +3,7 @@ import { useId, useMemo } from 'react';
 import { useLab } from '../store/run/state';
 import { seriesRows } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
+import { SeriesFeed } from './seriesFeed';
 import { useSeriesVersion } from './useSeries';
 import type { StepScalars } from '../worker/protocol';
 
@@ -18,10 +19,12 @@ function Panel({ metric, title, color }: { metric: keyof StepScalars; title: str
   const smoothing = useLab((s) => s.smoothing);
   const logScale = useLab((s) => s.logScale);
   const marks = useLab((s) => s.marks);
+  // A new smoothing weight reads the history again; each new version reads only the steps it added.
+  const feed = useMemo(() => new SeriesFeed<StepScalars>({ columns: [(m) => m[metric] as number | undefined], smoothing }), [metric, smoothing]);
   const rows = useMemo(
-    () => seriesRows(useLab.getState().metrics, (m) => m[metric] as number | undefined, { smoothing, logScale }),
+    () => seriesRows(feed.update(useLab.getState().metrics), { logScale }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [version, smoothing, logScale, metric],
+    [version, feed, logScale],
   );
   const lines = useMemo<LineSpec[]>(
     () => [

@@ -2,9 +2,11 @@
 // there are many), and the share of near-zero latent columns.
 import { useMemo } from 'react';
 import { useLab } from '../store/run/state';
-import { columnRows, quantiles } from './chartData';
+import { columnRows, quantiles, thinnedColumnRows } from './chartData';
 import { Chart, type LineSpec } from './ChartFrame';
+import { SeriesFeed } from './seriesFeed';
 import { useSeriesVersion } from './useSeries';
+import type { StepScalars } from '../worker/protocol';
 
 const MAX_LINES = 16;
 /** Points per line: 16 lines cost as much to draw as the other charts together. */
@@ -39,10 +41,12 @@ export function ZeroShareChart() {
   const { version, ref } = useSeriesVersion();
   const marks = useLab((s) => s.marks);
   const threshold = useLab((s) => (s.run?.config ?? s.config).zeroThreshold);
+  // Only the steps that measured it (every normsEvery steps) enter the series.
+  const feed = useMemo(() => new SeriesFeed<StepScalars>({ columns: [(m) => m.zeroShare] }), []);
   const rows = useMemo(
-    () => columnRows(useLab.getState().metrics.filter((m) => m.zeroShare !== undefined), { zero: (m) => m.zeroShare }),
+    () => thinnedColumnRows(feed.update(useLab.getState().metrics), ['zero']),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [version],
+    [version, feed],
   );
   return <Chart title={`Share of latent columns with ‖W⁽ᵍ⁾·ₖ‖ < ${threshold}`} rows={rows} lines={ZERO_LINES} marks={marks} figureRef={ref} yDomain={[0, 1]} />;
 }

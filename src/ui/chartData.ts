@@ -1,5 +1,7 @@
-// Pure: chart rows from the raw training series (downsampled for drawing, smoothed on the full series).
-import { downsampleIndices, logSafe, smoothEma } from './smoothing';
+// Pure: chart rows from the training series (thinned as they grow, smoothed on every step; see
+// seriesFeed.ts), downsampled for drawing.
+import { downsampleIndices, logSafe } from './smoothing';
+import type { ThinnedSeries } from './thinnedSeries';
 
 export const MAX_POINTS = 100;
 
@@ -9,27 +11,26 @@ export interface SeriesRow {
   smooth: number;
 }
 
-/** One metric as {step, raw, smooth} rows: smoothing runs over every step, drawing over at most maxPoints. */
-export function seriesRows<T extends { step: number }>(
-  items: readonly T[],
-  value: (m: T) => number | undefined,
-  opts: { smoothing: number; logScale: boolean; maxPoints?: number },
-): SeriesRow[] {
-  const kept: { step: number; v: number }[] = [];
-  for (const m of items) {
-    const v = value(m);
-    if (v !== undefined && Number.isFinite(v)) kept.push({ step: m.step, v });
-  }
-  const smooth = smoothEma(
-    kept.map((k) => k.v),
-    opts.smoothing,
-  );
+/** One metric's thinned series (raw in column 0, smoothed in column 1) as {step, raw, smooth} rows: at most maxPoints, first and latest kept. */
+export function seriesRows(series: ThinnedSeries, opts: { logScale: boolean; maxPoints?: number }): SeriesRow[] {
   const fix = opts.logScale ? logSafe : (v: number) => v;
-  return downsampleIndices(kept.length, opts.maxPoints ?? MAX_POINTS).map((i) => ({
-    step: kept[i].step,
-    raw: fix(kept[i].v),
-    smooth: fix(smooth[i]),
+  return downsampleIndices(series.size, opts.maxPoints ?? MAX_POINTS).map((i) => ({
+    step: series.stepAt(i),
+    raw: fix(series.valueAt(0, i)),
+    smooth: fix(series.valueAt(1, i)),
   }));
+}
+
+/** A thinned series' columns, named, as chart rows (a missing value is left out of its row). */
+export function thinnedColumnRows(series: ThinnedSeries, names: readonly string[], maxPoints = MAX_POINTS): Record<string, number>[] {
+  return downsampleIndices(series.size, maxPoints).map((i) => {
+    const row: Record<string, number> = { step: series.stepAt(i) };
+    names.forEach((k, c) => {
+      const v = series.valueAt(c, i);
+      if (!Number.isNaN(v)) row[k] = v;
+    });
+    return row;
+  });
 }
 
 /** Several columns sampled at the same (downsampled) steps, no smoothing. */
