@@ -8,6 +8,7 @@ import {  handleBiasDemoEvent } from './biasDemo/state';
 import { handleHealthEvent, healthOnRunShown } from './health/state';
 import { handleKeepingEvent, keepingOnRunShown } from './keeping/state';
 import { handleProbeEvent, probeOnRunShown } from './probe/state';
+import { handleProjectorEvent, projectorOnWorkerStarting } from './projector/state';
 import { handleWorkerEvent, useLab, type LabState } from './run/state';
 import { tabLocks } from './tabs';
 import { handleTransferEvent, transferOnRunShown, transferOnWorkerStarting } from './transfer/state';
@@ -21,6 +22,7 @@ export function dispatchWorkerEvent(e: WorkerEvent): void {
   handleBiasDemoEvent(e);
   handleKeepingEvent(e);
   handleTransferEvent(e);
+  handleProjectorEvent(e);
   // The other tabs' Runs tables learn of this tab's checkpoints.
   if (e.type === 'checkpoint' && e.saved) tabLocks().announce({ type: 'saved', info: e.saved });
   if (e.type === 'evicted') for (const r of e.evicted) tabLocks().announce({ type: 'deleted', runId: r.runId });
@@ -41,6 +43,7 @@ export function showRun(patch: Partial<LabState> & { run: RunInfo | null }): voi
 export function workerStarting(patch: Partial<LabState>): void {
   showRun({ ...patch, run: null, workerStatus: 'starting' });
   transferOnWorkerStarting();
+  projectorOnWorkerStarting();
 }
 
 /** The new worker is ready. */

@@ -13,6 +13,7 @@ import { NormsChart, ZeroShareChart } from './NormsChart';
 import { Notices } from './Notices';
 import { ProbeChart } from './probe/ProbeChart';
 import { ProbePanel } from './probe/ProbePanel';
+import { ProjectorPanel } from './projector/ProjectorPanel';
 import { RunButtons } from './RunButtons';
 import { RunNotices, SavedLine } from './RunKeeping';
 import { RunsPanel } from './runs/RunsPanel';
@@ -78,6 +79,7 @@ export function App() {
               <ProbeChart />
             </section>
             <TransferTable />
+            <ProjectorPanel />
           </ViewPanel>
           <ViewPanel view="runs">
             <RunsPanel />

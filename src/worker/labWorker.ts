@@ -34,8 +34,11 @@ import type {
   DatasetSummary,
   ImportedRunView,
   LabWorkerApi,
+  EmbeddingRequest,
+  EmbeddingSample,
   LatentsRequest,
   LatentsSample,
+  UmapInput,
   MemoryInfo,
   PageEvent,
   ProbeReport,
@@ -55,6 +58,8 @@ import type {
   WorkerEvent,
 } from './protocol';
 import { latentsTransferables } from './latentsSample';
+import { embeddingTransferables } from './embeddingSample';
+import { UmapRunner } from './umapRunner';
 import { reconstructionTransferables } from './reconstruction';
 import { Run, RunRefused, type RunEnv } from './run';
 import { readSavedRun } from './runKeeper';
@@ -120,6 +125,8 @@ export class LabWorker implements LabWorkerApi {
   private readonly runEnv: RunEnv;
   /** The implicit-bias demo: plain JS between the loop's steps, resting while a run trains (biasDemo.ts). */
   private readonly biasDemo: BiasDemoRunner;
+  /** The projector's UMAP layouts: plain JS in slices between the loop's steps (umapRunner.ts). */
+  private readonly umap: UmapRunner;
 
   constructor(private readonly env: LabWorkerEnv) {
     const emit = (e: WorkerEvent, transfer?: Transferable[]) => this.emit(e, transfer);
@@ -134,7 +141,9 @@ export class LabWorker implements LabWorkerApi {
       yieldToEvents: () => env.yieldToEvents(),
       probeOptions: env.probeOptions,
     };
-    this.biasDemo = new BiasDemoRunner({ emit, training: () => [...this.runs.values()].some((r) => r.running), yieldToEvents: () => env.yieldToEvents() });
+    const sliceHost = { emit, training: () => [...this.runs.values()].some((r) => r.running), yieldToEvents: () => env.yieldToEvents() };
+    this.biasDemo = new BiasDemoRunner(sliceHost);
+    this.umap = new UmapRunner(sliceHost);
   }
 
   private emit(e: WorkerEvent, transfer: Transferable[] = []): void {
@@ -360,6 +369,24 @@ export class LabWorker implements LabWorkerApi {
       const s = await this.need(runId).latentsSample(request);
       return this.env.transfer(s, latentsTransferables(s));
     });
+  }
+
+  embeddingSample(runId: RunId, request: EmbeddingRequest): Promise<EmbeddingSample> {
+    // Between steps, like the latents: one request, answered in the command queue.
+    return this.command(async () => {
+      const s = await this.need(runId).embeddingSample(request);
+      return this.env.transfer(s, embeddingTransferables(s));
+    });
+  }
+
+  // Not queued behind the runs' commands: UMAP touches no run and no tensor.
+  async layoutUmap(layoutId: number, input: UmapInput): Promise<Float32Array> {
+    const coords = await this.umap.layout(layoutId, input);
+    return this.env.transfer(coords, [coords.buffer]);
+  }
+
+  async stopUmap(layoutId: number): Promise<void> {
+    this.umap.stop(layoutId);
   }
 
   // Not queued behind the runs' commands: the demo touches no run and no tensor. A newer demo replaces an older one.

@@ -256,6 +256,50 @@ export interface LatentsSample {
   groupOfPatch: Int32Array;
 }
 
+/** What the projector asks for: the run's test split embedded (worker/embeddingSample.ts). */
+export interface EmbeddingRequest {
+  /** Test images, spread evenly over the split (at most its size). */
+  images: number;
+  /** Nearest neighbours per image to list (at least UMAP's 14 are computed). */
+  neighbours: number;
+}
+
+/** The run's test split through its probed encoder at one step, with PCA and cosine neighbours. */
+export interface EmbeddingSample {
+  runId: RunId;
+  step: number;
+  mode: LabConfig['mode'];
+  seed: number;
+  /** The test split's name. */
+  dataset: string;
+  n: number;
+  /** The encoder's width D. */
+  dim: number;
+  /** Each point's index in the run's test split. */
+  testIndices: Int32Array;
+  /** [n, D] mean-pooled patch outputs of the probed encoder (the linear probe's features). */
+  features: Float32Array;
+  labels: Int32Array;
+  classNames: string[];
+  /** [n, 2] coordinates on the first two principal components. */
+  pca: Float32Array;
+  /** Share of the variance on each of the two components. */
+  explained: number[];
+  /** Each point's most cosine-similar other points, most similar first. */
+  neighbours: { k: number; index: Int32Array; similarity: Float32Array };
+  /** [n, 32, 32, 3] the images, interleaved RGB. */
+  rgb: Uint8Array;
+}
+
+/** What UMAP lays out (worker/umapRunner.ts): a sample's features and neighbours. */
+export interface UmapInput {
+  features: Float32Array;
+  n: number;
+  dim: number;
+  seed: number;
+  neighbours: { k: number; index: Int32Array; similarity: Float32Array };
+}
+
 /** Representation health of a run at one step (Trainer.representationHealth over its fixed batch, every patch token a row). */
 export interface HealthPoint {
   step: number;
@@ -357,6 +401,8 @@ export type WorkerEvent =
   | { type: 'health'; runId: RunId; point: HealthPoint }
   | { type: 'health-error'; runId: RunId; step: number; message: string }
   /** The deep linear pair `demoId` so far (`done`: both objectives finished), or why it stopped. */
+  | { type: 'umap-progress'; layoutId: number; epoch: number; epochs: number; coords: Float32Array }
+  | { type: 'umap-error'; layoutId: number; message: string }
   | { type: 'bias-demo'; demoId: number; result: BiasDemoResult; done: boolean; ms: number }
   | { type: 'bias-demo-error'; demoId: number; message: string; field?: keyof DeepLinearSettings }
   /**
@@ -515,6 +561,15 @@ export interface LabWorkerApi {
   reconstruction(runId: RunId, request: ReconstructionRequest): Promise<ReconstructionSample | null>;
   /** Each latent's top test patches and the groups that read it, between steps (the Latents view). */
   latentsSample(runId: RunId, request: LatentsRequest): Promise<LatentsSample>;
+  /** The projector's embedding of the run's test split at its current step, between steps. */
+  embeddingSample(runId: RunId, request: EmbeddingRequest): Promise<EmbeddingSample>;
+  /**
+   * Lay out `input` with UMAP as layout `layoutId`: a few epochs per slice between the training
+   * loop's steps, the layout so far sent as 'umap-progress' events; resolves with the final [n, 2].
+   */
+  layoutUmap(layoutId: number, input: UmapInput): Promise<Float32Array>;
+  /** Stop layout `layoutId` (its promise rejects with 'stopped'). */
+  stopUmap(layoutId: number): Promise<void>;
   /**
    * Train the deep linear MAE/JEPA pair (Littwin et al.) as demo `demoId`, replacing any demo
    * before it: small chunks between the training loop's steps, progress as 'bias-demo' events.

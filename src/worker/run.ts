@@ -12,8 +12,9 @@ import { ProbeRunner, type FloorCache } from './evaluate';
 import { HealthRunner } from './health';
 import type { CheckpointStore } from './checkpointStore';
 import { PageGate } from './pageGate';
-import { normsMatrix, type LatentsRequest, type LatentsSample, type MemoryInfo, type ProbeReport, type ReconstructionRequest, type ReconstructionSample, type RunId, type RunInfo, type SharingRequest, type SharingSample, type WorkerEvent } from './protocol';
+import { normsMatrix, type EmbeddingRequest, type EmbeddingSample, type LatentsRequest, type LatentsSample, type MemoryInfo, type ProbeReport, type ReconstructionRequest, type ReconstructionSample, type RunId, type RunInfo, type SharingRequest, type SharingSample, type WorkerEvent } from './protocol';
 import { latentsSample } from './latentsSample';
+import { embeddingSample } from './embeddingSample';
 import { reconstructionSample } from './reconstruction';
 import type { RunHistory } from './runHistory';
 import { RunKeeper, type KeeperOptions } from './runKeeper';
@@ -262,6 +263,11 @@ export class Run {
   /** Each latent's top test patches, between steps (the Latents view). */
   latentsSample(request: LatentsRequest): Promise<LatentsSample> {
     return this.env.exclusive(() => latentsSample(this.trainer, this.id, request));
+  }
+
+  /** The projector's embedding of the test split, between steps. */
+  embeddingSample(request: EmbeddingRequest): Promise<EmbeddingSample> {
+    return this.env.exclusive(() => embeddingSample(this.trainer, this.id, request));
   }
 
   /** The page drew up to `step` (PageEvent 'drawn'). */

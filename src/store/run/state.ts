@@ -204,6 +204,7 @@ export function handleWorkerEvent(e: WorkerEvent): void {
   }
   if (e.type === 'evicted') return; // about other runs' checkpoints (keeping/state.ts)
   if (e.type === 'bias-demo' || e.type === 'bias-demo-error') return; // the demo panel's, of no run (biasDemo/state.ts)
+  if (e.type === 'umap-progress' || e.type === 'umap-error') return; // the projector's, of no run (projector/state.ts)
   if (e.type === 'dataset-progress') {
     // Only while the load is still awaited: a report overtaken by the load's reply is dropped.
     if (s.datasetLoading) {
