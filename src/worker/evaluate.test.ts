@@ -88,14 +88,14 @@ describe('evaluate() in the worker', () => {
   it('probes every n steps in the loop, once per step, and n can change live', async () => {
     const t = make({ probeEvery: 2 });
     const { events, runner, queue } = harness();
-    const probedAt: number[] = [];
+    const probedAt: string[] = [];
     for (let i = 0; i < 4; i++) {
       await t.step();
       await runner.afterStep(t, 'r1', queue);
       await runner.afterStep(t, 'r1', queue); // a second call for the same step does nothing
     }
-    for (const e of events) if (e.type === 'probe') probedAt.push(e.step);
-    expect(probedAt).toEqual([2, 4]);
+    for (const e of events) if (e.type === 'probe') probedAt.push(`${e.step} ${e.kind}`);
+    expect(probedAt).toEqual(['2 linear', '2 knn', '4 linear', '4 knn']);
     runner.setEvery(t, 0);
     expect(runner.due(t)).toBe(false);
     runner.setEvery(t, 5);
@@ -175,6 +175,47 @@ describe('evaluate() in the worker', () => {
     const fresh = await new ProbeRunner(() => undefined, PROBE).evaluate(make(), 'r0', 'knn');
     expect([fresh.top1, fresh.top5]).toEqual([knn.randomInitTop1, knn.randomInitTop5]);
     expect((await runner.evaluate(t, 'rk', 'knn')).floorCached).toBe(true);
+    const [a, b] = [await t.step(), await plain.step()];
+    expect(a.loss).toBe(b.loss);
+  });
+
+  it("probeEvery's probe takes the k-NN read-out too: its own event, the numbers of each probe alone, from one encoding of the splits", async () => {
+    const t = make({ probeEvery: 2 });
+    for (let i = 0; i < 2; i++) await t.step();
+    const { events, runner, queue } = harness();
+    let encoded = 0;
+    const encode = t.encode.bind(t);
+    t.encode = (patches, B, which) => ((encoded += B), encode(patches, B, which));
+    const before = tf.memory().numTensors;
+    await runner.afterStep(t, 'rb', queue);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(encoded).toBe(data.train.size + data.test.size); // one encoding of the trained encoder for both read-outs
+    t.encode = encode;
+    const reports = events.flatMap((e) => (e.type === 'probe' ? [e] : []));
+    expect(reports.map((r) => [r.step, r.kind, r.floorCached])).toEqual([
+      [2, 'linear', false],
+      [2, 'knn', false],
+    ]);
+    const [linear, knn] = reports;
+    for (const v of [knn.top1, knn.top5, knn.randomInitTop1, knn.randomInitTop5]) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(knn).toMatchObject({ runId: 'rb', trainCount: data.train.size, testCount: data.test.size });
+    // The progress of both read-outs together, up to 1.
+    const done = events.flatMap((e) => (e.type === 'probe-progress' ? [e.done] : []));
+    expect(done.every((d, i) => i === 0 || d >= done[i - 1])).toBe(true);
+    expect(done.at(-1)).toBe(1);
+    // Each the same as that probe alone (Evaluate's path), trained and floor: the floors were cached by the every-step probe.
+    const alone = new ProbeRunner(() => undefined, PROBE);
+    for (const r of [linear, knn]) {
+      const a = await alone.evaluate(t, 'rb', r.kind);
+      expect([a.top1, a.top5, a.randomInitTop1, a.randomInitTop5]).toEqual([r.top1, r.top5, r.randomInitTop1, r.randomInitTop5]);
+      expect((await runner.evaluate(t, 'rb', r.kind)).floorCached).toBe(true);
+    }
+    // Training untouched.
+    const plain = make();
+    for (let i = 0; i < 2; i++) await plain.step();
     const [a, b] = [await t.step(), await plain.step()];
     expect(a.loss).toBe(b.loss);
   });

@@ -4,10 +4,12 @@
 // encoder (forward passes in tf.tidy), so weights, optimiser moments, RNG streams and the batch
 // sampler are untouched and training continues exactly as without it.
 // The floor is the same probe on the run's step-0 encoder (a fresh Trainer from the same seed),
-// computed once per (architecture, seed, data, probe kind) and cached.
+// computed once per (architecture, seed, data, probe kind) and cached. probeEvery's probe takes
+// both read-outs of the mean-pooled features, the linear one and the k-NN one (it fits nothing),
+// from one encoding of the splits, each reported as its own 'probe' event with its kind.
 import { ENCODER_FLOOR_FIELDS, type LabConfig } from '../engine/config';
 import { withFloor, type ProbeResult } from '../engine/probe';
-import { probeEncoderOfKind, type AnyProbeOptions, type ProbeKind } from '../engine/probeKind';
+import { probeEncoderOfKind, probePooledKinds, type AnyProbeOptions, type PooledKind, type ProbeKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import type { ProbePhase, ProbeReport, RunId, WorkerEvent } from './protocol';
 import { StepSchedule } from './stepSchedule';
@@ -24,6 +26,9 @@ type Queue = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** Probe floors by floorKey: one per worker, shared by its runs (a run and its JEPA twin share one). */
 export type FloorCache = Map<string, ProbeResult>;
+
+/** The read-outs probeEvery takes at each probed step, in the order their events are sent. */
+export const EVERY_KINDS: readonly PooledKind[] = ['linear', 'knn'];
 
 export class ProbeRunner {
   /** Every probeEvery-th step, not step 0. */
@@ -60,17 +65,16 @@ export class ProbeRunner {
   async afterStep(t: Trainer, runId: RunId, queue: Queue): Promise<void> {
     if (!this.due(t)) return;
     try {
-      await queue(() => this.evaluate(t, runId));
+      await queue(() => this.evaluateEvery(t, runId));
     } catch {
       // already reported by evaluate()
     }
   }
 
-  /** Probe the trained target encoder and (once per floor key) the random-init one, with the `kind` of read-out. */
+  /** Probe the trained target encoder and (once per floor key) the random-init one, with the `kind` of read-out (Evaluate: not probeEvery's probe of the step, which takes both pooled read-outs). */
   async evaluate(t: Trainer, runId: RunId, kind: ProbeKind = 'linear'): Promise<ProbeReport> {
     const t0 = performance.now();
     const step = t.stepCount;
-    if (kind === 'linear') this.schedule.measured(t, step); // probeEvery's probe is the linear one
     const opts: AnyProbeOptions = { seed: t.config.seed, ...this.opts };
     const key = floorKey(t.config, opts, kind);
     const cachedFloor = this.floors.get(key);
@@ -93,6 +97,47 @@ export class ProbeRunner {
     } catch (e) {
       this.emit({ type: 'probe-error', runId, step, message: e instanceof Error ? e.message : String(e) });
       throw e;
+    }
+  }
+
+  /**
+   * probeEvery's probe: the linear and k-NN read-outs of the trained target encoder from one
+   * encoding of the splits, and (each once per floor key) the same of the random-init one; one
+   * 'probe' event per kind.
+   */
+  async evaluateEvery(t: Trainer, runId: RunId): Promise<ProbeReport[]> {
+    const t0 = performance.now();
+    const step = t.stepCount;
+    this.schedule.measured(t, step);
+    const opts: AnyProbeOptions = { seed: t.config.seed, ...this.opts };
+    const keys = EVERY_KINDS.map((kind) => floorKey(t.config, opts, kind));
+    const cached = keys.map((key) => this.floors.get(key));
+    const missing = EVERY_KINDS.filter((_, i) => !cached[i]);
+    const progress = this.progressSink(runId, step, missing.length ? 0.5 : 1);
+    try {
+      progress.report('trained', 0);
+      const trained = await probePooledKinds(EVERY_KINDS, t, t.data, opts, (x) => progress.report('trained', x));
+      const fresh = missing.length ? await this.randomInitPooled(t, missing, opts, (x) => progress.report('random-init', x)) : {};
+      return EVERY_KINDS.map((kind, i) => {
+        const floor = cached[i] ?? fresh[kind]!;
+        this.floors.set(keys[i], floor);
+        const report: ProbeReport = { runId, step, kind, ...withFloor(trained[kind]!, floor), ms: performance.now() - t0, floorCached: Boolean(cached[i]) };
+        this.emit({ type: 'probe', ...report });
+        return report;
+      });
+    } catch (e) {
+      this.emit({ type: 'probe-error', runId, step, message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  /** The floors of several pooled read-outs: one encoding of the splits by a fresh model from the run's config. */
+  private async randomInitPooled(t: Trainer, kinds: readonly PooledKind[], opts: AnyProbeOptions, onProgress: (x: number) => void): Promise<Partial<Record<PooledKind, ProbeResult>>> {
+    const fresh = Trainer.create(t.config, t.data);
+    try {
+      return await probePooledKinds(kinds, fresh, t.data, opts, onProgress);
+    } finally {
+      fresh.dispose();
     }
   }
 

@@ -84,7 +84,7 @@ describe('Run (one run in the worker: trainer, keeper, probes, loop)', () => {
     const run = Run.create('run-p', Trainer.create(probed, data), dataset, w.env);
     await run.start();
     await until(w.events, 'run-p', 'done');
-    const probes = w.of('run-p', 'probe').flatMap((e) => (e.type === 'probe' ? [[e.step, e.top1] as const] : []));
+    const probes = w.of('run-p', 'probe').flatMap((e) => (e.type === 'probe' && e.kind === 'linear' ? [[e.step, e.top1] as const] : []));
     const clean = Trainer.create(probed, data);
     const expected: (readonly [number, number])[] = [];
     for (let i = 1; i <= 6; i++) {

@@ -10,7 +10,7 @@ export interface ProbeProgress {
   step: number;
   done: number;
   phase: ProbePhase;
-  /** The kind of the probe Evaluate asked for (probeEvery's, in the loop, are linear). */
+  /** The kind of the probe Evaluate asked for (absent for probeEvery's, in the loop: linear and k-NN together). */
   kind?: ProbeKind;
 }
 

@@ -14,7 +14,7 @@ import { buildRunNow, newRunId, pause, start, syncUrl } from '../run/commands';
 import { command, workerApi } from '../workerLine';
 import { download } from '../download';
 import { useKeeping } from '../keeping/state';
-import { useProbe } from '../probe/state';
+import { kindOf, useProbe } from '../probe/state';
 import { resumeRun } from '../keeping/commands';
 import { nameNextRun } from '../runs/state';
 import { flushMetrics, useLab } from '../run/state';
@@ -299,7 +299,7 @@ function endOf(runId: RunId): Promise<'done' | 'error' | 'replaced' | 'cancelled
 /** The probe at the run's last step: the one probeEvery took there, else Evaluate now (queued like any command). */
 async function endProbe(runId: RunId, steps: number): Promise<ProbeReport> {
   const p = useProbe.getState();
-  const have = p.runId === runId ? p.results.find((r) => r.step === steps) : undefined;
+  const have = p.runId === runId ? p.results.find((r) => r.step === steps && kindOf(r) === 'linear') : undefined;
   if (have) return have;
   return command('Sweep: probe at the end', async (setLabel) => {
     setLabel('Probing the encoder…');

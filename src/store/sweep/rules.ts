@@ -119,11 +119,11 @@ export function hyperChange(config: LabConfig, log: readonly HyperChange[]): str
 
 /**
  * The probes of a run's row, as `npm run sweep` lists them: step 0 is the random-init floor (the
- * CLI probes the untrained model there), then every probe taken during the run up to its end.
+ * CLI probes the untrained model there), then every linear probe taken during the run up to its end.
  */
 export function rowProbes(reports: readonly ProbeReport[], end: ProbeReport): ProbeAtStep[] {
   const byStep = new Map<number, ProbeAtStep>([[0, { step: 0, top1: end.randomInitTop1, top5: end.randomInitTop5 }]]);
-  for (const r of [...reports, end]) if (r.step > 0 && r.step <= end.step) byStep.set(r.step, { step: r.step, top1: r.top1, top5: r.top5 });
+  for (const r of [...reports.filter((p) => (p.kind ?? 'linear') === 'linear'), end]) if (r.step > 0 && r.step <= end.step) byStep.set(r.step, { step: r.step, top1: r.top1, top5: r.top5 });
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 

@@ -1,6 +1,6 @@
 // The probe's controls: which read-out (the mean-pooled linear probe, the attentive probe or
 // DINO's k-NN classifier),
-// Evaluate, its progress, "every N steps" (linear), and the latest numbers of each kind, each
+// Evaluate, its progress, "every N steps" (the linear and k-NN probes), and the latest numbers of each kind, each
 // beside its random-init floor.
 import { useId } from 'react';
 import { PROBE_KINDS, type ProbeKind } from '../../engine/probeKind';
@@ -15,7 +15,7 @@ import { ErrorAlert } from '../ErrorAlert';
 
 function ProbeEveryField() {
   const value = useLab((s) => s.config.probeEvery);
-  return <EveryStepsField label="Probe every N steps" hint="the linear probe; 0 = only when you press Evaluate; applies while training" value={value} apply={setProbeEvery} />;
+  return <EveryStepsField label="Probe every N steps" hint="the linear and k-NN probes; 0 = only when you press Evaluate; applies while training" value={value} apply={setProbeEvery} />;
 }
 
 const KIND_LABEL: Record<ProbeKind, string> = { linear: 'Linear', attentive: 'Attentive', knn: 'k-NN' };
@@ -27,7 +27,7 @@ const KIND_HINT: Record<ProbeKind, string> = {
   knn: 'mean-pooled patch outputs, L2-normalised; the 20 most cosine-similar train images vote for their class with weight exp(sim / 0.07) (DINO); nothing is fitted',
 };
 
-/** Before the progress of an Evaluate of this kind (probeEvery's are linear). */
+/** Before the progress of an Evaluate of this kind (probeEvery's, linear and k-NN together, have none). */
 const PROGRESS_PREFIX: Record<ProbeKind, string> = { linear: '', attentive: 'attentive, ', knn: 'k-NN, ' };
 
 /** The latest result's accessible name per kind (the linear one's is the page's "Probe result"). */

@@ -99,7 +99,7 @@ export function RunsCompare() {
   const selected = useRuns((s) => s.selected);
   const runs = useMemo(() => all.filter((r) => selected.includes(r.runId)), [all, selected]);
   const lines = useMemo<LineSpec[]>(() => runs.map((r, i) => ({ key: `r${i}`, name: r.name, color: runColour(r.runId), width: 1.5 })), [runs]);
-  const probeRows = useMemo(() => mergeByStep(runs, (r) => r.probes.map((p) => ({ step: p.step, v: p.top1 }))), [runs]);
+  const probeRows = useMemo(() => mergeByStep(runs, (r) => metricSeries(r, 'top1')), [runs]);
   const probeSeries = useMemo<AccuracySeries[]>(() => lines.map((l) => ({ key: l.key, name: l.name, color: l.color })), [lines]);
   return (
     <>
