@@ -63,6 +63,11 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   await expect(plot.locator('svg')).toContainText('SparseJEPA β=0.01');
   await expect(plot.locator('svg')).toContainText('2 runs, 1 seed');
   await expect(runs.filter({ hasText: /Sweep · / })).toHaveCount(2);
+  // A sweep row's run has the colour the Runs table gives it (runColour; two ids may share one of its ten colours).
+  const swatch = (row: ReturnType<Page['locator']>) => row.locator('.swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+  const colours = [await swatch(runRow(page, JEPA)), await swatch(runRow(page, SPARSE))];
+  expect(colours).toEqual([await swatch(runs.filter({ hasText: `Sweep · ${JEPA}` })), await swatch(runs.filter({ hasText: `Sweep · ${SPARSE}` }))]);
+  expect(colours.every((c) => /^rgb/.test(c))).toBe(true);
 
   const file = await download(page, () => p.getByRole('button', { name: 'Download sweep.jsonl' }).click());
   expect(file.name).toBe('sweep.jsonl');

@@ -5,6 +5,7 @@ import { useEffect, useId, useMemo } from 'react';
 import { configHash, finishedRuns, planSweep, type SweepMode, type SweepRow, type SweepRun } from '../../engine/sweep';
 import { percent } from '../../store/probe/state';
 import { describeSubset } from '../../store/run/rules';
+import { runColour } from '../../store/runs/rules';
 import { useLab } from '../../store/run/state';
 import { cancelSweep, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweep/commands';
 import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type SweepRecord } from '../../store/sweep/rules';
@@ -12,6 +13,7 @@ import { setSweepForm, useSweep } from '../../store/sweep/state';
 import { Field } from '../fields';
 import { formatNumber } from '../format';
 import { ErrorAlert } from '../ErrorAlert';
+import { LegendItem } from '../ChartFrame';
 
 const MODE_NAMES: Record<SweepMode, string> = { jepa: 'JEPA', sparse: 'SparseJEPA', mae: 'MAE' };
 
@@ -108,9 +110,11 @@ function RunsOfSweep({ plan, rec }: { plan: SweepRun[]; rec: SweepRecord | null 
         {plan.map((run) => {
           const row = rows.get(run.key);
           const state = runState(run, rec, row);
+          // A run trained (or training) has a run id: its colour is the one the Runs view gives it.
+          const runId = rec?.runIds[run.key];
           return (
             <tr key={run.key} data-key={run.key} data-state={state} data-top1={row?.top1 ?? ''}>
-              <td>{run.key}</td>
+              <td>{runId ? <LegendItem color={runColour(runId)} name={run.key} /> : run.key}</td>
               <td>{state}</td>
               <td>{row ? percent(row.top1) : '–'}</td>
               <td>{row ? percent(row.floorTop1) : '–'}</td>
