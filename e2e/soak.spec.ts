@@ -1,16 +1,26 @@
-// Soak: 1,000 micro steps in the browser worker with every chart and view of the page on screen
-// (a tall viewport), the probe every 500 steps, checkpoints every 100. Checks that the worker's
-// tensors stay flat, the page's JS heap (after a forced GC) grows by less than HEAP_BOUND_MB, no
-// main-thread task takes over 100 ms, and the run's record keeps its loss series as the Runs table
-// says (every step up to 2,000). It takes several minutes on the 2-core test machine, so it runs
-// only with LAB_SOAK=1 (CI does not set it):
+// Soak: 1,000 micro steps in the browser worker at 1440×900, started on the Train view (its
+// charts drawing every step), with a person's visits to the other views while it trains: Latents
+// (the sharing views ask the worker for samples), Runs (the table and the sweep) and back to Train,
+// the probe every 500 steps, checkpoints every 100. Checks that the worker's tensors stay flat, the
+// page's JS heap (after a forced GC) grows by less than HEAP_BOUND_MB, no main-thread task takes
+// over 100 ms, and the run's record keeps its loss series as the Runs table says (every step up to
+// 2,000). It takes several minutes on the 2-core test machine, so it runs only with LAB_SOAK=1
+// (CI does not set it):
 //   LAB_SOAK=1 npx playwright test e2e/soak.spec.ts
 import { expect, test, type Page } from '@playwright/test';
-import { expectResponsive, longTasksBetween, observeLongTasks, pageNow, status, waitForReady, waitForStep } from './helpers';
+import { expectResponsive, longTasksBetween, observeLongTasks, openView, pageNow, status, waitForReady, waitForStep, type ViewName } from './helpers';
 
 const STEPS = 1000;
 /** Growth of the page's live JS heap from step 100 to the end, after a GC on both sides. */
 const HEAP_BOUND_MB = 16;
+/** Where the person is while it trains: from each step on, this view (Train from the start). */
+const VISITS: [number, ViewName][] = [
+  [300, 'latents'],
+  [450, 'runs'],
+  [600, 'train'],
+  [750, 'latents'],
+  [850, 'train'],
+];
 
 /** Tensors and bytes the worker holds, as the status line shows them (sent after each step). */
 async function workerMemory(page: Page): Promise<{ tensors: number; text: string }> {
@@ -36,12 +46,12 @@ async function seriesOf(page: Page, runId: string): Promise<{ points: number; st
   );
 }
 
-test('soak: 1,000 micro steps with the charts and views on: tensors flat, heap flat, no long task, series as stated', async ({ page }, testInfo) => {
+test('soak: 1,000 micro steps on the Train view with visits to Latents and Runs: tensors flat, heap flat, no long task, series as stated', async ({ page }, testInfo) => {
   test.skip(!process.env.LAB_SOAK, 'a soak of several minutes: run with LAB_SOAK=1');
   test.setTimeout(40 * 60_000);
   await observeLongTasks(page);
-  await page.setViewportSize({ width: 1400, height: 7000 }); // every chart and view is on screen, so all of them draw
-  await page.goto(`/?backend=wasm&preset=micro&batchSize=8&warmupFraction=0&steps=${STEPS}&checkpointEvery=100&probeEvery=500`);
+  await page.setViewportSize({ width: 1440, height: 900 }); // the views' size (views.spec.ts): each view's charts on screen
+  await page.goto(`/?backend=wasm&preset=micro&batchSize=8&warmupFraction=0&steps=${STEPS}&checkpointEvery=100&probeEvery=500#train`);
   await waitForReady(page);
   const runId = (await status(page).getAttribute('data-run-id'))!;
   const cdp = await page.context().newCDPSession(page);
@@ -55,6 +65,12 @@ test('soak: 1,000 micro steps with the charts and views on: tensors flat, heap f
   await waitForStep(page, 100, 600_000, 2000);
   const t0 = await pageNow(page);
   const early = { memory: await workerMemory(page), heap: await heapMb(), step: 100 };
+  const visited: string[] = [];
+  for (const [step, view] of VISITS) {
+    const at = await waitForStep(page, step, 600_000, 2000);
+    visited.push(`#${view} at step ${at} (+${Math.round(((await pageNow(page)) - t0) / 1000)} s)`);
+    await openView(page, view);
+  }
   await expect(status(page)).toContainText(`step ${STEPS} of ${STEPS}`, { timeout: 35 * 60_000 });
   await expect(status(page)).toContainText('done');
   const t1 = await pageNow(page);
@@ -70,7 +86,7 @@ test('soak: 1,000 micro steps with the charts and views on: tensors flat, heap f
     `${STEPS} steps in ${minutes.toFixed(1)} min; worker tensors ${early.memory.tensors} at step 100 → ${late.memory.tensors} at the end ` +
     `(${early.memory.text} → ${late.memory.text}); page JS heap after GC ${early.heap.toFixed(1)} → ${late.heap.toFixed(1)} MB ` +
     `(bound +${HEAP_BOUND_MB} MB); loss series kept ${series.points} points, stride ${series.stride}; probes ${probes}; ` +
-    `${tasks.length} main-thread tasks over 50 ms in ${Math.round((t1 - t0) / 1000)} s, the longest ${top.join(', ')}`;
+    `${tasks.length} main-thread tasks over 50 ms in ${Math.round((t1 - t0) / 1000)} s, the longest ${top.join(', ')}; views: #train from the start, ${visited.join(', ')}`;
   console.log(`[soak] ${figures}`);
   testInfo.annotations.push({ type: 'soak', description: figures });
 
