@@ -77,6 +77,17 @@ test('a two-run sweep to its plot, resumed after a reload mid-run', async ({ pag
   expect(rows[0].zeroShare).toBeNull();
   expect(typeof rows[1].zeroShare).toBe('number');
   expect(rows[1].floorTop1).toBe(rows[0].floorTop1); // one floor per seed, shared by the modes
+  // The k-NN probe at the end beside its floor, and the groups' multi-information (JEPA's and SparseJEPA's), as the table shows them.
+  for (const r of rows) {
+    for (const v of [r.knnTop1, r.floorKnnTop1] as number[]) expect(v >= 0 && v <= 1).toBe(true);
+    expect(Number.isFinite(r.totalCorrelation)).toBe(true);
+    await expect(runRow(page, r.key as string)).toHaveAttribute('data-knn-top1', String(r.knnTop1));
+  }
+  expect(rows[1].floorKnnTop1).toBe(rows[0].floorKnnTop1);
+  const csv = await download(page, () => p.getByRole('button', { name: 'Download sweep.csv' }).click());
+  const lines = csv.bytes.toString('utf8').trim().split('\r\n');
+  expect(lines[0]).toContain('knnTop1,floorKnnTop1,totalCorrelation');
+  expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([JEPA, SPARSE]);
   const svg = await download(page, () => p.getByRole('button', { name: 'Save SVG' }).click());
   expect(svg.bytes.toString('utf8')).toMatch(/^<svg /);
 

@@ -6,10 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../data/node';
 import { selectSubsetSplits } from '../data/subset';
 import { parseConfig } from '../engine/config';
+import { probeEncoderKnn } from '../engine/knnProbe';
 import { probeEncoder } from '../engine/probe';
 import { planSweep, summarise, type SweepRow } from '../engine/sweep';
 import * as tf from '../engine/tf';
 import { Trainer } from '../engine/trainer';
+import { parseCsv } from '../io/csv';
+import { SWEEP_CSV_COLUMNS } from '../io/sweepCsv';
 import { sweepSvg } from '../io/sweepSvg';
 import { UsageError } from './args';
 import { numberList, parseSweepArgs, sweepCommand } from './sweepCommand';
@@ -44,6 +47,12 @@ describe('npm run sweep', () => {
       expect(r.zeroShare === null).toBe(r.mode === 'jepa');
       expect(r.probes.at(-1)!.step).toBe(2);
       expect(existsSync(join(out, 'runs', r.key, 'weights.safetensors'))).toBe(true);
+      // The k-NN probe at the end beside its floor, and the groups' multi-information (JEPA's predictor outputs, SparseJEPA's W^(g)u).
+      for (const v of [r.knnTop1!, r.floorKnnTop1!]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      expect(Number.isFinite(r.totalCorrelation)).toBe(true);
     }
     // One floor per seed, shared by the modes: it is the probe of that seed's untrained model.
     const [j0, s0] = rows;
@@ -51,7 +60,23 @@ describe('npm run sweep', () => {
     const data = selectSubsetSplits(loadDataset('synthetic:4', 0), { classes: [], superclasses: [], perClass: 6 }, 0, 5);
     const untrained = Trainer.create(parseConfig({ dataset: 'synthetic:4', preset: 'micro', mode: 'sparse', seed: 0, lambda: 1e-3 }), data);
     expect((await probeEncoder(untrained, data, { seed: 0, epochs: 3 })).top1).toBe(s0.floorTop1);
+    expect((await probeEncoderKnn(untrained, data)).top1).toBe(s0.floorKnnTop1);
+    expect(s0.floorKnnTop1).toBe(j0.floorKnnTop1);
     untrained.dispose();
+    // The row's k-NN top-1 and multi-information are the trained run's own: its weights give them again.
+    const trained = Trainer.create(parseConfig(JSON.parse(readFileSync(join(out, 'runs', s0.key, 'config.json'), 'utf8'))), data);
+    await trained.importSafetensors(new Uint8Array(readFileSync(join(out, 'runs', s0.key, 'weights.safetensors'))));
+    expect((await probeEncoderKnn(trained, data)).top1).toBe(s0.knnTop1);
+    expect((await trained.totalCorrelation())!.groups).toBe(s0.totalCorrelation);
+    trained.dispose();
+    // sweep.csv: the same rows as a table, the new columns with the rows' numbers.
+    const csv = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'));
+    expect(csv[0]).toEqual([...SWEEP_CSV_COLUMNS]);
+    expect(csv.slice(1).map((l) => l[0])).toEqual(rows.map((r) => r.key));
+    const col = (name: (typeof SWEEP_CSV_COLUMNS)[number]) => csv.slice(1).map((l) => Number(l[SWEEP_CSV_COLUMNS.indexOf(name)]));
+    expect(col('knnTop1')).toEqual(rows.map((r) => r.knnTop1));
+    expect(col('totalCorrelation')).toEqual(rows.map((r) => r.totalCorrelation));
+    expect(JSON.parse(printed[1])).toMatchObject({ run: s0.key, knnTop1: s0.knnTop1, floorKnnTop1: s0.floorKnnTop1, totalCorrelation: s0.totalCorrelation });
     const svg = readFileSync(join(out, 'sweep.svg'), 'utf8');
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain('JEPA baseline');
@@ -105,7 +130,9 @@ describe('npm run sweep', () => {
     const rows = await sweepCommand([...BASE, '--modes', 'mae,jepa', '--out', out], () => {});
     expect(rows.map((r) => r.key)).toEqual(['mae-seed0', 'jepa-seed0']);
     const [mae, jepa] = rows;
-    expect(mae).toMatchObject({ mode: 'mae', zeroShare: null, steps: 2 });
+    expect(mae).toMatchObject({ mode: 'mae', zeroShare: null, steps: 2, totalCorrelation: null });
+    expect(mae.floorKnnTop1).toBe(jepa.floorKnnTop1);
+    expect(mae.knnTop1).toBeGreaterThanOrEqual(0);
     expect(Number.isFinite(mae.predLoss)).toBe(true);
     expect(mae.floorTop1).toBe(jepa.floorTop1);
     expect(readFileSync(join(out, 'runs', 'mae-seed0', 'config.json'), 'utf8')).toContain('"mode": "mae"');

@@ -3,17 +3,22 @@
 //   --out DIR [config flags]
 // Trains the baselines (JEPA, MAE) and every SparseJEPA setting from the same seeds (same images,
 // augmentations and masks), probes each at its end beside its random-init floor (and every
-// --probe-every steps), and writes DIR/sweep.jsonl (one row per finished run), DIR/sweep.svg and
-// DIR/runs/<key>/ (each run's config, metrics, probes, weights). Started again on the same DIR, a
+// --probe-every steps) — the linear probe and DINO's k-NN — measures its groups' multi-information
+// at the end, and writes DIR/sweep.jsonl (one row per finished run), DIR/sweep.csv (the same rows
+// as a table, without the per-step probes), DIR/sweep.svg and DIR/runs/<key>/ (each run's config,
+// metrics, probes, weights). Started again on the same DIR, a
 // finished run (same key, same config) is not trained again.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
-import { probeEncoder, type ProbeResult } from '../engine/probe';
+import { probeEncoderKnn } from '../engine/knnProbe';
+import type { ProbeResult } from '../engine/probe';
+import { probePooledKinds, type PooledKind } from '../engine/probeKind';
 import { configHash, finishedRuns, parseNumberList, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
 import { Trainer, type TrainerState } from '../engine/trainer';
+import { sweepCsv } from '../io/sweepCsv';
 import { sweepSvg, sweepTitle } from '../io/sweepSvg';
 import { parseCli, UsageError, wholeFlag } from './args';
 import { useBackend } from './backend';
@@ -147,7 +152,7 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
   // so JEPA and SparseJEPA runs of one seed share their random-init floor; MAE is probed through
   // its context encoder, the same draw, so it shares it too.
   const dataBySeed = new Map<number, DatasetSplits>();
-  const floors = new Map<string, ProbeResult>();
+  const floors = new Map<string, Record<PooledKind, ProbeResult>>();
   const rows: SweepRow[] = [];
   for (const [i, run] of plan.entries()) {
     const finished = done.get(run.key);
@@ -166,7 +171,8 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
     if (!floor) {
       const untrained = Trainer.create(c, data);
       try {
-        floor = await probeEncoder(untrained, data, { seed: c.seed, ...(probeEpochs ? { epochs: probeEpochs } : {}) });
+        // The linear floor and the k-NN floor from one encoding of the splits.
+        floor = (await probePooledKinds(['linear', 'knn'], untrained, data, { seed: c.seed, ...(probeEpochs ? { epochs: probeEpochs } : {}) })) as Record<PooledKind, ProbeResult>;
       } finally {
         untrained.dispose();
       }
@@ -176,18 +182,31 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
     const resume = checkpointToContinue(dir, c);
     console.error(`sweep: run ${i + 1}/${plan.length} ${run.key}${resume ? ` (continued from its checkpoint at step ${resume.step})` : ''}`);
     const t0 = performance.now();
-    const r = await trainRun(c, data, { out: dir, logEvery, probeEpochs, floor, log: () => undefined, resume, stop }, true);
+    const end = { knn: null as ProbeResult | null, totalCorrelation: null as number | null };
+    const atEnd = async (trainer: Trainer) => {
+      end.knn = await probeEncoderKnn(trainer, data);
+      end.totalCorrelation = (await trainer.totalCorrelation())?.groups ?? null; // MAE: null
+    };
+    const r = await trainRun(c, data, { out: dir, logEvery, probeEpochs, floor: floor.linear, log: () => undefined, resume, stop, atEnd }, true);
     if (r.stopped) {
       console.error(`sweep: stopped in ${run.key} at step ${r.step}; run the same command again to continue it from there`);
       process.exitCode = 130;
       return rows;
     }
-    const row = sweepRow(run, { predLosses: r.predLosses, zeroShare: r.zeroShare, probes: r.probes.map(({ step, top1, top5 }) => ({ step, top1, top5 })), floor });
+    const knn = { top1: end.knn!.top1, floorTop1: floor.knn.top1 };
+    const row = sweepRow(run, { predLosses: r.predLosses, zeroShare: r.zeroShare, probes: r.probes.map(({ step, top1, top5 }) => ({ step, top1, top5 })), floor: floor.linear, knn, totalCorrelation: end.totalCorrelation });
     appendFileSync(rowsPath, JSON.stringify(row) + '\n');
     rows.push(row);
-    log(JSON.stringify({ run: row.key, top1: row.top1, floorTop1: row.floorTop1, predLoss: row.predLoss, zeroShare: row.zeroShare, seconds: Math.round((performance.now() - t0) / 1000) }));
-    writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(args.base) }));
+    const brief = { top1: row.top1, floorTop1: row.floorTop1, knnTop1: row.knnTop1, floorKnnTop1: row.floorKnnTop1, totalCorrelation: row.totalCorrelation };
+    log(JSON.stringify({ run: row.key, ...brief, predLoss: row.predLoss, zeroShare: row.zeroShare, seconds: Math.round((performance.now() - t0) / 1000) }));
+    writeSummaries(out, rows, args.base);
   }
-  writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(args.base) }));
+  writeSummaries(out, rows, args.base);
   return rows;
+}
+
+/** DIR/sweep.csv (the rows as a table) and DIR/sweep.svg (top-1 against λ) of the rows so far. */
+function writeSummaries(out: string, rows: SweepRow[], base: LabConfig): void {
+  writeFileSync(join(out, 'sweep.csv'), sweepCsv(rows));
+  writeFileSync(join(out, 'sweep.svg'), sweepSvg(rows, { title: sweepTitle(base) }));
 }

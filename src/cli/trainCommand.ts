@@ -84,6 +84,8 @@ export interface TrainRunOptions {
   resume?: TrainerState;
   /** Asked to stop (Ctrl-C): the loop ends after the step under way, with a checkpoint and the weights. */
   stop?: { requested: boolean };
+  /** Reads the trained model after its last step, before it is disposed (a sweep's k-NN probe and multi-information at the end); not called when stopped. */
+  atEnd?: (trainer: Trainer) => Promise<void>;
 }
 
 /**
@@ -208,6 +210,7 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
     }
     const final = await trainer.groupNorms();
     if (final) zeroShare = final.zeroShare;
+    if (!stopped) await o.atEnd?.(trainer);
     // The last finished step, resumable (--resume DIR), and its weights.
     if (session.lastCheckpoint?.step !== trainer.stepCount) await session.checkpoint();
     writeAtomic(join(o.out, 'weights.safetensors'), await trainer.exportSafetensors());

@@ -1,8 +1,8 @@
 // A sweep answers "does sparsity help?": the JEPA baseline and every SparseJEPA setting (λ × β)
 // trained from the same seeds — so the same images, augmentations and masks — each probed at its
-// end beside its own random-init floor. Pure: planning, one row per finished run, and the
-// summary the plot draws. The command line (src/cli/sweepCommand.ts) and the page's Sweep panel
-// both run the plan.
+// end (linear and k-NN) beside its own random-init floor, with its groups' multi-information.
+// Pure: planning, one row per finished run, and the summary the plot draws. The command line
+// (src/cli/sweepCommand.ts) and the page's Sweep panel both run the plan.
 import { ConfigError, parseConfig, withMode, type LabConfig, type LabConfigInput } from './config';
 import { meanAndSd } from '../shared/stats';
 
@@ -52,6 +52,15 @@ export interface SweepRow {
   /** The same probe on this run's untrained model (same config and seed). */
   floorTop1: number;
   floorTop5: number;
+  /** DINO's weighted k-NN probe at the end (rows written before it have none). */
+  knnTop1?: number;
+  /** The same k-NN probe on this run's untrained model. */
+  floorKnnTop1?: number;
+  /**
+   * The groups' multi-information I(G_1; …; G_G) at the end, nats (Trainer.totalCorrelation's
+   * `groups`); null for MAE, which has no groups' predictions (rows written before it have none).
+   */
+  totalCorrelation?: number | null;
   /** Every probe taken during the run (probeEvery), the end included; a run's probe can climb and fall back. */
   probes: ProbeAtStep[];
   bestTop1: number;
@@ -165,7 +174,15 @@ export function summarise(rows: SweepRow[], value: (r: SweepRow) => number = (r)
 /** A row from a finished run's numbers. */
 export function sweepRow(
   run: SweepRun,
-  r: { predLosses: number[]; zeroShare: number | null; probes: ProbeAtStep[]; floor: { top1: number; top5: number } },
+  r: {
+    predLosses: number[];
+    zeroShare: number | null;
+    probes: ProbeAtStep[];
+    floor: { top1: number; top5: number };
+    /** The k-NN probe at the end and on the untrained model. */
+    knn: { top1: number; floorTop1: number };
+    totalCorrelation: number | null;
+  },
 ): SweepRow {
   const c = run.config;
   const tail = r.predLosses.slice(-10);
@@ -186,6 +203,9 @@ export function sweepRow(
     top5: last.top5,
     floorTop1: r.floor.top1,
     floorTop5: r.floor.top5,
+    knnTop1: r.knn.top1,
+    floorKnnTop1: r.knn.floorTop1,
+    totalCorrelation: r.totalCorrelation,
     probes: r.probes,
     bestTop1: best.top1,
     bestStep: best.step,

@@ -494,6 +494,8 @@ export interface SweepNumbers {
   predLosses: number[];
   /** Share of the G×K columns under config.zeroThreshold now (sparse mode), else null. */
   zeroShare: number | null;
+  /** The groups' multi-information I(G_1; …; G_G) now, nats (Trainer.totalCorrelation; MAE: null). */
+  totalCorrelation: number | null;
   /** λ/β/lr as logged by the run: changes and the values re-announced at each resume or rollback. */
   hyper: HyperChange[];
 }
@@ -588,7 +590,7 @@ export interface LabWorkerApi {
   setStorageBudget(bytes: number): Promise<SavedRunInfo[]>;
   /** Checkpoints were off for run `runId` (storage refused a write): try again now. */
   retryCheckpoints(runId: RunId): Promise<void>;
-  /** The numbers of a sweep row only the worker has: last prediction losses, zero share now, λ/β/lr log (src/worker/sweep.ts). */
+  /** The numbers of a sweep row only the worker has: last prediction losses, zero share and multi-information now, λ/β/lr log (src/worker/sweep.ts). */
   sweepNumbers(runId: RunId): Promise<SweepNumbers>;
 }
 

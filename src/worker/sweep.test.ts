@@ -33,6 +33,9 @@ describe('sweepNumbers (a sweep row from the worker)', () => {
     // Not the last one the metrics carried (step 10): the end's, read now (0.43 vs 0.39 here).
     expect(n.zeroShare).not.toBe(sent.filter((m) => m.zeroShare !== undefined).at(-1)!.zeroShare);
     expect(n.hyper).toEqual([]); // nothing changed λ, β or lr
+    // The groups' multi-information at the end, read now: Trainer.totalCorrelation's.
+    expect(Number.isFinite(n.totalCorrelation)).toBe(true);
+    expect(n.totalCorrelation).toBe((await run.trainer.totalCorrelation())!.groups);
     const expected = { predLosses: n.predLosses, zeroShare: n.zeroShare };
     run.dispose();
 
@@ -56,6 +59,7 @@ describe('sweepNumbers (a sweep row from the worker)', () => {
     await run.stepOnce();
     const n = await sweepNumbers(run);
     expect(n.zeroShare).toBeNull();
+    expect(Number.isFinite(n.totalCorrelation)).toBe(true); // JEPA's predictor outputs, split into the same groups
     expect(n.predLosses).toHaveLength(2);
     expect(n.hyper).toEqual([{ atStep: 2, hyper: expect.objectContaining({ lr: 1e-4 }) }]);
     run.dispose();

@@ -2,11 +2,13 @@
 // (its own run id, its record in the Runs table, its checkpoints), through the page's commands
 // (workerLine.ts: queued behind whatever was asked before, never beside it). For each run: build it
 // (or continue it from its checkpoint after a reload), Start, wait until it is done, probe it at
-// its end beside its random-init floor (the worker's Evaluate path; probeEvery probes it on the
-// way), read its last losses and zero share from the worker, and keep its row. The sweep, its rows
+// its end beside its random-init floor, linear and k-NN (the worker's Evaluate path; probeEvery
+// probes it on the way), read its last losses, zero share and multi-information from the worker,
+// and keep its row. The sweep, its rows
 // and its run in progress are kept in IndexedDB (sweep/db.ts) at each change, so a reload goes on
 // where it was; a Web Lock keeps a sweep driven by one tab at a time.
 import { configHash, planSweep, type SweepRun } from '../../engine/sweep';
+import { sweepCsv } from '../../io/sweepCsv';
 import { sweepSvg, sweepTitle } from '../../io/sweepSvg';
 import type { ProbeReport, RunId } from '../../worker/protocol';
 import { lockManager } from '../../worker/runLocks';
@@ -147,6 +149,12 @@ export function downloadSweepJsonl(): void {
   if (rec) download('sweep.jsonl', [sweepJsonl(rec.rows)], 'application/x-ndjson');
 }
 
+/** sweep.csv as `npm run sweep` writes it: the rows as a table, without the per-step probes. */
+export function downloadSweepCsv(): void {
+  const rec = useSweep.getState().sweep;
+  if (rec) download('sweep.csv', [sweepCsv(rec.rows)], 'text/csv');
+}
+
 /** The plot as the panel draws it and `npm run sweep` writes it. */
 export function sweepPlot(rec: SweepRecord): string {
   return sweepSvg(rec.rows, { title: sweepTitle(rec.spec.base) });
@@ -223,6 +231,7 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
   flushMetrics();
   phase('probing');
   const report = await endProbe(runId, run.config.steps);
+  const knn = await endProbe(runId, run.config.steps, 'knn');
   phase('reading');
   const numbers = await command('Sweep: read the run', () => workerApi().sweepNumbers(runId));
   if (numbers.step !== run.config.steps) throw new Stop(`The sweep stopped: ${name} stands at step ${numbers.step}, not at its end (${run.config.steps}).`);
@@ -233,7 +242,7 @@ async function runOne(index: number, total: number, run: SweepRun): Promise<void
   }
   if (driver.cancelRequested) return;
   const reports = useProbe.getState().runId === runId ? useProbe.getState().results : [];
-  const row = rowOf(run, numbers, reports, report);
+  const row = rowOf(run, numbers, reports, report, knn);
   const rec = useSweep.getState().sweep!;
   await update({ rows: [...rec.rows.filter((r) => r.key !== row.key), row], current: null });
 }
@@ -296,14 +305,14 @@ function endOf(runId: RunId): Promise<'done' | 'error' | 'replaced' | 'cancelled
   });
 }
 
-/** The probe at the run's last step: the one probeEvery took there, else Evaluate now (queued like any command). */
-async function endProbe(runId: RunId, steps: number): Promise<ProbeReport> {
+/** The probe of `kind` at the run's last step: the one probeEvery took there, else Evaluate now (queued like any command). */
+async function endProbe(runId: RunId, steps: number, kind: 'linear' | 'knn' = 'linear'): Promise<ProbeReport> {
   const p = useProbe.getState();
-  const have = p.runId === runId ? p.results.find((r) => r.step === steps && kindOf(r) === 'linear') : undefined;
+  const have = p.runId === runId ? p.results.find((r) => r.step === steps && kindOf(r) === kind) : undefined;
   if (have) return have;
-  return command('Sweep: probe at the end', async (setLabel) => {
-    setLabel('Probing the encoder…');
-    useProbe.setState({ progress: { step: steps, done: 0, phase: 'trained' }, error: null });
-    return workerApi().evaluate(runId);
+  return command(kind === 'knn' ? 'Sweep: k-NN probe at the end' : 'Sweep: probe at the end', async (setLabel) => {
+    setLabel(kind === 'knn' ? 'k-NN probe of the encoder…' : 'Probing the encoder…');
+    useProbe.setState({ progress: { step: steps, done: 0, phase: 'trained', ...(kind === 'knn' ? { kind } : {}) }, error: null });
+    return workerApi().evaluate(runId, kind);
   });
 }

@@ -16,6 +16,7 @@ function plan(f: SweepForm = form, b = base) {
 }
 
 const report = (step: number, top1: number): ProbeReport => ({ runId: 'r', step, top1, top5: top1 + 0.2, randomInitTop1: 0.2, randomInitTop5: 0.5, trainCount: 50, testCount: 20, ms: 1, floorCached: false });
+const knnReport = (step: number, top1: number): ProbeReport => ({ ...report(step, top1), kind: 'knn', randomInitTop1: 0.15 });
 
 describe('the Sweep panel: the form read into the command line’s plan', () => {
   it('plans the runs npm run sweep plans, over the form’s other settings', () => {
@@ -47,12 +48,15 @@ describe('the Sweep panel: the form read into the command line’s plan', () => 
 });
 
 describe('the kept sweep', () => {
-  const numbers = (runId: string, zeroShare: number | null) => ({ runId, step: 6, predLosses: [3, 2, 1], zeroShare, hyper: [] });
+  const numbers = (runId: string, zeroShare: number | null, totalCorrelation: number | null = 4.5) => ({ runId, step: 6, predLosses: [3, 2, 1], zeroShare, totalCorrelation, hyper: [] });
 
   it('a row from the worker’s numbers and the probes, as the command line writes it (step 0 is the floor)', () => {
     const run = plan().plan[1];
-    const row = rowOf(run, numbers('r', 0.25), [report(3, 0.4), report(6, 0.1)], report(6, 0.35));
+    // probeEvery's k-NN reports sit beside the linear ones: the row's probes are the linear ones, its k-NN column the end's.
+    const row = rowOf(run, numbers('r', 0.25), [report(3, 0.4), knnReport(3, 0.9), report(6, 0.1), knnReport(6, 0.6)], report(6, 0.35), knnReport(6, 0.6));
     expect(row).toMatchObject({ key: 'sparse-lambda0-beta0.01-seed0', mode: 'sparse', lambda: 0, beta: 0.01, seed: 0, steps: 6, predLoss: 2, zeroShare: 0.25, top1: 0.35, floorTop1: 0.2, floorTop5: 0.5, bestTop1: 0.4, bestStep: 3 });
+    expect(row).toMatchObject({ knnTop1: 0.6, floorKnnTop1: 0.15, totalCorrelation: 4.5 });
+    expect(rowOf(plan().plan[0], numbers('m', null, null), [], report(6, 0.3), knnReport(6, 0.2)).totalCorrelation).toBeNull();
     expect(row.probes).toEqual([
       { step: 0, top1: 0.2, top5: 0.5 },
       { step: 3, top1: 0.4, top5: 0.6000000000000001 },
@@ -63,7 +67,7 @@ describe('the kept sweep', () => {
 
   it('a new sweep keeps the rows of the very same runs from the last one (not trained again) and its run in progress', () => {
     const p = plan();
-    const rows = [rowOf(p.plan[0], numbers('a', null), [], report(6, 0.3)), rowOf(p.plan[1], numbers('b', 0.1), [], report(6, 0.4))];
+    const rows = [rowOf(p.plan[0], numbers('a', null), [], report(6, 0.3), knnReport(6, 0.3)), rowOf(p.plan[1], numbers('b', 0.1), [], report(6, 0.4), knnReport(6, 0.3))];
     const last = { ...newSweep('s1', form, p.spec, p.plan, null, 1), rows, runIds: { [p.plan[0].key]: 'a', [p.plan[1].key]: 'b', [p.plan[2].key]: 'c' } };
     expect(nextRun(p.plan, rows)?.key).toBe(p.plan[2].key);
 
@@ -92,7 +96,7 @@ describe('the kept sweep', () => {
   it('is kept in IndexedDB and read back through the config schema', async () => {
     const factory = new IDBFactory();
     const p = plan();
-    const rec = { ...newSweep('s1', form, p.spec, p.plan, null, 1), rows: [rowOf(p.plan[0], numbers('a', null), [], report(6, 0.3)) as SweepRow] };
+    const rec = { ...newSweep('s1', form, p.spec, p.plan, null, 1), rows: [rowOf(p.plan[0], numbers('a', null), [], report(6, 0.3), knnReport(6, 0.3)) as SweepRow] };
     const db = await SweepDb.open(factory);
     expect(await db.load()).toBeNull();
     await db.save(rec);
@@ -101,5 +105,10 @@ describe('the kept sweep', () => {
     expect(back).toEqual(rec);
     expect(nextRun(planSweep(back!.spec), back!.rows)?.key).toBe(p.plan[1].key);
     expect(() => readSweepRecord({ id: 'x' })).toThrow(/not a sweep record/);
+    // A sweep kept before the k-NN and multi-information columns: its rows load, and still count as finished runs.
+    const { knnTop1: _k, floorKnnTop1: _f, totalCorrelation: _t, ...oldRow } = rec.rows[0];
+    const old = readSweepRecord({ ...rec, rows: [oldRow] });
+    expect(old.rows[0].knnTop1).toBeUndefined();
+    expect(nextRun(planSweep(old.spec), old.rows)?.key).toBe(p.plan[1].key);
   });
 });

@@ -1,7 +1,8 @@
 // The Sweep panel's rules, as pure functions of plain data: the form's lists read into a plan
 // (engine/sweep.ts's parseNumberList and planSweep, as `npm run sweep` reads its flags), the
-// record a sweep keeps in this browser, which run comes next, and a finished run's row from the
-// worker's numbers and the probes it took. The driver (sweep/commands.ts) and the panel use them.
+// record a sweep keeps in this browser (rows kept before the k-NN and multi-information columns
+// load without them), which run comes next, and a finished run's row from the worker's numbers
+// and the probes it took. The driver (sweep/commands.ts) and the panel use them.
 import { ConfigError, parseConfig, type LabConfig } from '../../engine/config';
 import { configHash, finishedRuns, parseNumberList, planSweep, sweepRow, type ProbeAtStep, type SweepMode, type SweepRow, type SweepRun, type SweepSpec } from '../../engine/sweep';
 import type { HyperChange, ProbeReport, RunId, SweepNumbers } from '../../worker/protocol';
@@ -127,9 +128,16 @@ export function rowProbes(reports: readonly ProbeReport[], end: ProbeReport): Pr
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
 
-/** A finished run's row from the worker's numbers and the run's probes (the end probe carries the floor). */
-export function rowOf(run: SweepRun, numbers: SweepNumbers, reports: readonly ProbeReport[], end: ProbeReport): SweepRow {
-  return sweepRow(run, { predLosses: numbers.predLosses, zeroShare: numbers.zeroShare, probes: rowProbes(reports, end), floor: { top1: end.randomInitTop1, top5: end.randomInitTop5 } });
+/** A finished run's row from the worker's numbers and the run's probes (the end probes, linear and k-NN, carry their floors). */
+export function rowOf(run: SweepRun, numbers: SweepNumbers, reports: readonly ProbeReport[], end: ProbeReport, endKnn: ProbeReport): SweepRow {
+  return sweepRow(run, {
+    predLosses: numbers.predLosses,
+    zeroShare: numbers.zeroShare,
+    probes: rowProbes(reports, end),
+    floor: { top1: end.randomInitTop1, top5: end.randomInitTop5 },
+    knn: { top1: endKnn.top1, floorTop1: endKnn.randomInitTop1 },
+    totalCorrelation: numbers.totalCorrelation,
+  });
 }
 
 /** sweep.jsonl: one row per line, as the command line writes it. */

@@ -7,7 +7,7 @@ import { percent } from '../../store/probe/state';
 import { describeSubset } from '../../store/run/rules';
 import { runColour } from '../../store/runs/rules';
 import { useLab } from '../../store/run/state';
-import { cancelSweep, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweep/commands';
+import { cancelSweep, downloadSweepCsv, downloadSweepJsonl, downloadSweepSvg, loadSweep, startSweep, sweepPlot } from '../../store/sweep/commands';
 import { planFromForm, SWEEP_FIELD_LABELS, SWEEP_MODES, type SweepErrors, type SweepRecord } from '../../store/sweep/rules';
 import { setSweepForm, useSweep } from '../../store/sweep/state';
 import { Field } from '../fields';
@@ -73,8 +73,8 @@ function Progress({ rec }: { rec: SweepRecord }) {
           ? `step ${step} of ${steps}${runState === 'paused' ? ' — paused: press Start to go on (or Cancel sweep)' : ''}`
           : 'starting'
         : phase.what === 'probing'
-          ? 'linear probe at its end (and its random-init floor)'
-          : 'reading its last losses and zero share';
+          ? 'linear and k-NN probes at its end (and their random-init floors)'
+          : 'reading its last losses, zero share and multi-information';
   return (
     <p className="info" aria-label="Sweep progress" data-run-index={phase.index + 1} data-runs={total} data-key={phase.key} data-step={ours ? step : ''}>
       Run {phase.index + 1} of {total}: {phase.key} — {what}
@@ -102,6 +102,9 @@ function RunsOfSweep({ plan, rec }: { plan: SweepRun[]; rec: SweepRecord | null 
           <th>probe top-1 (end)</th>
           <th>floor</th>
           <th>best (step)</th>
+          <th>k-NN top-1 (end)</th>
+          <th>k-NN floor</th>
+          <th>multi-information (nats)</th>
           <th>pred loss</th>
           <th>zero share</th>
         </tr>
@@ -113,12 +116,15 @@ function RunsOfSweep({ plan, rec }: { plan: SweepRun[]; rec: SweepRecord | null 
           // A run trained (or training) has a run id: its colour is the one the Runs view gives it.
           const runId = rec?.runIds[run.key];
           return (
-            <tr key={run.key} data-key={run.key} data-state={state} data-top1={row?.top1 ?? ''}>
+            <tr key={run.key} data-key={run.key} data-state={state} data-top1={row?.top1 ?? ''} data-knn-top1={row?.knnTop1 ?? ''} data-total-correlation={row?.totalCorrelation ?? ''}>
               <td>{runId ? <LegendItem color={runColour(runId)} name={run.key} /> : run.key}</td>
               <td>{state}</td>
               <td>{row ? percent(row.top1) : '–'}</td>
               <td>{row ? percent(row.floorTop1) : '–'}</td>
               <td>{row ? `${percent(row.bestTop1)} (${row.bestStep})` : '–'}</td>
+              <td>{row?.knnTop1 !== undefined ? percent(row.knnTop1) : '–'}</td>
+              <td>{row?.floorKnnTop1 !== undefined ? percent(row.floorKnnTop1) : '–'}</td>
+              <td>{typeof row?.totalCorrelation === 'number' ? formatNumber(row.totalCorrelation) : '–'}</td>
               <td>{row ? formatNumber(row.predLoss) : '–'}</td>
               <td>{row && row.zeroShare !== null ? percent(row.zeroShare) : '–'}</td>
             </tr>
@@ -188,6 +194,9 @@ export function SweepPanel() {
         </button>
         <button type="button" onClick={downloadSweepJsonl} disabled={!rec?.rows.length}>
           Download sweep.jsonl
+        </button>
+        <button type="button" onClick={downloadSweepCsv} disabled={!rec?.rows.length}>
+          Download sweep.csv
         </button>
         <button type="button" onClick={downloadSweepSvg} disabled={!rec?.rows.length}>
           Save SVG
