@@ -82,6 +82,13 @@ test('pick a folder of images, train a few steps, probe on the counting set, see
     await expect(cell).toHaveAttribute('data-top1', String(top1));
     await expect(cell).toHaveAttribute('data-floor-top1', String(floor));
     await expect(cell).toContainText(`${percent(top1)} (floor ${percent(floor)}, step 3)`);
+    // Beside it, the k-NN read-out of the same probe on the counting set, with its own floor there.
+    const knn = rows.first().locator('td[data-knn-dataset="counting"]');
+    await expect(knn).toHaveAttribute('data-step', '3');
+    const [knnTop1, knnFloor] = [Number(await knn.getAttribute('data-top1')), Number(await knn.getAttribute('data-floor-top1'))];
+    for (const v of [knnTop1, knnFloor]) expect(v >= 0 && v <= 1).toBe(true);
+    await expect(knn).toContainText(`${percent(knnTop1)} (floor ${percent(knnFloor)}, step 3)`);
+    await expect(table.locator('thead th[data-knn-dataset="counting"]')).toContainText('k-NN');
     await expect(rows.first()).toContainText('blobs');
     await expect(rows.first()).toHaveAttribute('data-transfer-run', (await status(page).getAttribute('data-run-id'))!);
 

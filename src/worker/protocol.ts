@@ -474,6 +474,8 @@ export interface TransferProbeReport extends ProbeReport {
   probeDataset: DatasetRef;
   /** Classes of the probe dataset: chance is 1 / numClasses. */
   numClasses: number;
+  /** DINO's k-NN read-out of the same encoding of B, beside its floor on B (absent in records saved before it). */
+  knn?: ProbeWithFloor;
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countingDataset } from '../data/counting';
 import { syntheticDataset } from '../data/synthetic';
 import type { LabConfigInput } from '../engine/config';
+import { probeEncoderKnn } from '../engine/knnProbe';
 import { probeEncoder } from '../engine/probe';
 import * as tf from '../engine/tf';
 import { wasmTrainers } from '../engine/testTrainers';
@@ -41,6 +42,10 @@ describe('transfer probes in the worker: pretrained on A, probed on B', () => {
     expect(r.top1).toBe((await probeEncoder(t, counting, opts)).top1);
     const fresh = Trainer.create(base, counting);
     expect(r.randomInitTop1).toBe((await probeEncoder(fresh, counting, opts)).top1);
+    // The k-NN read-out on B from the same encoding, beside its own floor on B: the numbers of the k-NN probe alone.
+    const [knn, knnFloor] = [await probeEncoderKnn(t, counting), await probeEncoderKnn(fresh, counting)];
+    expect(r.knn).toEqual({ top1: knn.top1, top5: knn.top5, randomInitTop1: knnFloor.top1, randomInitTop5: knnFloor.top5, trainCount: 36, testCount: 18 });
+    for (const v of [r.knn!.top1, r.knn!.randomInitTop1]) expect(v >= 0 && v <= 1).toBe(true);
     fresh.dispose();
     expect(r.floorCached).toBe(false);
     const progress = events.filter((e) => e.type === 'transfer-progress');
@@ -55,6 +60,7 @@ describe('transfer probes in the worker: pretrained on A, probed on B', () => {
     const again = await transferProbe(t, 'run-1', A, B, { emit: () => undefined, floors, probeOptions });
     expect(again.floorCached).toBe(true);
     expect(again.randomInitTop1).toBe(r.randomInitTop1);
+    expect(again.knn!.randomInitTop1).toBe(r.knn!.randomInitTop1);
     const B2 = sets.add({ id: 'file:counts', name: 'counts' }, countingDataset({ seed: 1, maxObjects: 3, trainPerClass: 12, testPerClass: 6 }));
     expect((await transferProbe(t, 'run-1', A, B2, { emit: () => undefined, floors, probeOptions })).floorCached).toBe(false);
   });

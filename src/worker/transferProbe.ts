@@ -1,14 +1,16 @@
 // Transfer probes in the worker: the linear probe of a run's frozen target encoder fitted and
 // scored on another dataset than the one it trained on (pretrained on A, probed on B: the paper's
-// table I), beside the floor on B — the same probe of the run's random-init encoder (a fresh model
-// from the same config and seed) — cached per architecture, seed and probe dataset. Like
+// table I), and DINO's k-NN read-out from the same encoding of B, each beside its floor on B — the
+// same probe of the run's random-init encoder (a fresh model from the same config and seed) —
+// cached per architecture, seed, probe dataset and read-out. Like
 // evaluate.ts it only reads the model (forward passes), so the run trains on exactly as before.
 // The probe datasets are held here, by id, apart from the training data.
 import { makeBuiltIn } from '../data/builtin';
 import { datasetName, isBuiltIn, readDatasetId } from '../data/datasetId';
 import type { DatasetSplits } from '../data/types';
 import { defaultConfig } from '../engine/config';
-import { probeEncoder, withFloor, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { withFloor, type ProbeOptions, type ProbeResult } from '../engine/probe';
+import { probePooledKinds, type PooledKind } from '../engine/probeKind';
 import { Trainer } from '../engine/trainer';
 import { floorKey, type FloorCache } from './evaluate';
 import type { DatasetRef, ProbePhase, RunId, TransferProbeReport, WorkerEvent } from './protocol';
@@ -53,10 +55,13 @@ export class ProbeSets {
   }
 }
 
-/** The floor's cache key on probe set `set`: the run's architecture and seed, the probe dataset whole (no subset). */
-export function transferFloorKey(t: Trainer, set: ProbeSet, opts: Partial<ProbeOptions>): string {
-  return floorKey({ ...t.config, dataset: `${set.ref.id}#${set.version}`, subset: defaultConfig().subset }, opts);
+/** The floor's cache key on probe set `set`: the run's architecture and seed, the probe dataset whole (no subset), the read-out. */
+export function transferFloorKey(t: Trainer, set: ProbeSet, opts: Partial<ProbeOptions>, kind: PooledKind = 'linear'): string {
+  return floorKey({ ...t.config, dataset: `${set.ref.id}#${set.version}`, subset: defaultConfig().subset }, opts, kind);
 }
+
+/** The read-outs a transfer probe takes, from one encoding of B. */
+const TRANSFER_KINDS: readonly PooledKind[] = ['linear', 'knn'];
 
 export interface TransferEnv {
   emit(e: WorkerEvent): void;
@@ -65,7 +70,7 @@ export interface TransferEnv {
 }
 
 /**
- * Probe `t` (run `runId`, pretrained on `pretrain`) on `set`, and the floor on it (cached). Call
+ * Probe `t` (run `runId`, pretrained on `pretrain`) on `set`, linear and k-NN, each beside its floor on it (cached). Call
  * between two steps, in the worker's tensor queue. Throws when `set` is the run's own dataset
  * (that probe is Evaluate's, on the run's own subset).
  */
@@ -74,32 +79,36 @@ export async function transferProbe(t: Trainer, runId: RunId, pretrain: DatasetR
   const t0 = performance.now();
   const step = t.stepCount;
   const opts: Partial<ProbeOptions> = { seed: t.config.seed, ...env.probeOptions };
-  const key = transferFloorKey(t, set, opts);
-  const cached = env.floors.get(key);
-  const progress = progressSink(env.emit, runId, step, set.ref.id, cached ? 1 : 0.5);
+  const keys = TRANSFER_KINDS.map((kind) => transferFloorKey(t, set, opts, kind));
+  const cached = keys.map((key) => env.floors.get(key));
+  const missing = TRANSFER_KINDS.filter((_, i) => !cached[i]);
+  const progress = progressSink(env.emit, runId, step, set.ref.id, missing.length ? 0.5 : 1);
   progress('trained', 0);
-  const trained = await probeEncoder(t, set.splits, opts, (x) => progress('trained', x));
-  const floor = cached ?? (await randomInitProbe(t, set.splits, opts, (x) => progress('random-init', x)));
-  env.floors.set(key, floor);
+  const trained = await probePooledKinds(TRANSFER_KINDS, t, set.splits, opts, (x) => progress('trained', x));
+  const fresh = missing.length ? await randomInitProbe(t, set.splits, missing, opts, (x) => progress('random-init', x)) : {};
+  const floors = TRANSFER_KINDS.map((kind, i) => cached[i] ?? fresh[kind]!);
+  keys.forEach((key, i) => env.floors.set(key, floors[i]));
+  const [linearFloor, knnFloor] = floors;
   const report: TransferProbeReport = {
     runId,
     step,
-    ...withFloor(trained, floor),
+    ...withFloor(trained.linear!, linearFloor),
     ms: performance.now() - t0,
-    floorCached: Boolean(cached),
+    floorCached: Boolean(cached[0]),
     pretrainDataset: pretrain,
     probeDataset: set.ref,
     numClasses: set.splits.train.classNames.length,
+    knn: withFloor(trained.knn!, knnFloor),
   };
   env.emit({ type: 'transfer-probe', ...report });
   return report;
 }
 
-/** The floor: the same probe of a fresh model from the run's config (its step-0 weights), on the probe data. */
-async function randomInitProbe(t: Trainer, data: DatasetSplits, opts: Partial<ProbeOptions>, onProgress: (x: number) => void): Promise<ProbeResult> {
+/** The floors: the same read-outs of a fresh model from the run's config (its step-0 weights), on the probe data. */
+async function randomInitProbe(t: Trainer, data: DatasetSplits, kinds: readonly PooledKind[], opts: Partial<ProbeOptions>, onProgress: (x: number) => void): Promise<Partial<Record<PooledKind, ProbeResult>>> {
   const fresh = Trainer.create(t.config, data);
   try {
-    return await probeEncoder(fresh, data, opts, onProgress);
+    return await probePooledKinds(kinds, fresh, data, opts, onProgress);
   } finally {
     fresh.dispose();
   }

@@ -69,6 +69,24 @@ describe('the Transfer table (rows = runs, columns = probe datasets)', () => {
     expect(Object.keys(rows[3].cells)).toEqual(['synthetic | classes 0-3']);
   });
 
+  it('the k-NN column: the latest k-NN probe on the training data (not the linear one), and every transfer probe’s k-NN read-out', () => {
+    const knnAt = (step: number, top1: number): ProbeReport => ({ ...probe(step, top1, 0.15), kind: 'knn' });
+    const withKnn = (p: TransferProbeReport, top1: number): TransferProbeReport => ({ ...p, knn: { ...probe(p.step, top1, 0.1), trainCount: 100, testCount: 20 } });
+    // probeEvery's probes: linear and k-NN at each step; the k-NN at 6 is the latest, yet the linear cell stays the linear probe's.
+    const a = run('a', { probes: [probe(3, 0.4), knnAt(3, 0.45), probe(6, 0.35), knnAt(6, 0.55)], transferProbes: { counting: [withKnn(onB(6, 0.3), 0.25)] } });
+    const old = run('old', { transferProbes: { counting: [onB(2, 0.3)] } }); // a transfer probe saved before the k-NN read-out
+    const onlyKnn = run('k', { probes: [knnAt(4, 0.6)] }); // Evaluate with the k-NN read-out only
+    const { columns, rows } = transferTable([a, old, onlyKnn]);
+    expect(columns.map((c) => c.key)).toEqual(['synthetic', 'counting']);
+    expect(rows[0].cells.synthetic).toMatchObject({ top1: 0.35, floorTop1: 0.2, step: 6, own: true });
+    expect(rows[0].knn.synthetic).toMatchObject({ top1: 0.55, floorTop1: 0.15, step: 6, own: true });
+    expect(rows[0].cells.counting).toMatchObject({ top1: 0.3, floorTop1: 0.125 });
+    expect(rows[0].knn.counting).toMatchObject({ top1: 0.25, floorTop1: 0.1, step: 6, own: false });
+    expect(rows[1].knn).toEqual({});
+    expect(rows[2].cells).toEqual({});
+    expect(rows[2].knn.synthetic).toMatchObject({ top1: 0.6, step: 4 });
+  });
+
   it('keeps one probe per step, in step order, and merges two copies of a record’s transfer probes', () => {
     const list = withProbe(withProbe(withProbe([], onB(6, 0.3)), onB(3, 0.2)), onB(6, 0.4));
     expect(list.map((p) => [p.step, p.top1])).toEqual([

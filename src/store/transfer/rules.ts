@@ -2,7 +2,10 @@
 // paper's table I): one row per run, one column per dataset it was probed on — its own training
 // data (Evaluate on the training data; its subset, when it has one, makes it a column of its own)
 // and every dataset it was transfer-probed on (whole) — each cell the probe at the run's latest
-// probed step, beside its floor (the run's random-init encoder on that dataset).
+// probed step, beside its floor (the run's random-init encoder on that dataset): the linear probe's,
+// and beside it the k-NN read-out's (Evaluate's k-NN and probeEvery's on the training data; the one
+// every transfer probe takes from the same encoding of the other dataset).
+import type { ProbeKind } from '../../engine/probeKind';
 import type { ProbeReport, TransferProbeReport, RunRecord } from '../../worker/protocol';
 import { describeSubset, isDefaultSubset } from '../run/rules';
 
@@ -27,7 +30,10 @@ export interface TransferCell {
 
 export interface TransferRow {
   run: RunRecord;
+  /** The linear probe per column. */
   cells: Record<string, TransferCell>;
+  /** The k-NN read-out per column (none in probes saved before it). */
+  knn: Record<string, TransferCell>;
 }
 
 /** A run's transfer probes by probe dataset id (none in records older than transfer probes). */
@@ -57,7 +63,10 @@ function ownColumn(r: RunRecord): TransferColumn {
   return { key: `${dataset} | ${s}`, name: `${r.dataset.name} (${s})`, numClasses: null };
 }
 
-const cellOf = (p: ProbeReport, own: boolean): TransferCell => ({
+/** A report's read-out (reports saved before the attentive and k-NN probes are linear). */
+const kindIs = (kind: ProbeKind) => (p: ProbeReport) => (p.kind ?? 'linear') === kind;
+
+const cellOf = (p: Omit<ProbeReport, 'runId' | 'ms' | 'floorCached'>, own: boolean): TransferCell => ({
   top1: p.top1,
   top5: p.top5,
   floorTop1: p.randomInitTop1,
@@ -73,11 +82,14 @@ export function transferTable(runs: readonly RunRecord[]): { columns: TransferCo
   const rows: TransferRow[] = [];
   for (const run of runs) {
     const cells: Record<string, TransferCell> = {};
-    const own = latestProbe(run.probes);
-    if (own) {
+    const knn: Record<string, TransferCell> = {};
+    const own = latestProbe(run.probes.filter(kindIs('linear')));
+    const ownKnn = latestProbe(run.probes.filter(kindIs('knn')));
+    if (own || ownKnn) {
       const col = ownColumn(run);
       if (!columns.has(col.key)) columns.set(col.key, col);
-      cells[col.key] = cellOf(own, true);
+      if (own) cells[col.key] = cellOf(own, true);
+      if (ownKnn) knn[col.key] = cellOf(ownKnn, true);
     }
     for (const [id, list] of Object.entries(transferProbesOf(run))) {
       const p = latestProbe(list);
@@ -86,8 +98,9 @@ export function transferTable(runs: readonly RunRecord[]): { columns: TransferCo
       if (!col) columns.set(id, { key: id, name: p.probeDataset.name, numClasses: p.numClasses });
       else if (col.numClasses === null) col.numClasses = p.numClasses;
       cells[id] = cellOf(p, false);
+      if (p.knn) knn[id] = cellOf({ ...p.knn, step: p.step }, false);
     }
-    if (Object.keys(cells).length) rows.push({ run, cells });
+    if (Object.keys(cells).length || Object.keys(knn).length) rows.push({ run, cells, knn });
   }
   return { columns: [...columns.values()], rows };
 }
