@@ -1,11 +1,11 @@
 // Issue 23 in the page: a few SparseJEPA micro steps, then the Latents view's Compute: a row per
-// latent (K = 32, the default latentDim), each with its top test patches as crops, and the groups
-// that read the latents.
+// latent (K: the run's config.latentDim, read from its exported metrics JSON; the address sets it
+// to 16, not the default 32), each with its top test patches as crops, and the groups that read
+// the latents.
 import { expect, test } from '@playwright/test';
-import { openView, status, waitForReady } from './helpers';
+import { exportMetricsJson, openView, status, waitForReady } from './helpers';
 
-const URL = '/?backend=wasm&preset=micro&batchSize=8&steps=4&perClass=10&seed=3&mode=sparse';
-const K = 32;
+const URL = '/?backend=wasm&preset=micro&batchSize=8&steps=4&perClass=10&seed=3&mode=sparse&latentDim=16';
 const TOP_N = 8; // store/latents/state.ts LATENTS_TOP_N
 
 test('Compute lists every latent’s top test patches and the groups that read them', async ({ page }) => {
@@ -14,6 +14,8 @@ test('Compute lists every latent’s top test patches and the groups that read t
   await waitForReady(page);
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(status(page)).toContainText(/step 4 of 4.*done/, { timeout: 120_000 });
+  const K = Number((await exportMetricsJson(page)).config.latentDim);
+  expect(K).toBe(16);
   await openView(page, 'latents');
   const panel = page.getByRole('region', { name: 'What each latent responds to' });
   await panel.getByRole('button', { name: 'Compute' }).click();
