@@ -50,24 +50,28 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   console.log(`probe at step 2: top-1 ${top1}, top-5 ${top5}, random init top-1 ${floor1} (${probeMs} ms in the page)`);
   testInfo.annotations.push({ type: 'probe', description: `top-1 ${top1}, random init ${floor1}, ${probeMs} ms` });
 
-  // Probe every 3 steps while training: steps 3 and 6 are probed in the loop (floor from the cache).
+  // Probe every 3 steps while training: steps 3 and 6 are probed in the loop (floor from the cache), with the linear and the k-NN read-outs.
   await page.getByLabel('Probe every N steps').fill('3');
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(status(page)).toContainText(/step 6 of 6.*done/, { timeout: 150_000 });
-  await expect(chart).toHaveAttribute('data-points', '6', { timeout: 60_000 }); // steps 2, 3, 6
+  await expect(chart).toHaveAttribute('data-points', '10', { timeout: 60_000 }); // linear top-1/top-5 at steps 2, 3, 6; k-NN's at 3, 6
+  await expect(chart).toHaveAttribute('data-series', '4');
   await expect(result).toHaveAttribute('data-step', '6');
+  const knnResult = page.getByLabel('k-NN result');
+  await expect(knnResult).toHaveAttribute('data-step', '6');
+  for (const v of [await numberAttr(page, 'k-NN result', 'data-top1'), await numberAttr(page, 'k-NN result', 'data-random-init-top1')]) expect(v >= 0 && v <= 1).toBe(true);
   await expect(result).toContainText('(floor cached)');
   expect(await numberAttr(page, 'Probe result', 'data-random-init-top1')).toBe(floor1);
   const top1At6 = await numberAttr(page, 'Probe result', 'data-top1');
 
-  // The run is in the runs table (the Runs view), with its three probes and the best of them.
+  // The run is in the runs table (the Runs view), with its five probes (linear at 2, 3, 6; k-NN at 3, 6) and the best linear one.
   await openView(page, 'runs');
   await expect(runRows(page)).toHaveCount(1);
   const sparseRow = runRows(page).first();
   await expect(sparseRow).toHaveAttribute('data-mode', 'sparse');
   await expect(sparseRow).toHaveAttribute('data-seed', '3');
   await expect(sparseRow).toHaveAttribute('data-step', '6');
-  await expect(sparseRow).toHaveAttribute('data-probes', '3');
+  await expect(sparseRow).toHaveAttribute('data-probes', '5');
   const best = Number(await sparseRow.getAttribute('data-best-top1'));
   expect(best).toBeGreaterThanOrEqual(Math.max(top1, top1At6));
   await expect(sparseRow).toContainText(`${(100 * best).toFixed(1)} %`);
@@ -79,7 +83,7 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   const twinRow = page.locator('tr[data-mode="jepa"]');
   await expect(twinRow).toHaveAttribute('data-seed', '3');
   await expect(twinRow).toHaveAttribute('data-step', '6');
-  await expect(twinRow).toHaveAttribute('data-probes', '2'); // steps 3 and 6
+  await expect(twinRow).toHaveAttribute('data-probes', '4'); // steps 3 and 6, linear and k-NN
   await expect(twinRow).toContainText('JEPA twin of');
   await expect(page.getByLabel('λ value')).toHaveValue('0');
   await openView(page, 'train');
@@ -95,7 +99,7 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   const overlay = compare.getByRole('figure', { name: /Loss of the selected runs/ });
   await expect(overlay).toHaveAttribute('data-points', '6'); // steps 1–6, one row each with both runs
   await expect(overlay).toContainText('JEPA twin of');
-  await expect(compare.getByRole('figure', { name: /Probe top-1 of the selected runs/ })).toHaveAttribute('data-points', '5');
+  await expect(compare.getByRole('figure', { name: /Probe top-1 of the selected runs/ })).toHaveAttribute('data-points', '5'); // the linear probes: 2, 3, 6 and the twin's 3, 6
   const probeTable = compare.getByRole('table', { name: 'Probe comparison' });
   await expect(probeTable).toContainText(`${(100 * best).toFixed(1)} % (step`);
   const twinBest = Number(await twinRow.getAttribute('data-best-top1'));
@@ -107,5 +111,5 @@ test('Evaluate: probe top-1 vs the random-init floor; probe every N steps; runs 
   await page.reload();
   await expect(page.getByLabel('Device in use')).toContainText('Using', { timeout: 90_000 });
   await expect(runRows(page)).toHaveCount(2, { timeout: 60_000 });
-  await expect(page.locator('tr[data-mode="sparse"]')).toHaveAttribute('data-probes', '3');
+  await expect(page.locator('tr[data-mode="sparse"]')).toHaveAttribute('data-probes', '5');
 });
