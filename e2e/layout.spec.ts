@@ -65,7 +65,8 @@ async function measure(page: Page): Promise<Layout> {
         }
         return x1 - x0 > 1 && y1 - y0 > 1 ? new DOMRect(x0, y0, x1 - x0, y1 - y0) : null;
       };
-      const shown = Array.from(document.querySelectorAll(boxes)).filter((e) => !e.matches(layered) && getComputedStyle(e).visibility !== 'hidden');
+      // checkVisibility: a hidden view keeps its boxes (content-visibility: hidden), but none of it is seen.
+      const shown = Array.from(document.querySelectorAll(boxes)).filter((e) => !e.matches(layered) && e.checkVisibility({ visibilityProperty: true }));
       const items = shown.flatMap((e) => {
         const r = seen(e);
         return r ? [{ e, r }] : [];

@@ -1,8 +1,9 @@
 // The board's tab bar (WAI-ARIA tabs: role="tablist", each tab aria-selected and aria-controls
 // its panel; arrow keys, Home and End move between tabs) and the panels it switches. Every panel
 // stays mounted — the Runs recorder and the sweep driver live in theirs — and the ones not shown
-// are `hidden`: display none, so their charts and views count as off screen (useSeries.ts, the
-// sharing and reconstruction views' IntersectionObservers) and ask the worker for nothing.
+// are `hidden` (styled content-visibility: hidden, which keeps their layout for a cheap return),
+// so their charts and views count as off screen (useSeries.ts, the sharing and reconstruction
+// views' IntersectionObservers) and ask the worker for nothing.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { openView, followViewAddress } from '../../store/view/commands';
 import { VIEWS, VIEW_LABELS, neighbourView, type ViewId } from '../../store/view/rules';
