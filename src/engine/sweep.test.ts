@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, parseConfig, type LabConfigInput } from './config';
-import { parseNumberList, planSweep } from './sweep';
+import { parseCsv } from '../io/csv';
+import { SWEEP_CSV_COLUMNS, sweepCsv } from '../io/sweepCsv';
+import { parseNumberList, planSweep, sweepRow } from './sweep';
 
 describe('parseNumberList (the command line and the Sweep panel)', () => {
   it('reads a comma-separated list of numbers, spaces allowed', () => {
@@ -35,5 +37,24 @@ describe('planSweep and the mask strategy', () => {
     expect(strategies(defaultConfig())).toEqual(want('random'));
     expect(strategies(parseConfig({ mode: 'mae' }))).toEqual(want('random'));
     expect(strategies(parseConfig({ mode: 'mae', maskStrategy: 'blocks' }))).toEqual(want('blocks'));
+  });
+});
+
+describe('sweepRow: the k-NN and multi-information columns', () => {
+  it('carries the k-NN probe at the end beside its floor and the groups’ multi-information (null for MAE) into the row and sweep.csv', () => {
+    const [mae, sparse] = planSweep({ base: defaultConfig(), modes: ['mae', 'sparse'], lambdas: [0.1], betas: [0], seeds: [0] });
+    const numbers = { predLosses: [2, 1], zeroShare: null, probes: [{ step: 0, top1: 0.2, top5: 0.5 }, { step: 6, top1: 0.4, top5: 0.7 }], floor: { top1: 0.2, top5: 0.5 } };
+    const s = sweepRow(sparse, { ...numbers, zeroShare: 0.25, knn: { top1: 0.45, floorTop1: 0.3 }, totalCorrelation: 12.5 });
+    expect(s).toMatchObject({ top1: 0.4, floorTop1: 0.2, knnTop1: 0.45, floorKnnTop1: 0.3, totalCorrelation: 12.5 });
+    const m = sweepRow(mae, { ...numbers, knn: { top1: 0.35, floorTop1: 0.3 }, totalCorrelation: null });
+    expect(m.totalCorrelation).toBeNull();
+    // An old row (before these columns) leaves them empty in the CSV.
+    const { knnTop1: _k, floorKnnTop1: _f, totalCorrelation: _t, ...old } = s;
+    const csv = parseCsv(sweepCsv([s, m, old]));
+    const at = (row: number, c: (typeof SWEEP_CSV_COLUMNS)[number]) => csv[row][SWEEP_CSV_COLUMNS.indexOf(c)];
+    expect(csv[0]).toEqual([...SWEEP_CSV_COLUMNS]);
+    expect([at(1, 'knnTop1'), at(1, 'floorKnnTop1'), at(1, 'totalCorrelation')]).toEqual(['0.45', '0.3', '12.5']);
+    expect([at(2, 'mode'), at(2, 'totalCorrelation')]).toEqual(['mae', '']);
+    expect([at(3, 'knnTop1'), at(3, 'totalCorrelation')]).toEqual(['', '']);
   });
 });
