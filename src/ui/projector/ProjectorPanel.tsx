@@ -146,7 +146,7 @@ function ProjectionView({ p, method }: { p: Projection; method: LayoutMethod }) 
             <div key={nb.point} className={`neighbour${nb.sameClass ? ' same' : ''}`} data-point={nb.point}>
               <Thumb sample={s} point={nb.point} scale={2} title={`${nb.className}, cosine ${nb.similarity.toFixed(3)}`} />
               <span>
-                {nb.className} {nb.similarity.toFixed(2)}
+                {nb.className} {nb.similarity.toFixed(3)}
               </span>
             </div>
           ))}
