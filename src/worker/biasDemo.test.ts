@@ -1,26 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BiasDemo, DeepLinearSettingError, runBiasDemo } from '../engine/deepLinear';
-import { BiasDemoRunner, type BiasDemoHost } from './biasDemo';
+import { BiasDemoRunner } from './biasDemo';
 import type { WorkerEvent } from './protocol';
+import { sliceHostFake } from './sliceHostFake';
 
-/** A host that records events and counts how the runner shares the thread. */
-function host(training = false) {
-  const events: WorkerEvent[] = [];
-  const calls = { sleeps: [] as number[], yields: 0 };
-  const h: BiasDemoHost = {
-    emit: (e) => events.push(e),
-    training: () => training,
-    yieldToEvents: () => {
-      calls.yields++;
-      return new Promise((r) => setTimeout(r, 0));
-    },
-    sleep: (ms) => {
-      calls.sleeps.push(ms);
-      return new Promise((r) => setTimeout(r, 0));
-    },
-  };
-  return { h, events, calls };
-}
+const host = sliceHostFake;
 
 const demoEvents = (events: WorkerEvent[]) => events.flatMap((e) => (e.type === 'bias-demo' ? [e] : []));
 
