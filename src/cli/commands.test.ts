@@ -119,6 +119,12 @@ describe('npm run train --probe-every', () => {
     expect(lines.slice(0, 3).map((l) => JSON.parse(l).probe)).toEqual(probes);
     expect(probes[0].top1).toBe(probes[0].randomInitTop1);
     for (const p of probes) expect(p).toMatchObject({ randomInitTop1: probes[0].top1, trainCount: 12, testCount: 300 });
+    // DINO's k-NN beside each linear probe, from the same encoding, with its own floor (step 0's).
+    for (const p of probes) {
+      expect(p.knn).toMatchObject({ randomInitTop1: probes[0].knn!.top1, randomInitTop5: probes[0].knn!.top5 });
+      for (const v of [p.knn!.top1, p.knn!.top5]) expect(v).toBeGreaterThanOrEqual(0);
+      expect(p.knn!.top5).toBeGreaterThanOrEqual(p.knn!.top1);
+    }
     const last = JSON.parse(lines[3]);
     expect(last).toEqual({ out, steps: 3, backend: 'wasm', probe: { top1: probes[2].top1, top5: probes[2].top5, randomInitTop1: probes[0].top1 } });
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);

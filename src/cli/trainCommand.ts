@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { encodeBatchFile } from '../engine/batchFile';
-import { probeEncoder, type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
+import { type ProbeOptions, type ProbeResult, type ProbeWithFloor } from '../engine/probe';
+import { probePooledKinds, type PooledKind } from '../engine/probeKind';
 import type { LabConfig } from '../engine/config';
 import type { GroupInformation } from '../engine/groupInformation';
 import type { RepresentationHealth } from '../engine/representationHealth';
@@ -32,14 +33,17 @@ import { isEveryStep } from '../engine/everySteps';
 
 const TRAIN_FLAGS = ['out', 'backend', 'log-every', 'probe-epochs', 'trace-batches', 'resume'] as const;
 
-/** One line of probes.jsonl: the probe at `step`, next to the run's random-init floor. */
+/** One line of probes.jsonl: the linear probe at `step` next to the run's random-init floor, and DINO's k-NN beside it. */
 export interface ProbePoint extends ProbeWithFloor {
   step: number;
+  /** The k-NN probe (probeKind.ts) from the same encoding, beside its own random-init floor; absent in lines written before it. */
+  knn?: { top1: number; top5: number; randomInitTop1: number; randomInitTop5: number };
 }
 
-/** Probes the trainer's target encoder at chosen steps; the first call (step 0) is the floor. */
+/** Probes the trainer's target encoder at chosen steps, linear and k-NN; the first call (step 0) is the floor. */
 class ProbeSeries {
   readonly points: ProbePoint[];
+  private knnFloor: ProbeResult | null = null;
 
   constructor(
     private readonly path: string,
@@ -50,18 +54,29 @@ class ProbeSeries {
     kept: ProbePoint[] = [],
   ) {
     this.points = [...kept];
-    if (kept.length) this.floor ??= { ...kept[0], top1: kept[0].randomInitTop1, top5: kept[0].randomInitTop5 };
+    if (kept.length) {
+      this.floor ??= { ...kept[0], top1: kept[0].randomInitTop1, top5: kept[0].randomInitTop5 };
+      const k = kept[0].knn;
+      if (k) this.knnFloor = { ...kept[0], top1: k.randomInitTop1, top5: k.randomInitTop5 };
+    }
     writeFileSync(path, kept.map((p) => JSON.stringify(p) + '\n').join(''));
   }
 
   async record(trainer: Trainer): Promise<ProbePoint> {
-    const r = trainer.stepCount === 0 && this.floor ? this.floor : await probeEncoder(trainer, this.data, this.opts);
+    // At step 0 a floor already known (a sweep shares it across modes) is not probed again.
+    const atFloor = trainer.stepCount === 0;
+    const kinds: PooledKind[] = [...(atFloor && this.floor ? [] : ['linear' as const]), ...(atFloor && this.knnFloor ? [] : ['knn' as const])];
+    const got = kinds.length ? await probePooledKinds(kinds, trainer, this.data, this.opts) : {};
+    const r = got.linear ?? this.floor!;
+    const k = got.knn ?? this.knnFloor!;
     this.floor ??= r; // step 0: the untrained encoder of this very run
-    const point = { step: trainer.stepCount, ...r, randomInitTop1: this.floor.top1, randomInitTop5: this.floor.top5 };
+    this.knnFloor ??= k;
+    const knn = { top1: k.top1, top5: k.top5, randomInitTop1: this.knnFloor.top1, randomInitTop5: this.knnFloor.top5 };
+    const point: ProbePoint = { step: trainer.stepCount, ...r, randomInitTop1: this.floor.top1, randomInitTop5: this.floor.top5, knn };
     this.points.push(point);
     appendFileSync(this.path, JSON.stringify(point) + '\n');
     this.log(JSON.stringify({ probe: point }));
-    console.error(`probe at step ${point.step}: top-1 ${point.top1.toFixed(3)} top-5 ${point.top5.toFixed(3)} (random init ${point.randomInitTop1.toFixed(3)})`);
+    console.error(`probe at step ${point.step}: top-1 ${point.top1.toFixed(3)} top-5 ${point.top5.toFixed(3)} (random init ${point.randomInitTop1.toFixed(3)}); k-NN top-1 ${knn.top1.toFixed(3)} (random init ${knn.randomInitTop1.toFixed(3)})`);
     return point;
   }
 }
