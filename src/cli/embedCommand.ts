@@ -5,7 +5,7 @@
 // by class) and DIR/neighbours.json (each image's nearest test images by cosine similarity).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cosineNeighbours } from '../engine/neighbours';
+import { cosineNeighbours, sameClassShare } from '../engine/neighbours';
 import { pca } from '../engine/pca';
 import { pooledFeatures } from '../engine/probe';
 import { pcaSvg } from '../io/pcaSvg';
@@ -56,9 +56,7 @@ export async function embedCommand(argv: string[], log: (line: string) => void =
       neighbours: Array.from(nb.index.subarray(i * nb.k, (i + 1) * nb.k), (j, r) => ({ index: j, class: className(j), similarity: nb.similarity[i * nb.k + r] })),
     }));
     writeFileSync(join(extra.out, 'neighbours.json'), JSON.stringify({ k: nb.k, similarity: 'cosine', images: neighbours }) + '\n');
-    let same = 0;
-    for (let i = 0; i < test.size; i++) for (let r = 0; r < nb.k; r++) same += Number(test.labels[nb.index[i * nb.k + r]] === test.labels[i]);
-    const sameClass = nb.k ? same / (test.size * nb.k) : 0;
+    const sameClass = sameClassShare(nb, test.labels);
     const summary: EmbedSummary = { out: extra.out, dataset: test.name, images: test.size, dim: D, explained: p.explained, neighbours: nb.k, sameClass, step: weights.step };
     log(JSON.stringify(summary));
     return summary;

@@ -48,3 +48,12 @@ export function cosineNeighbours(x: Float32Array, n: number, D: number, k = 10):
   }
   return { k: kk, index, similarity };
 }
+
+/** Share of all rows' first k neighbours that have the row's own label (chance: about 1 / classes). */
+export function sameClassShare(nb: Neighbours, labels: ArrayLike<number>, k = nb.k): number {
+  const kk = Math.min(k, nb.k);
+  const n = labels.length;
+  let same = 0;
+  for (let i = 0; i < n; i++) for (let r = 0; r < kk; r++) same += Number(labels[nb.index[i * nb.k + r]] === labels[i]);
+  return n && kk ? same / (n * kk) : 0;
+}

@@ -1,5 +1,7 @@
 // The projector's pure parts: fitting a layout into a plot, finding the point under the pointer,
 // a point's neighbour strip, and a class's colour.
+import { classNameOf } from '../../data/types';
+import { sameClassShare as sameClassOf } from '../../engine/neighbours';
 import type { EmbeddingSample } from '../../worker/protocol';
 
 /** A 2-D layout's bounding box mapped into a width × height plot with `pad` pixels kept free. */
@@ -42,9 +44,6 @@ export function pointAt(fit: PlotFit, n: number, px: number, py: number, radius 
   return best;
 }
 
-/** A point's class name ("class N" where the source names none). */
-export const pointClass = (s: Pick<EmbeddingSample, 'labels' | 'classNames'>, i: number): string => s.classNames[s.labels[i]] ?? `class ${s.labels[i]}`;
-
 export interface Neighbour {
   point: number;
   className: string;
@@ -57,17 +56,12 @@ export function neighbourStrip(s: EmbeddingSample, i: number, k: number): Neighb
   const nb = s.neighbours;
   return Array.from({ length: Math.min(k, nb.k) }, (_, r) => {
     const j = nb.index[i * nb.k + r];
-    return { point: j, className: pointClass(s, j), similarity: nb.similarity[i * nb.k + r], sameClass: s.labels[j] === s.labels[i] };
+    return { point: j, className: classNameOf(s, j), similarity: nb.similarity[i * nb.k + r], sameClass: s.labels[j] === s.labels[i] };
   });
 }
 
 /** Share of all points' k nearest neighbours that are of the point's own class (chance: about 1 / classes). */
-export function sameClassShare(s: EmbeddingSample, k: number): number {
-  const kk = Math.min(k, s.neighbours.k);
-  let same = 0;
-  for (let i = 0; i < s.n; i++) for (let r = 0; r < kk; r++) same += Number(s.labels[s.neighbours.index[i * s.neighbours.k + r]] === s.labels[i]);
-  return s.n && kk ? same / (s.n * kk) : 0;
-}
+export const sameClassShare = (s: EmbeddingSample, k: number): number => sameClassOf(s.neighbours, s.labels, k);
 
 /** A colour per class: evenly spaced hues, alternating lightness so neighbouring hues stay apart. */
 export function classColour(label: number, classes: number): string {

@@ -4,11 +4,11 @@
 // similarity. Two projections side by side: compute one, switch run (or train on), compute another.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { computeProjection, dropProjection, pickPoint, setLayoutMethod } from '../../store/projector/commands';
-import { classColour, fitCoords, neighbourStrip, pointAt, pointClass, sameClassShare } from '../../store/projector/rules';
+import { classColour, fitCoords, neighbourStrip, pointAt, sameClassShare } from '../../store/projector/rules';
 import { PROJECTOR_IMAGES, PROJECTOR_NEIGHBOURS, useProjector, type LayoutMethod, type Projection } from '../../store/projector/state';
 import { runColour } from '../../store/runs/rules';
 import { useLab } from '../../store/run/state';
-import { IMAGE_BYTES, IMAGE_SIZE } from '../../data/types';
+import { classNameOf, IMAGE_BYTES, IMAGE_SIZE } from '../../data/types';
 import type { EmbeddingSample } from '../../worker/protocol';
 import { LegendItem } from '../ChartFrame';
 import { drawImage } from '../sharing/draw';
@@ -108,9 +108,9 @@ function ProjectionView({ p, method }: { p: Projection; method: LayoutMethod }) 
         {coords ? <Scatter p={p} coords={coords} onHover={setHover} /> : <div className="projector-scatter placeholder" style={{ width: PLOT_PX, height: PLOT_PX }} />}
         {hover !== null && (
           <div className="projector-hover" data-point={hover}>
-            <Thumb sample={s} point={hover} scale={3} title={`test image ${s.testIndices[hover]}: ${pointClass(s, hover)}`} />
+            <Thumb sample={s} point={hover} scale={3} title={`test image ${s.testIndices[hover]}: ${classNameOf(s, hover)}`} />
             <span>
-              {pointClass(s, hover)} (test image {s.testIndices[hover]})
+              {classNameOf(s, hover)} (test image {s.testIndices[hover]})
             </span>
           </div>
         )}
@@ -139,8 +139,8 @@ function ProjectionView({ p, method }: { p: Projection; method: LayoutMethod }) 
       {p.picked !== null && (
         <div className="projector-neighbours" aria-label="Nearest neighbours">
           <div className="neighbour picked">
-            <Thumb sample={s} point={p.picked} scale={2} title={`picked: ${pointClass(s, p.picked)}`} />
-            <span>{pointClass(s, p.picked)}</span>
+            <Thumb sample={s} point={p.picked} scale={2} title={`picked: ${classNameOf(s, p.picked)}`} />
+            <span>{classNameOf(s, p.picked)}</span>
           </div>
           {neighbours.map((nb) => (
             <div key={nb.point} className={`neighbour${nb.sameClass ? ' same' : ''}`} data-point={nb.point}>
