@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { selectSubsetSplits } from '../data/subset';
 import type { DatasetSplits } from '../data/types';
 import { ConfigError, ConfigSchema, type LabConfig } from '../engine/config';
-import { probeEncoderKnn } from '../engine/knnProbe';
 import type { ProbeResult } from '../engine/probe';
 import { probePooledKinds, type PooledKind } from '../engine/probeKind';
 import { configHash, finishedRuns, parseNumberList, planSweep, sweepRow, type SweepMode, type SweepRow } from '../engine/sweep';
@@ -182,18 +181,18 @@ export async function sweepCommand(argv: string[], log: (line: string) => void =
     const resume = checkpointToContinue(dir, c);
     console.error(`sweep: run ${i + 1}/${plan.length} ${run.key}${resume ? ` (continued from its checkpoint at step ${resume.step})` : ''}`);
     const t0 = performance.now();
-    const end = { knn: null as ProbeResult | null, totalCorrelation: null as number | null };
+    const end = { totalCorrelation: null as number | null };
     const atEnd = async (trainer: Trainer) => {
-      end.knn = await probeEncoderKnn(trainer, data);
       end.totalCorrelation = (await trainer.totalCorrelation())?.groups ?? null; // MAE: null
     };
-    const r = await trainRun(c, data, { out: dir, logEvery, probeEpochs, floor: floor.linear, log: () => undefined, resume, stop, atEnd }, true);
+    const r = await trainRun(c, data, { out: dir, logEvery, probeEpochs, floor: floor.linear, knnFloor: floor.knn, log: () => undefined, resume, stop, atEnd }, true);
     if (r.stopped) {
       console.error(`sweep: stopped in ${run.key} at step ${r.step}; run the same command again to continue it from there`);
       process.exitCode = 130;
       return rows;
     }
-    const knn = { top1: end.knn!.top1, floorTop1: floor.knn.top1 };
+    // The end's probe (trainRun probes the last step) holds the k-NN beside the linear one.
+    const knn = { top1: r.probes.at(-1)!.knn!.top1, floorTop1: floor.knn.top1 };
     const row = sweepRow(run, { predLosses: r.predLosses, zeroShare: r.zeroShare, probes: r.probes.map(({ step, top1, top5 }) => ({ step, top1, top5 })), floor: floor.linear, knn, totalCorrelation: end.totalCorrelation });
     appendFileSync(rowsPath, JSON.stringify(row) + '\n');
     rows.push(row);

@@ -43,7 +43,6 @@ export interface ProbePoint extends ProbeWithFloor {
 /** Probes the trainer's target encoder at chosen steps, linear and k-NN; the first call (step 0) is the floor. */
 class ProbeSeries {
   readonly points: ProbePoint[];
-  private knnFloor: ProbeResult | null = null;
 
   constructor(
     private readonly path: string,
@@ -52,18 +51,19 @@ class ProbeSeries {
     private readonly log: (line: string) => void,
     private floor: ProbeResult | null = null,
     kept: ProbePoint[] = [],
+    private knnFloor: ProbeResult | null = null,
   ) {
     this.points = [...kept];
     if (kept.length) {
       this.floor ??= { ...kept[0], top1: kept[0].randomInitTop1, top5: kept[0].randomInitTop5 };
       const k = kept[0].knn;
-      if (k) this.knnFloor = { ...kept[0], top1: k.randomInitTop1, top5: k.randomInitTop5 };
+      if (k) this.knnFloor ??= { ...kept[0], top1: k.randomInitTop1, top5: k.randomInitTop5 };
     }
     writeFileSync(path, kept.map((p) => JSON.stringify(p) + '\n').join(''));
   }
 
   async record(trainer: Trainer): Promise<ProbePoint> {
-    // At step 0 a floor already known (a sweep shares it across modes) is not probed again.
+    // At step 0 a floor already known (a sweep shares both across modes) is not probed again.
     const atFloor = trainer.stepCount === 0;
     const kinds: PooledKind[] = [...(atFloor && this.floor ? [] : ['linear' as const]), ...(atFloor && this.knnFloor ? [] : ['knn' as const])];
     const got = kinds.length ? await probePooledKinds(kinds, trainer, this.data, this.opts) : {};
@@ -88,6 +88,8 @@ export interface TrainRunOptions {
   probeEpochs?: number;
   /** The probe of this config's untrained model, when already known (a sweep shares it across modes). */
   floor?: ProbeResult;
+  /** The k-NN probe of the same untrained model, when already known. */
+  knnFloor?: ProbeResult;
   log: (line: string) => void;
   /**
    * Write the run's step-0 weights (DIR/initial-weights.safetensors) and every step's batch and
@@ -99,7 +101,7 @@ export interface TrainRunOptions {
   resume?: TrainerState;
   /** Asked to stop (Ctrl-C): the loop ends after the step under way, with a checkpoint and the weights. */
   stop?: { requested: boolean };
-  /** Reads the trained model after its last step, before it is disposed (a sweep's k-NN probe and multi-information at the end); not called when stopped. */
+  /** Reads the trained model after its last step, before it is disposed (a sweep's multi-information at the end); not called when stopped. */
   atEnd?: (trainer: Trainer) => Promise<void>;
 }
 
@@ -156,7 +158,7 @@ export async function trainRun(config: LabConfig, data: DatasetSplits, o: TrainR
   }
   const probing = config.probeEvery > 0 || forceProbe;
   const probes = probing
-    ? new ProbeSeries(join(o.out, 'probes.jsonl'), data, { seed: config.seed, ...(o.probeEpochs ? { epochs: o.probeEpochs } : {}) }, o.log, o.floor ?? null, kept.probes.map((l) => JSON.parse(l) as ProbePoint))
+    ? new ProbeSeries(join(o.out, 'probes.jsonl'), data, { seed: config.seed, ...(o.probeEpochs ? { epochs: o.probeEpochs } : {}) }, o.log, o.floor ?? null, kept.probes.map((l) => JSON.parse(l) as ProbePoint), o.knnFloor ?? null)
     : null;
   const predLosses: number[] = kept.metrics.map((l) => (JSON.parse(l) as StepMetrics).predLoss);
   let zeroShare: number | null = null;
