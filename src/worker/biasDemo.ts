@@ -2,36 +2,11 @@
 // src/engine/deepLinear.ts (BiasDemo), advanced in small slices of plain-JS gradient descent
 // (no tensors), its curves streamed to the page as 'bias-demo' events.
 //
-// Sharing the worker's one thread with the training loop: while a run trains, each slice takes
-// about SLICE_MS and is followed by REST_MS of sleep, so the demo holds the thread at most
-// ~SLICE_MS / (SLICE_MS + REST_MS) of the time (10 %) and a step waits for at most one slice;
-// while no run trains, slices follow each other with only a yield to the event loop between them
-// (commands still land). One demo at a time: starting another (a new depth, λ or ρ) stops the
-// one before it.
+// It shares the worker's one thread with the training loop as slicedWork.ts paces all such work.
+// One demo at a time: starting another (a new depth, λ or ρ) stops the one before it.
 import { BiasDemo, type DeepLinearSettings } from '../engine/deepLinear';
-import type { WorkerEvent } from './protocol';
 import { errText } from '../shared/errors';
-
-export interface BiasDemoPacing {
-  /** Target length of one slice of gradient steps. */
-  sliceMs: number;
-  /** Sleep after each slice while a run trains. */
-  restMs: number;
-  /** Send the curves at most this often (and once at the end). */
-  emitEveryMs: number;
-}
-
-export const BIAS_DEMO_PACING: BiasDemoPacing = { sliceMs: 5, restMs: 45, emitEveryMs: 250 };
-
-export interface BiasDemoHost {
-  emit(e: WorkerEvent): void;
-  /** Whether a run's training loop is going (then the demo rests between slices). */
-  training(): boolean;
-  /** Let queued work run (a macrotask), without the clamping of setTimeout(0). */
-  yieldToEvents(): Promise<void>;
-  sleep?(ms: number): Promise<void>;
-  now?(): number;
-}
+import { clockOf, runInSlices, SLICE_PACING, type SliceHost, type SlicePacing } from './slicedWork';
 
 interface Current {
   id: number;
@@ -44,8 +19,8 @@ export class BiasDemoRunner {
   private loop: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly host: BiasDemoHost,
-    private readonly pacing: BiasDemoPacing = BIAS_DEMO_PACING,
+    private readonly host: SliceHost,
+    private readonly pacing: SlicePacing = SLICE_PACING,
   ) {}
 
   /** Start demo `id` with `settings` (checked: a bad one throws DeepLinearSettingError naming the field, and the demo before goes on). */
@@ -68,33 +43,22 @@ export class BiasDemoRunner {
     return this.loop;
   }
 
+  /** Demo `c` in slices until done or stopped; a failing step ends it with an error event instead of a rejection. */
   private async run(c: Current): Promise<void> {
-    const now = this.host.now ?? (() => performance.now());
-    const sleep = this.host.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const now = clockOf(this.host);
     const started = now();
-    let steps = 100; // per slice; adapted to the slice's measured length
-    let lastEmit = -Infinity;
     // Start on a later task: start() answers first, and the first slice follows it.
     await this.host.yieldToEvents();
-    while (!c.stopped) {
-      const t0 = now();
-      let done: boolean;
-      try {
-        done = c.demo.advance(steps);
-      } catch (e) {
-        const field = (e as { field?: keyof DeepLinearSettings }).field;
-        this.host.emit({ type: 'bias-demo-error', demoId: c.id, message: errText(e), ...(field ? { field } : {}) });
-        return;
-      }
-      const dt = now() - t0;
-      steps = Math.max(10, Math.min(200_000, Math.round((steps * this.pacing.sliceMs) / Math.max(dt, 0.05))));
-      if (done || now() - lastEmit >= this.pacing.emitEveryMs) {
-        lastEmit = now();
-        this.host.emit({ type: 'bias-demo', demoId: c.id, result: c.demo.result(), done, ms: now() - started });
-      }
-      if (done) return;
-      if (this.host.training()) await sleep(this.pacing.restMs);
-      else await this.host.yieldToEvents();
+    try {
+      await runInSlices(this.host, this.pacing, {
+        advance: (steps) => c.demo.advance(steps),
+        units: { start: 100, min: 10, max: 200_000 }, // gradient steps per slice
+        progress: (done) => this.host.emit({ type: 'bias-demo', demoId: c.id, result: c.demo.result(), done, ms: now() - started }),
+        stopped: () => c.stopped,
+      });
+    } catch (e) {
+      const field = (e as { field?: keyof DeepLinearSettings }).field;
+      this.host.emit({ type: 'bias-demo-error', demoId: c.id, message: errText(e), ...(field ? { field } : {}) });
     }
   }
 }

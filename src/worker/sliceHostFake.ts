@@ -1,12 +1,12 @@
 // A fake of the worker's host for work done in slices between steps (the bias demo, the
 // projector's UMAP): it records the events and counts how the thread was shared. Tests only.
-import type { BiasDemoHost } from './biasDemo';
 import type { WorkerEvent } from './protocol';
+import type { SliceHost } from './slicedWork';
 
 export function sliceHostFake(training = false) {
   const events: WorkerEvent[] = [];
   const calls = { sleeps: [] as number[], yields: 0 };
-  const h: BiasDemoHost = {
+  const h: SliceHost = {
     emit: (e) => events.push(e),
     training: () => training,
     yieldToEvents: () => {

@@ -1,15 +1,13 @@
 // The projector's UMAP inside the training worker (engine/umapLayout.ts), advanced a few epochs
 // per slice and streamed to the page as 'umap-progress' events.
 //
-// Sharing the worker's one thread with the training loop as the bias demo does (biasDemo.ts):
-// while a run trains, each slice takes about sliceMs and is followed by restMs of sleep, so a
-// training step waits for at most one slice; while none trains, slices follow each other with only
-// a yield to the event loop between them. The one longer piece is building UMAP's fuzzy graph from
-// the precomputed neighbours, once per layout (tens of ms for a thousand points).
+// It shares the worker's one thread with the training loop as slicedWork.ts paces all such work,
+// resting before each slice as well: the one longer piece, building UMAP's fuzzy graph from the
+// precomputed neighbours once per layout (tens of ms for a thousand points), comes before the first.
 import { UmapLayout } from '../engine/umapLayout';
 import { errText } from '../shared/errors';
 import type { UmapInput } from './protocol';
-import { BIAS_DEMO_PACING, type BiasDemoHost, type BiasDemoPacing } from './biasDemo';
+import { runInSlices, SLICE_PACING, type SliceHost, type SlicePacing } from './slicedWork';
 
 export class UmapStopped extends Error {
   constructor(layoutId: number) {
@@ -22,8 +20,8 @@ export class UmapRunner {
   private readonly stopped = new Set<number>();
 
   constructor(
-    private readonly host: BiasDemoHost,
-    private readonly pacing: BiasDemoPacing = BIAS_DEMO_PACING,
+    private readonly host: SliceHost,
+    private readonly pacing: SlicePacing = SLICE_PACING,
   ) {}
 
   /** Stop layout `id` at its next slice. */
@@ -33,27 +31,18 @@ export class UmapRunner {
 
   /** Lay out `input` as layout `id`; resolves with the final [n, 2] coordinates. */
   async layout(id: number, input: UmapInput): Promise<Float32Array> {
-    const now = this.host.now ?? (() => performance.now());
-    const sleep = this.host.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const rest = () => (this.host.training() ? sleep(this.pacing.restMs) : this.host.yieldToEvents());
     try {
       await this.host.yieldToEvents(); // answer the call's caller first
       const umap = new UmapLayout(input.features, input.n, input.dim, input.seed, input.neighbours);
-      let epochs = 5; // per slice; adapted to the slice's measured length
-      let lastEmit = -Infinity;
-      for (;;) {
-        await rest();
-        if (this.stopped.has(id)) throw new UmapStopped(id);
-        const t0 = now();
-        const done = umap.advance(epochs);
-        const dt = now() - t0;
-        epochs = Math.max(1, Math.min(500, Math.round((epochs * this.pacing.sliceMs) / Math.max(dt, 0.05))));
-        if (done || now() - lastEmit >= this.pacing.emitEveryMs) {
-          lastEmit = now();
-          this.host.emit({ type: 'umap-progress', layoutId: id, epoch: umap.epoch, epochs: umap.epochs, coords: umap.coords() });
-        }
-        if (done) return umap.coords();
-      }
+      const done = await runInSlices(this.host, this.pacing, {
+        advance: (epochs) => umap.advance(epochs),
+        units: { start: 5, min: 1, max: 500 }, // epochs per slice
+        progress: () => this.host.emit({ type: 'umap-progress', layoutId: id, epoch: umap.epoch, epochs: umap.epochs, coords: umap.coords() }),
+        stopped: () => this.stopped.has(id),
+        restFirst: true,
+      });
+      if (!done) throw new UmapStopped(id);
+      return umap.coords();
     } catch (e) {
       if (!(e instanceof UmapStopped)) this.host.emit({ type: 'umap-error', layoutId: id, message: errText(e) });
       throw e;
