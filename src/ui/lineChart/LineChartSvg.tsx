@@ -13,6 +13,16 @@ export interface DrawnLine {
   width?: number;
   opacity?: number;
   axis?: 'left' | 'right';
+  /** SVG dash pattern of the line. */
+  dash?: string;
+  /** A dot at each point (for series of few points, such as probes). */
+  dots?: boolean;
+}
+
+/** A horizontal reference line on the left axis (a floor, chance). */
+export interface DrawnLevel {
+  y: number;
+  color: string;
 }
 
 export interface DrawnMark {
@@ -39,9 +49,13 @@ interface Props {
   leftDigits: number;
   /** Background, border and text colour of the readout. */
   tooltipStyle: React.CSSProperties;
+  levels?: readonly DrawnLevel[];
+  /** Left axis labels (default: `leftDigits` significant digits) and the readout's values (default: 5 digits). */
+  formatLeft?: (v: number) => string;
+  formatValue?: (v: number) => string;
 }
 
-export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth, rightAxis, leftDigits, tooltipStyle }: Props) {
+export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth, rightAxis, leftDigits, tooltipStyle, levels = [], formatLeft, formatValue }: Props) {
   const { width, height, ref } = useBoxSize();
   const clipId = useId();
   const [hover, setHover] = useState(-1);
@@ -69,15 +83,19 @@ export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth,
           </defs>
           <Grid layout={layout} />
           <StepAxis axis={layout.x} y={layout.plot.y + layout.plot.height} />
-          <ValueAxis axis={layout.left} x={layout.plot.x} side="left" digits={leftDigits} />
-          {layout.right ? <ValueAxis axis={layout.right} x={layout.plot.x + layout.plot.width} side="right" digits={4} /> : null}
+          <ValueAxis axis={layout.left} x={layout.plot.x} side="left" format={formatLeft ?? ((v) => formatNumber(v, leftDigits))} />
+          {layout.right ? <ValueAxis axis={layout.right} x={layout.plot.x + layout.plot.width} side="right" format={(v) => formatNumber(v, 4)} /> : null}
           <g clipPath={`url(#${clipId})`} fill="none">
             {lines.map((l, i) =>
               layout.paths[i] ? (
-                <path key={l.key} className="chart-line" d={layout.paths[i]} stroke={l.color} strokeWidth={l.width ?? 1.5} strokeOpacity={l.opacity ?? 1} />
+                <path key={l.key} className="chart-line" d={layout.paths[i]} stroke={l.color} strokeWidth={l.width ?? 1.5} strokeOpacity={l.opacity ?? 1} strokeDasharray={l.dash} />
               ) : null,
             )}
+            {levels.map((v) => (
+              <line key={`${v.y}-${v.color}`} className="chart-level" x1={layout.plot.x} x2={layout.plot.x + layout.plot.width} y1={layout.left.scale(v.y)} y2={layout.left.scale(v.y)} stroke={v.color} strokeDasharray="4 3" />
+            ))}
           </g>
+          {lines.map((l) => (l.dots ? <Dots key={l.key} layout={layout} rows={rows} line={l} /> : null))}
           {marks.map((m) => {
             const x = layout.x.scale(m.step);
             if (x < layout.plot.x - 0.5 || x > layout.plot.x + layout.plot.width + 0.5) return null;
@@ -93,7 +111,7 @@ export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth,
           {shown >= 0 ? <HoverLine layout={layout} row={rows[shown]} lines={lines} /> : null}
         </svg>
       ) : null}
-      {layout && shown >= 0 ? <Readout layout={layout} row={rows[shown]} lines={lines} style={tooltipStyle} width={width} /> : null}
+      {layout && shown >= 0 ? <Readout layout={layout} row={rows[shown]} lines={lines} style={tooltipStyle} width={width} format={formatValue ?? ((v) => formatNumber(v, 5))} /> : null}
     </div>
   );
 }
@@ -129,7 +147,7 @@ function StepAxis({ axis, y }: { axis: Axis; y: number }) {
   );
 }
 
-function ValueAxis({ axis, x, side, digits }: { axis: Axis; x: number; side: 'left' | 'right'; digits: number }) {
+function ValueAxis({ axis, x, side, format }: { axis: Axis; x: number; side: 'left' | 'right'; format: (v: number) => string }) {
   const [y0, y1] = axis.scale.range();
   const dir = side === 'left' ? -1 : 1;
   return (
@@ -139,10 +157,20 @@ function ValueAxis({ axis, x, side, digits }: { axis: Axis; x: number; side: 'le
         <g key={t} transform={`translate(${x},${axis.scale(t)})`}>
           <line x2={dir * TICK} />
           <text x={dir * (TICK + 2)} dy="0.32em" textAnchor={side === 'left' ? 'end' : 'start'} fontSize={FONT} fill="var(--axis)" stroke="none">
-            {formatNumber(t, digits)}
+            {format(t)}
           </text>
         </g>
       ))}
+    </g>
+  );
+}
+
+/** A dot at each of a line's points. */
+function Dots({ layout, rows, line: l }: { layout: ChartLayout; rows: readonly ChartRow[]; line: DrawnLine }) {
+  const y = l.axis === 'right' && layout.right ? layout.right.scale : layout.left.scale;
+  return (
+    <g className="chart-dots" fill={l.color}>
+      {rows.map((r) => (Number.isFinite(r[l.key]) ? <circle key={r.step} cx={layout.x.scale(r.step)} cy={y(r[l.key])} r={3} /> : null))}
     </g>
   );
 }
@@ -163,7 +191,7 @@ function HoverLine({ layout, row, lines }: { layout: ChartLayout; row: ChartRow;
   );
 }
 
-function Readout({ layout, row, lines, style, width }: { layout: ChartLayout; row: ChartRow; lines: readonly DrawnLine[]; style: React.CSSProperties; width: number }) {
+function Readout({ layout, row, lines, style, width, format }: { layout: ChartLayout; row: ChartRow; lines: readonly DrawnLine[]; style: React.CSSProperties; width: number; format: (v: number) => string }) {
   const x = layout.x.scale(row.step);
   // On the side of the step line with more room.
   const place = x > width / 2 ? { right: width - x + 8 } : { left: x + 8 };
@@ -174,7 +202,7 @@ function Readout({ layout, row, lines, style, width }: { layout: ChartLayout; ro
         Number.isFinite(row[l.key]) ? (
           <div key={l.key}>
             <span className="swatch" style={{ background: l.color }} aria-hidden="true" />
-            {l.name}: {formatNumber(row[l.key], 5)}
+            {l.name}: {format(row[l.key])}
           </div>
         ) : null,
       )}

@@ -1,8 +1,10 @@
 // Probe accuracy against step: one line with a dot per probe for each series, and horizontal
-// reference lines (the random-init floor, chance). Probes are few, so every point is drawn.
-import { memo } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// reference lines (the random-init floor, chance). Probes are few, so every point is drawn. Plain
+// SVG like the training charts (lineChart/): a probe lands while a run trains.
+import { memo, useMemo } from 'react';
 import { LegendItem, TOOLTIP_STYLE } from '../ChartFrame';
+import type { ChartRow } from '../lineChart/layout';
+import { LineChartSvg } from '../lineChart/LineChartSvg';
 
 export interface AccuracySeries {
   key: string;
@@ -17,8 +19,10 @@ export interface AccuracyReference {
   color: string;
 }
 
-const AXIS_TICK = { fill: 'var(--axis)', fontSize: 11 };
 const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
+const pct1 = (v: number) => `${(100 * v).toFixed(1)} %`;
+const UNIT: [number, number] = [0, 1];
+const NO_MARKS: never[] = [];
 
 export const AccuracyChart = memo(function AccuracyChart({
   title,
@@ -34,6 +38,8 @@ export const AccuracyChart = memo(function AccuracyChart({
   references?: AccuracyReference[];
   height?: number;
 }) {
+  const lines = useMemo(() => series.map((s) => ({ key: s.key, name: s.name, color: s.color, width: 2, dash: s.dashed ? '5 3' : undefined, dots: true })), [series]);
+  const levels = useMemo(() => references.map((r) => ({ y: r.y, color: r.color })), [references]);
   const points = rows.reduce((n, r) => n + series.filter((s) => Number.isFinite(r[s.key])).length, 0);
   return (
     <figure className="chart" role="figure" data-points={points} data-series={series.length}>
@@ -49,31 +55,20 @@ export const AccuracyChart = memo(function AccuracyChart({
         </span>
       </figcaption>
       <div className="chart-body" style={height ? { height } : undefined}>
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={rows} margin={{ top: 14, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} stroke="var(--axis)" tick={AXIS_TICK} />
-            <YAxis domain={[0, 1]} tickFormatter={pct} width={44} stroke="var(--axis)" tick={AXIS_TICK} />
-            <Tooltip contentStyle={TOOLTIP_STYLE} formatter={(v) => `${(100 * Number(v)).toFixed(1)} %`} labelFormatter={(s) => `step ${s}`} isAnimationActive={false} />
-            {series.map((s) => (
-              <Line
-                key={s.key}
-                type="linear"
-                dataKey={s.key}
-                name={s.name}
-                stroke={s.color}
-                strokeWidth={2}
-                strokeDasharray={s.dashed ? '5 3' : undefined}
-                dot={{ r: 3 }}
-                isAnimationActive={false}
-                connectNulls
-              />
-            ))}
-            {references.map((r) => (
-              <ReferenceLine key={r.label} y={r.y} stroke={r.color} strokeDasharray="4 3" ifOverflow="extendDomain" />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <LineChartSvg
+          rows={rows as ChartRow[]}
+          lines={lines}
+          marks={NO_MARKS}
+          levels={levels}
+          logScale={false}
+          yDomain={UNIT}
+          axisWidth={44}
+          rightAxis={false}
+          leftDigits={3}
+          formatLeft={pct}
+          formatValue={pct1}
+          tooltipStyle={TOOLTIP_STYLE}
+        />
         {points ? null : <div className="chart-empty">no probe yet: press Evaluate</div>}
       </div>
     </figure>
