@@ -3,16 +3,10 @@ import { memo, useMemo, type ReactNode } from 'react';
 import type { HyperMark } from '../store/run/state';
 import { formatNumber } from './format';
 import type { ChartRow } from './lineChart/layout';
-import { LineChartSvg } from './lineChart/LineChartSvg';
+import { LineChartSvg, type DrawnLine } from './lineChart/LineChartSvg';
 
-export interface LineSpec {
-  key: string;
-  name: string;
-  color: string;
-  width?: number;
-  opacity?: number;
-  axis?: 'left' | 'right';
-}
+/** One drawn line: its row key, legend name, colour, width, opacity and axis. */
+export type LineSpec = DrawnLine;
 
 /** The tooltip's box in the page's colours (both themes). */
 export const TOOLTIP_STYLE = { background: 'var(--tooltip-bg)', borderColor: 'var(--border)', color: 'var(--fg)' } as const;
