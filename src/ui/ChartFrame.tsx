@@ -1,4 +1,4 @@
-// A titled chart panel with λ/β change marks; every chart draws through this.
+// A titled chart panel with λ/β change marks: the training charts and the Runs comparison draw through this.
 import { memo, useMemo, type ReactNode } from 'react';
 import type { HyperMark } from '../store/run/state';
 import { formatNumber } from './format';
@@ -8,7 +8,10 @@ import { LineChartSvg, type DrawnLine } from './lineChart/LineChartSvg';
 /** One drawn line: its row key, legend name, colour, width, opacity and axis. */
 export type LineSpec = DrawnLine;
 
-/** The tooltip's box in the page's colours (both themes). */
+const LEFT3 = (v: number) => formatNumber(v, 3);
+const LEFT4 = (v: number) => formatNumber(v, 4);
+
+/** The tooltip's box in the page's colours (both themes): recharts' (the bias demo); lineChart's readout takes them from styles.css. */
 export const TOOLTIP_STYLE = { background: 'var(--tooltip-bg)', borderColor: 'var(--border)', color: 'var(--fg)' } as const;
 
 /** A legend entry: a swatch of the line's colour (a solid square, or a dashed line for a reference) and its name in the text colour. */
@@ -33,7 +36,6 @@ export const Chart = memo(function Chart({
   marks,
   logScale,
   height,
-  rightAxis,
   legend,
   figureRef,
   yDomain,
@@ -46,7 +48,6 @@ export const Chart = memo(function Chart({
   marks?: HyperMark[];
   logScale?: boolean;
   height?: number;
-  rightAxis?: boolean;
   legend?: boolean;
   figureRef?: (el: Element | null) => void;
   yDomain?: [number, number];
@@ -82,9 +83,7 @@ export const Chart = memo(function Chart({
           logScale={Boolean(logScale)}
           yDomain={yDomain}
           axisWidth={leftDigits === 4 ? 68 : 58}
-          rightAxis={Boolean(rightAxis)}
-          leftDigits={leftDigits}
-          tooltipStyle={TOOLTIP_STYLE}
+          formatLeft={leftDigits === 4 ? LEFT4 : LEFT3}
         />
         {rows.length ? null : <div className="chart-empty">no data yet</div>}
       </div>

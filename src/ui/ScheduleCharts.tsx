@@ -23,7 +23,7 @@ export function ScheduleChart() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [version, feed],
   );
-  return <Chart title="Learning rate (left) and EMA momentum (right)" rows={rows} lines={SCHEDULE_LINES} marks={marks.filter((m) => m.changed.includes('lr'))} rightAxis legend figureRef={ref} leftDigits={4} />;
+  return <Chart title="Learning rate (left) and EMA momentum (right)" rows={rows} lines={SCHEDULE_LINES} marks={marks.filter((m) => m.changed.includes('lr'))} legend figureRef={ref} leftDigits={4} />;
 }
 
 export function ThroughputChart() {

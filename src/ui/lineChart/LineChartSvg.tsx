@@ -42,28 +42,24 @@ interface Props {
   marks: readonly DrawnMark[];
   logScale: boolean;
   yDomain?: readonly [number, number];
-  /** Width of the left (and right) value axis, px. */
+  /** Width of the left (and, when a line is drawn on it, right) value axis, px. */
   axisWidth: number;
-  rightAxis: boolean;
-  /** Significant digits of the left axis labels. */
-  leftDigits: number;
-  /** Background, border and text colour of the readout. */
-  tooltipStyle: React.CSSProperties;
   levels?: readonly DrawnLevel[];
-  /** Left axis labels (default: `leftDigits` significant digits) and the readout's values (default: 5 digits). */
-  formatLeft?: (v: number) => string;
+  /** Left axis labels, and the readout's values (default: 5 significant digits). */
+  formatLeft: (v: number) => string;
   formatValue?: (v: number) => string;
 }
 
-export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth, rightAxis, leftDigits, tooltipStyle, levels = [], formatLeft, formatValue }: Props) {
+export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth, levels = [], formatLeft, formatValue }: Props) {
   const { width, height, ref } = useBoxSize();
   const clipId = useId();
   const [hover, setHover] = useState(-1);
   const layout = useMemo<ChartLayout | null>(() => {
     if (width < 10 || height < 10) return null;
+    const rightAxis = lines.some((l) => l.axis === 'right');
     const margin: Margins = { top: TOP, right: rightAxis ? axisWidth + 4 : 12, bottom: BOTTOM, left: axisWidth };
     return chartLayout({ rows, lines, width, height, margin, logScale, yDomain });
-  }, [rows, lines, width, height, logScale, yDomain, axisWidth, rightAxis]);
+  }, [rows, lines, width, height, logScale, yDomain, axisWidth]);
   const shown = hover >= 0 && hover < rows.length ? hover : -1;
 
   const onMove = (e: PointerEvent<SVGSVGElement>) => {
@@ -83,7 +79,7 @@ export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth,
           </defs>
           <Grid layout={layout} />
           <StepAxis axis={layout.x} y={layout.plot.y + layout.plot.height} />
-          <ValueAxis axis={layout.left} x={layout.plot.x} side="left" format={formatLeft ?? ((v) => formatNumber(v, leftDigits))} />
+          <ValueAxis axis={layout.left} x={layout.plot.x} side="left" format={formatLeft} />
           {layout.right ? <ValueAxis axis={layout.right} x={layout.plot.x + layout.plot.width} side="right" format={(v) => formatNumber(v, 4)} /> : null}
           <g clipPath={`url(#${clipId})`} fill="none">
             {lines.map((l, i) =>
@@ -111,7 +107,7 @@ export function LineChartSvg({ rows, lines, marks, logScale, yDomain, axisWidth,
           {shown >= 0 ? <HoverLine layout={layout} row={rows[shown]} lines={lines} /> : null}
         </svg>
       ) : null}
-      {layout && shown >= 0 ? <Readout layout={layout} row={rows[shown]} lines={lines} style={tooltipStyle} width={width} format={formatValue ?? ((v) => formatNumber(v, 5))} /> : null}
+      {layout && shown >= 0 ? <Readout layout={layout} row={rows[shown]} lines={lines} width={width} format={formatValue ?? ((v) => formatNumber(v, 5))} /> : null}
     </div>
   );
 }
@@ -191,12 +187,12 @@ function HoverLine({ layout, row, lines }: { layout: ChartLayout; row: ChartRow;
   );
 }
 
-function Readout({ layout, row, lines, style, width, format }: { layout: ChartLayout; row: ChartRow; lines: readonly DrawnLine[]; style: React.CSSProperties; width: number; format: (v: number) => string }) {
+function Readout({ layout, row, lines, width, format }: { layout: ChartLayout; row: ChartRow; lines: readonly DrawnLine[]; width: number; format: (v: number) => string }) {
   const x = layout.x.scale(row.step);
   // On the side of the step line with more room.
   const place = x > width / 2 ? { right: width - x + 8 } : { left: x + 8 };
   return (
-    <div className="chart-readout" role="presentation" style={{ ...style, ...place, top: layout.plot.y }}>
+    <div className="chart-readout" role="presentation" style={{ ...place, top: layout.plot.y }}>
       <div>step {row.step}</div>
       {lines.map((l) =>
         Number.isFinite(row[l.key]) ? (

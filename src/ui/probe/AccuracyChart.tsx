@@ -2,7 +2,7 @@
 // reference lines (the random-init floor, chance). Probes are few, so every point is drawn. Plain
 // SVG like the training charts (lineChart/): a probe lands while a run trains.
 import { memo, useMemo } from 'react';
-import { LegendItem, TOOLTIP_STYLE } from '../ChartFrame';
+import { LegendItem } from '../ChartFrame';
 import type { ChartRow } from '../lineChart/layout';
 import { LineChartSvg } from '../lineChart/LineChartSvg';
 
@@ -63,11 +63,8 @@ export const AccuracyChart = memo(function AccuracyChart({
           logScale={false}
           yDomain={UNIT}
           axisWidth={44}
-          rightAxis={false}
-          leftDigits={3}
           formatLeft={pct}
           formatValue={pct1}
-          tooltipStyle={TOOLTIP_STYLE}
         />
         {points ? null : <div className="chart-empty">no probe yet: press Evaluate</div>}
       </div>
